@@ -1,0 +1,60 @@
+# KVÅ-guiden: `make run` serves the site on SQLite, `make test` runs the whole suite.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+PG_URL ?= postgres://postgres@127.0.0.1:5432/kvaguide
+
+# The first Python 3.12+ on PATH, else the newest one pyenv has installed.
+PYTHON_312 := $(shell for p in python3.13 python3.12 python3; do \
+	  c=$$(command -v $$p 2>/dev/null) && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$c; exit; }; \
+	done; \
+	root=$$(pyenv root 2>/dev/null || echo $$HOME/.pyenv); \
+	for c in $$(ls -d $$root/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV); do \
+	  $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$c; exit; }; \
+	done)
+
+.PHONY: run test test-sqlite test-postgres venv lint format check-content clean
+
+$(VENV)/.installed: requirements.txt
+	@if [ -z "$(PYTHON_312)" ]; then echo "KVÅ-guiden needs Python 3.12 or newer; none was found on PATH or in pyenv." >&2; exit 1; fi
+	@if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then rm -rf $(VENV); $(PYTHON_312) -m venv $(VENV); fi
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+venv: $(VENV)/.installed
+
+run: venv
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py load_content
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: test-sqlite test-postgres
+
+test-sqlite: venv
+	@echo "== tests on SQLite =="
+	DATABASE_URL=sqlite:///db.sqlite3 $(PY) -m pytest
+
+# Reaches the local PostgreSQL (starting it if it is installed but down); skips, saying so, only when no server can be had.
+test-postgres: venv
+	@echo "== tests on PostgreSQL =="
+	@url="$${DATABASE_URL:-}"; case "$$url" in postgres*) ;; *) url="$(PG_URL)";; esac; \
+	if ! $(PY) .ci/postgres.py "$$url"; then \
+	  echo "SKIPPED: no PostgreSQL server could be reached at $$url; the PostgreSQL run did not happen."; exit 0; \
+	fi; \
+	DATABASE_URL="$$url" $(PY) -m pytest
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+check-content: venv
+	$(PY) manage.py load_content --check
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

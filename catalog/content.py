@@ -1,0 +1,464 @@
+"""Reading, validating and loading the content files in catalog/content/.
+
+``read_content`` parses and validates every file and raises ``ContentError`` listing every
+problem by file and entry. ``load`` upserts the result, field by field: a field is written
+only when the site still holds what the loader wrote last time, so an edit made in the site
+is kept (and reported) rather than overwritten.
+"""
+
+import datetime
+import tomllib
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from . import textlinks
+from .models import (
+    Code,
+    CodeList,
+    ContactType,
+    ContentTracked,
+    DocumentPart,
+    Entry,
+    Footnote,
+    Section,
+    SourceDocument,
+    plain_value,
+)
+
+CONTENT_DIR = Path(__file__).resolve().parent / "content"
+CODES_FILE = "koder.toml"
+
+# Each schema maps a key to (type, required). Unknown keys are errors: they are nearly always typos.
+SOURCE_SCHEMA = {
+    "slug": (str, True),
+    "title": (str, True),
+    "kind": (str, True),
+    "issuer": (str, False),
+    "identifier": (str, False),
+    "date": (datetime.date, False),
+    "valid_from": (datetime.date, False),
+    "seed_file": (str, True),
+    "note": (str, False),
+    "parts": (list, False),
+}
+PART_SCHEMA = {"slug": (str, True), "heading": (str, True), "body": (str, True), "note": (str, False)}
+LIST_SCHEMA = {
+    "slug": (str, True),
+    "title": (str, True),
+    "order": (int, False),
+    "beskrivning_label": (str, False),
+    "anvisning_label": (str, False),
+    "intro": (str, False),
+    "sections": (list, True),
+}
+SECTION_SCHEMA = {
+    "slug": (str, True),
+    "title": (str, True),
+    "overview_title": (str, False),
+    "instructions_title": (str, False),
+    "instructions": (str, False),
+    "note": (str, False),
+    "entries": (list, True),
+}
+ENTRY_SCHEMA = {
+    "code": (str, True),
+    "title": (str, True),
+    "marker": (str, False),
+    "beskrivning": (str, False),
+    "anvisning": (str, False),
+    "overview_title": (str, False),
+    "overview_marker": (str, False),
+    "in_table": (bool, False),
+    "note": (str, False),
+}
+CONTACT_TYPE_SCHEMA = {
+    "slug": (str, True),
+    "printed": (str, True),
+    "name": (str, True),
+    "abbreviation": (str, False),
+    "staff_category": (str, False),
+    "description": (str, False),
+    "patient_fee": (str, False),
+    "contact_points": (str, False),
+    "points": ((int, float), False),
+    "qualified": (bool, True),
+    "required_codes": (list, False),
+    "one_of_codes": (list, False),
+    "footnotes": (list, False),
+    "note": (str, False),
+}
+FOOTNOTE_SCHEMA = {"mark": (str, True), "text": (str, True)}
+CODE_SCHEMA = {
+    "code": (str, True),
+    "title": (str, False),
+    "tillaggskod": (bool, False),
+    "regional": (bool, False),
+    "note": (str, False),
+}
+FILE_KEYS = {"source", "list", "contact_types", "footnotes"}
+
+
+class ContentError(Exception):
+    def __init__(self, errors: list[str]):
+        self.errors = errors
+        super().__init__("\n".join(errors))
+
+
+@dataclass
+class ContentSet:
+    codes: list[dict] = field(default_factory=list)
+    outside: list[dict] = field(default_factory=list)
+    documents: list[tuple[str, dict]] = field(default_factory=list)  # (file name, parsed file)
+
+
+@dataclass
+class Report:
+    created: Counter = field(default_factory=Counter)
+    updated: Counter = field(default_factory=Counter)
+    unchanged: Counter = field(default_factory=Counter)
+    kept_edits: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        def total(counter: Counter) -> int:
+            return sum(counter.values())
+
+        return (
+            f"load_content: {total(self.created)} created, {total(self.updated)} updated, "
+            f"{total(self.unchanged)} unchanged, {len(self.kept_edits)} edited in the site and kept"
+        )
+
+
+def _check(where: str, data: Any, schema: dict, errors: list[str]) -> bool:
+    if not isinstance(data, dict):
+        errors.append(f"{where}: expected a table, found {type(data).__name__}")
+        return False
+    ok = True
+    for key in data:
+        if key not in schema:
+            errors.append(f"{where}: unknown field '{key}'")
+            ok = False
+    for key, (kind, required) in schema.items():
+        if key not in data:
+            if required:
+                errors.append(f"{where}: missing field '{key}'")
+                ok = False
+            continue
+        value = data[key]
+        if kind is bool and not isinstance(value, bool) or kind is not bool and not isinstance(value, kind):
+            errors.append(f"{where}: field '{key}' should be {getattr(kind, '__name__', kind)}, not {value!r}")
+            ok = False
+        elif isinstance(value, str) and required and not value.strip():
+            errors.append(f"{where}: field '{key}' is empty")
+            ok = False
+    return ok
+
+
+def _duplicates(values: list[str]) -> list[str]:
+    return sorted(value for value, count in Counter(values).items() if count > 1)
+
+
+def read_content(directory: Path = CONTENT_DIR) -> ContentSet:
+    """Parse and validate every content file; raise ContentError naming each problem."""
+    errors: list[str] = []
+    content = ContentSet()
+    paths = sorted(directory.glob("*.toml"))
+    parsed: dict[str, dict] = {}
+    for path in paths:
+        try:
+            with path.open("rb") as handle:
+                parsed[path.name] = tomllib.load(handle)
+        except tomllib.TOMLDecodeError as error:
+            errors.append(f"{path.name}: not valid TOML: {error}")
+    if CODES_FILE not in parsed and not any(e.startswith(CODES_FILE) for e in errors):
+        errors.append(f"{CODES_FILE}: missing (every code must be declared there once)")
+    if errors:
+        raise ContentError(errors)
+
+    codes_file = parsed.pop(CODES_FILE)
+    for key in codes_file:
+        if key not in {"codes", "outside"}:
+            errors.append(f"{CODES_FILE}: unknown table '{key}'")
+    for kind in ("codes", "outside"):
+        for index, item in enumerate(codes_file.get(kind, [])):
+            where = f"{CODES_FILE}: {kind}[{index}]" + (f" ({item.get('code')})" if isinstance(item, dict) else "")
+            if _check(where, item, CODE_SCHEMA, errors):
+                if not textlinks.CODE_RE.match(item["code"]):
+                    errors.append(f"{where}: '{item['code']}' is not a KVÅ code (two capital letters, three digits)")
+                getattr(content, kind).append(item)
+    declared = [item["code"] for item in content.codes + content.outside]
+    for code in _duplicates(declared):
+        errors.append(f"{CODES_FILE}: code {code} is declared more than once")
+    listed_codes = {item["code"] for item in content.codes}
+    known_codes = set(declared)
+
+    seen_sources: list[str] = []
+    seen_lists: list[str] = []
+    codes_with_entries: set[str] = set()
+    for name, data in parsed.items():
+        for key in data:
+            if key not in FILE_KEYS:
+                errors.append(f"{name}: unknown table '{key}'")
+        if "source" not in data:
+            errors.append(f"{name}: missing [source]")
+            continue
+        source = data["source"]
+        if not _check(f"{name}: source", source, SOURCE_SCHEMA, errors):
+            continue
+        seen_sources.append(source["slug"])
+        if source["kind"] not in SourceDocument.Kind.values:
+            errors.append(
+                f"{name}: source: kind '{source['kind']}' is not one of {', '.join(SourceDocument.Kind.values)}"
+            )
+        if source["kind"] == SourceDocument.Kind.BESLUT and not source.get("identifier"):
+            errors.append(f"{name}: source: a decision needs an identifier (diarienummer)")
+        texts: list[tuple[str, str]] = []
+        part_slugs = []
+        for index, part in enumerate(source.get("parts", [])):
+            where = f"{name}: source.parts[{index}]"
+            if _check(where, part, PART_SCHEMA, errors):
+                part_slugs.append(part["slug"])
+                texts.append((f"{where} ({part['heading']})", part["body"]))
+        for slug in _duplicates(part_slugs):
+            errors.append(f"{name}: source part '{slug}' appears more than once")
+
+        if "list" in data:
+            code_list = data["list"]
+            if _check(f"{name}: list", code_list, LIST_SCHEMA, errors):
+                seen_lists.append(code_list["slug"])
+                section_slugs = []
+                for s_index, section in enumerate(code_list["sections"]):
+                    where = f"{name}: list.sections[{s_index}]"
+                    if not _check(where, section, SECTION_SCHEMA, errors):
+                        continue
+                    where = f"{where} '{section['title']}'"
+                    section_slugs.append(section["slug"])
+                    texts.append((where, section.get("instructions", "")))
+                    section_codes = []
+                    for e_index, entry in enumerate(section["entries"]):
+                        e_where = f"{where} entries[{e_index}]" + (
+                            f" ({entry.get('code')})" if isinstance(entry, dict) else ""
+                        )
+                        if not _check(e_where, entry, ENTRY_SCHEMA, errors):
+                            continue
+                        section_codes.append(entry["code"])
+                        if entry["code"] not in listed_codes:
+                            errors.append(
+                                f"{e_where}: code {entry['code']} is not declared under [[codes]] in {CODES_FILE}"
+                            )
+                        codes_with_entries.add(entry["code"])
+                        for key in ("beskrivning", "anvisning"):
+                            texts.append((f"{e_where} {key}", entry.get(key, "")))
+                    for code in _duplicates(section_codes):
+                        errors.append(f"{where}: code {code} appears more than once in the section")
+                for slug in _duplicates(section_slugs):
+                    errors.append(f"{name}: section '{slug}' appears more than once")
+
+        marks = []
+        for index, footnote in enumerate(data.get("footnotes", [])):
+            if _check(f"{name}: footnotes[{index}]", footnote, FOOTNOTE_SCHEMA, errors):
+                marks.append(footnote["mark"])
+                texts.append((f"{name}: footnotes[{index}]", footnote["text"]))
+        type_slugs = []
+        for index, row in enumerate(data.get("contact_types", [])):
+            where = f"{name}: contact_types[{index}]"
+            if not _check(where, row, CONTACT_TYPE_SCHEMA, errors):
+                continue
+            type_slugs.append(row["slug"])
+            texts.append((where, row.get("description", "")))
+            for key in ("required_codes", "one_of_codes"):
+                for code in row.get(key, []):
+                    if code not in known_codes:
+                        errors.append(f"{where}: {key}: unknown code {code} (declare it in {CODES_FILE})")
+            for mark in row.get("footnotes", []):
+                if mark not in marks:
+                    errors.append(f"{where}: footnote '{mark}' has no [[footnotes]] entry")
+        for slug in _duplicates(type_slugs):
+            errors.append(f"{name}: contact type '{slug}' appears more than once")
+
+        for where, text in texts:
+            for code in textlinks.codes_in(text):
+                if code not in known_codes:
+                    errors.append(
+                        f"{where}: mentions unknown code {code} (declare it in {CODES_FILE}, under [[outside]] if no list holds it)"
+                    )
+        content.documents.append((name, data))
+
+    for slug in _duplicates(seen_sources):
+        errors.append(f"source slug '{slug}' is used by more than one file")
+    for slug in _duplicates(seen_lists):
+        errors.append(f"list slug '{slug}' is used by more than one file")
+    for code in sorted(listed_codes - codes_with_entries):
+        errors.append(f"{CODES_FILE}: {code} is declared under [[codes]] but no list holds it (move it to [[outside]])")
+    for code in sorted({item["code"] for item in content.outside} & codes_with_entries):
+        errors.append(f"{CODES_FILE}: {code} is declared under [[outside]] but a list holds it")
+    if errors:
+        raise ContentError(errors)
+    return content
+
+
+def _upsert(model: type[ContentTracked], lookup: dict, values: dict, report: Report, label: str) -> ContentTracked:
+    """Create or update one object, never overwriting a field that was edited in the site."""
+    name = model._meta.verbose_name
+    stored = {key: plain_value(value) for key, value in values.items()}
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        obj = model(**lookup, **values, loaded=stored)
+        obj.save()
+        report.created[name] += 1
+        return obj
+    changed = False
+    for key, value in values.items():
+        current = plain_value(getattr(obj, key))
+        if current == stored[key]:
+            if obj.loaded.get(key) != stored[key]:
+                obj.loaded[key] = stored[key]
+                changed = True
+            continue
+        if key in obj.loaded and current != obj.loaded[key]:
+            report.kept_edits.append(f"{label}: {key}")
+            continue
+        setattr(obj, key, value)
+        obj.loaded[key] = stored[key]
+        changed = True
+    if changed:
+        obj.version += 1
+        obj.save()
+        report.updated[name] += 1
+    else:
+        report.unchanged[name] += 1
+    return obj
+
+
+@transaction.atomic
+def load(content: ContentSet) -> Report:
+    report = Report()
+    codes: dict[str, Code] = {}
+    for item in content.codes + content.outside:
+        codes[item["code"]] = _upsert(
+            Code,
+            {"code": item["code"]},
+            {
+                "title": item.get("title", ""),
+                "is_tillaggskod": item.get("tillaggskod", False),
+                "is_regional": item.get("regional", False),
+                "outside_lists": item in content.outside,
+                "note": item.get("note", ""),
+            },
+            report,
+            f"{CODES_FILE} {item['code']}",
+        )
+
+    for list_order, (name, data) in enumerate(content.documents):
+        source = data["source"]
+        document = _upsert(
+            SourceDocument,
+            {"slug": source["slug"]},
+            {
+                "title": source["title"],
+                "kind": source["kind"],
+                "issuer": source.get("issuer", ""),
+                "identifier": source.get("identifier", ""),
+                "date": source.get("date"),
+                "valid_from": source.get("valid_from"),
+                "seed_file": source["seed_file"],
+                "note": source.get("note", ""),
+            },
+            report,
+            f"{name} source",
+        )
+        for order, part in enumerate(source.get("parts", [])):
+            _upsert(
+                DocumentPart,
+                {"document": document, "slug": part["slug"]},
+                {"order": order, "heading": part["heading"], "body": part["body"], "note": part.get("note", "")},
+                report,
+                f"{name} part {part['slug']}",
+            )
+        for footnote in data.get("footnotes", []):
+            _upsert(
+                Footnote,
+                {"document": document, "mark": footnote["mark"]},
+                {"text": footnote["text"]},
+                report,
+                f"{name} footnote {footnote['mark']}",
+            )
+        for order, row in enumerate(data.get("contact_types", [])):
+            _upsert(
+                ContactType,
+                {"document": document, "slug": row["slug"]},
+                {
+                    "order": order,
+                    "printed": row["printed"],
+                    "name": row["name"],
+                    "abbreviation": row.get("abbreviation", ""),
+                    "staff_category": row.get("staff_category", ""),
+                    "description": row.get("description", ""),
+                    "patient_fee": row.get("patient_fee", ""),
+                    "contact_points": row.get("contact_points", ""),
+                    "points": Decimal(str(row["points"])) if "points" in row else None,
+                    "qualified": row["qualified"],
+                    "required_codes": row.get("required_codes", []),
+                    "one_of_codes": row.get("one_of_codes", []),
+                    "footnotes": row.get("footnotes", []),
+                    "note": row.get("note", ""),
+                },
+                report,
+                f"{name} contact type {row['slug']}",
+            )
+        if "list" not in data:
+            continue
+        list_data = data["list"]
+        code_list = _upsert(
+            CodeList,
+            {"slug": list_data["slug"]},
+            {
+                "title": list_data["title"],
+                "source": document,
+                "order": list_data.get("order", 100 + list_order),
+                "intro": list_data.get("intro", ""),
+                "beskrivning_label": list_data.get("beskrivning_label", "Beskrivning"),
+                "anvisning_label": list_data.get("anvisning_label", "Anvisning"),
+            },
+            report,
+            f"{name} list",
+        )
+        for s_order, section_data in enumerate(list_data["sections"]):
+            section = _upsert(
+                Section,
+                {"code_list": code_list, "slug": section_data["slug"]},
+                {
+                    "order": s_order,
+                    "title": section_data["title"],
+                    "overview_title": section_data.get("overview_title", ""),
+                    "instructions_title": section_data.get("instructions_title", ""),
+                    "instructions": section_data.get("instructions", ""),
+                    "note": section_data.get("note", ""),
+                },
+                report,
+                f"{name} section {section_data['slug']}",
+            )
+            for e_order, entry in enumerate(section_data["entries"]):
+                _upsert(
+                    Entry,
+                    {"section": section, "code": codes[entry["code"]]},
+                    {
+                        "code_list": code_list,
+                        "order": e_order,
+                        "title": entry["title"],
+                        "marker": entry.get("marker", ""),
+                        "beskrivning": entry.get("beskrivning"),
+                        "anvisning": entry.get("anvisning"),
+                        "overview_title": entry.get("overview_title"),
+                        "overview_marker": entry.get("overview_marker", ""),
+                        "in_table": entry.get("in_table", True),
+                        "note": entry.get("note", ""),
+                    },
+                    report,
+                    f"{name} {section_data['slug']} {entry['code']}",
+                )
+    return report

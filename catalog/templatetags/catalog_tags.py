@@ -1,0 +1,20 @@
+from collections.abc import Collection
+
+from django import template
+from django.utils.safestring import SafeString
+
+from catalog import textlinks
+
+register = template.Library()
+
+
+@register.filter
+def kodtext(text: str | None, known: Collection[str]) -> SafeString:
+    """A stored text as paragraphs, with each code mention linked or marked as outside the lists."""
+    return textlinks.paragraphs(textlinks.link_codes(text, known))
+
+
+@register.filter
+def kodrad(text: str | None, known: Collection[str]) -> SafeString:
+    """Like kodtext, for one line (no paragraphs)."""
+    return textlinks.link_codes(text, known)

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import api, views
+
+app_name = "catalog"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("sok/", views.search, name="search"),
+    path("lista/<slug:slug>/", views.code_list, name="list"),
+    path("kod/<str:code>/", views.code, name="code"),
+    path("regler/<slug:slug>/", views.rules, name="rules"),
+    path("beslut/<str:identifier>/", views.decision, name="decision"),
+    path("api/codes/<str:code>/", api.code, name="api-code"),
+    path("api/lists/", api.lists, name="api-lists"),
+    path("api/lists/<slug:slug>/", api.code_list, name="api-list"),
+]

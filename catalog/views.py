@@ -1,0 +1,165 @@
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from . import search as search_engine
+from . import textlinks
+from .models import Code, CodeList, Entry, Mention, Section, SourceDocument
+
+
+def _texts_codes(*texts: str | None) -> set[str]:
+    return {code for text in texts for code in textlinks.codes_in(text)}
+
+
+def _is_fragment_request(request: HttpRequest) -> bool:
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+def _code_not_found(request: HttpRequest, raw: str) -> HttpResponse:
+    normalized = textlinks.normalize_code(raw)
+    mentions = []
+    if normalized:
+        mentions = list(
+            Mention.objects.filter(code=normalized, entry__isnull=False)
+            .select_related("entry__code", "entry__code_list")
+            .order_by("entry__code__code")
+        )
+    context = {"raw": raw[:40], "code": normalized, "mentions": mentions}
+    return render(request, "catalog/code_not_found.html", context, status=404)
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    lists = CodeList.objects.select_related("source").order_by("order", "title")
+    documents = SourceDocument.objects.filter(kind__in=[SourceDocument.Kind.REGLER, SourceDocument.Kind.GUIDE])
+    decisions = SourceDocument.objects.filter(kind=SourceDocument.Kind.BESLUT).order_by("-date")[:5]
+    return render(
+        request,
+        "catalog/home.html",
+        {"lists": lists, "rule_documents": documents, "decisions": decisions},
+    )
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")
+    result = search_engine.search(query, within_list=request.GET.get("lista", ""))
+    context = {"query": query, "result": result}
+    if _is_fragment_request(request):
+        return render(request, "catalog/search.html#results", context)
+    return render(request, "catalog/search.html", context)
+
+
+@require_GET
+def code_list(request: HttpRequest, slug: str) -> HttpResponse:
+    code_list = get_object_or_404(CodeList.objects.select_related("source"), slug=slug)
+    sections = list(
+        code_list.sections.order_by("order").prefetch_related(
+            Prefetch("entries", queryset=Entry.objects.select_related("code").order_by("order"))
+        )
+    )
+    known = Code.objects.listed_among(_texts_codes(code_list.intro, *(s.instructions for s in sections)))
+    return render(
+        request,
+        "catalog/list.html",
+        {"code_list": code_list, "sections": sections, "known": known},
+    )
+
+
+@require_GET
+def code(request: HttpRequest, code: str) -> HttpResponse:
+    normalized = textlinks.normalize_code(code)
+    if normalized and normalized != code:
+        return redirect("catalog:code", code=normalized, permanent=True)
+    found = Code.objects.filter(code=normalized).first() if normalized else None
+    if found is None:
+        return _code_not_found(request, code)
+    entries = list(
+        found.entries.select_related("code_list__source", "section").order_by(
+            "code_list__order", "section__order", "order"
+        )
+    )
+    if not entries:
+        return _code_not_found(request, code)
+    mentions = list(
+        Mention.objects.filter(code=found.code)
+        .select_related("entry__code", "entry__code_list", "section__code_list", "part__document")
+        .order_by("id")
+    )
+    known = Code.objects.listed_among(
+        _texts_codes(*(t for e in entries for t in (e.beskrivning, e.anvisning, e.section.instructions)))
+    )
+    return render(
+        request,
+        "catalog/code.html",
+        {"code": found, "entries": entries, "mentions": mentions, "known": known},
+    )
+
+
+def _document_page(request: HttpRequest, document: SourceDocument, template: str) -> HttpResponse:
+    parts = list(document.parts.order_by("order"))
+    contact_types = list(document.contact_types.order_by("order"))
+    footnotes = list(document.footnotes.order_by("mark"))
+    code_lists = list(
+        document.code_lists.prefetch_related(
+            Prefetch("sections", queryset=Section.objects.order_by("order")),
+            Prefetch(
+                "entries", queryset=Entry.objects.select_related("code", "section").order_by("section__order", "order")
+            ),
+        )
+    )
+    mentioned = _texts_codes(
+        *(p.body for p in parts),
+        *(f.text for f in footnotes),
+        *(c.description for c in contact_types),
+        *(code for c in contact_types for code in c.required_codes + c.one_of_codes),
+        *(t for cl in code_lists for e in cl.entries.all() for t in (e.beskrivning, e.anvisning)),
+        *(s.instructions for cl in code_lists for s in cl.sections.all()),
+    )
+    known = Code.objects.listed_among(mentioned)
+    context = {
+        "document": document,
+        "parts": parts,
+        "contact_types": contact_types,
+        "footnotes": footnotes,
+        "code_lists": code_lists,
+        "known": known,
+    }
+    return render(request, template, context)
+
+
+@require_GET
+def rules(request: HttpRequest, slug: str) -> HttpResponse:
+    document = get_object_or_404(
+        SourceDocument, slug=slug, kind__in=[SourceDocument.Kind.REGLER, SourceDocument.Kind.GUIDE]
+    )
+    return _document_page(request, document, "catalog/rules.html")
+
+
+def _identifier_key(identifier: str) -> str:
+    return "".join(ch for ch in identifier.upper() if ch.isalnum())
+
+
+@require_GET
+def decision(request: HttpRequest, identifier: str) -> HttpResponse:
+    key = _identifier_key(identifier)
+    decisions = SourceDocument.objects.filter(kind=SourceDocument.Kind.BESLUT)
+    document = next((d for d in decisions if _identifier_key(d.identifier) == key), None)
+    if document is None or not key:
+        raise Http404("Beslutet finns inte")
+    return _document_page(request, document, "catalog/decision.html")
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse({"error": "Adressen finns inte i API:et."}, status=404)
+    return render(request, "404.html", {"path": request.path[:200]}, status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse({"error": "Ett internt fel inträffade. Försök igen om en stund."}, status=500)
+    return render(request, "500.html", status=500)

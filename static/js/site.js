@@ -1,0 +1,50 @@
+// Small enhancements; every page works without them.
+(function () {
+  "use strict";
+
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text);
+    }
+    var area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.style.position = "absolute";
+    area.style.left = "-9999px";
+    document.body.appendChild(area);
+    area.select();
+    var ok = document.execCommand("copy");
+    document.body.removeChild(area);
+    return ok ? Promise.resolve() : Promise.reject(new Error("copy failed"));
+  }
+
+  function setUpCopyButtons(root) {
+    root.querySelectorAll("button[data-kopiera]").forEach(function (button) {
+      button.hidden = false;
+      if (button.dataset.kopieraKlar) return;
+      button.dataset.kopieraKlar = "1";
+      button.addEventListener("click", function () {
+        var status = button.parentElement.querySelector(".kopiera__status");
+        copyText(button.dataset.kopiera).then(
+          function () { if (status) status.textContent = "Kopierat: " + button.dataset.kopiera; },
+          function () { if (status) status.textContent = "Kunde inte kopiera. Markera texten och kopiera själv."; }
+        );
+      });
+    });
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
+    var target = event.target;
+    if (target.closest("input, textarea, select, [contenteditable]")) return;
+    var box = document.getElementById("sok-q");
+    if (box) {
+      event.preventDefault();
+      box.focus();
+      box.select();
+    }
+  });
+
+  document.addEventListener("DOMContentLoaded", function () { setUpCopyButtons(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { setUpCopyButtons(event.target); });
+})();

@@ -1,0 +1,15 @@
+import pytest
+
+from catalog.content import load, read_content
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Every test database starts with the real content, loaded once per run."""
+    with django_db_blocker.unblock():
+        load(read_content())
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

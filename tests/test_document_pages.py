@@ -1,0 +1,62 @@
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_lists_the_lists_rule_pages_and_decisions(client):
+    html = client.get("/").content.decode()
+    assert 'href="/lista/psykiatri/"' in html
+    assert 'href="/regler/vardval-rehab-distans/"' in html
+    assert 'href="/regler/stod-och-behandling/"' in html
+    assert 'href="/beslut/RS-2024-00668/"' in html
+    assert 'action="/sok/"' in html
+
+
+def test_vardval_page_shows_table_footnotes_criteria_and_source(client):
+    response = client.get("/regler/vardval-rehab-distans/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Videodistansmöte, team" in html
+    assert "1,2**" in html
+    assert "För tilläggsuppdrag neurovårdteam tillkommer 1,0 kontaktpoäng vid videodistansmöte." in html
+    assert "Förlängning av sjukskrivning" in html
+    assert "Källa:" in html and "2023-06-01" in html
+
+
+def test_sob_page_shows_contact_types_and_its_codes(client):
+    html = client.get("/regler/stod-och-behandling/").content.decode()
+    for text in ("Administration", "Dokumentation", "Sekretess", "Kontakttyp 12"):
+        assert text in html
+    for code in ("ZV051", "ZV044", "XV019", "XV020"):
+        assert f'href="/kod/{code}/"' in html
+
+
+def test_decision_page_shows_date_background_and_decision(client):
+    response = client.get("/beslut/RS-2024-00668/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "2024-02-07" in html and "Bakgrund" in html and "Regionala KVÅ-koder beslutas enligt förslag" in html
+    assert 'href="/kod/UX293/"' in html
+
+
+def test_decision_address_accepts_the_identifier_as_written(client):
+    assert client.get("/beslut/RS 2024-00668/").status_code == 200
+    assert client.get("/beslut/rs-2024-00668/").status_code == 200
+
+
+def test_unknown_rule_page_and_decision_give_404(client):
+    assert client.get("/regler/finns-inte/").status_code == 404
+    assert client.get("/beslut/RS-1999-00001/").status_code == 404
+
+
+@pytest.mark.parametrize("url", ["/", "/regler/vardval-rehab-distans/", "/beslut/RS-2024-00668/"])
+def test_post_is_not_allowed(client, url):
+    assert client.post(url).status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("url", "queries"), [("/", 3), ("/regler/vardval-rehab-distans/", 6), ("/regler/stod-och-behandling/", 8)]
+)
+def test_query_count_is_constant(client, django_assert_num_queries, url, queries):
+    with django_assert_num_queries(queries):
+        client.get(url)
