@@ -5,8 +5,9 @@ from functools import wraps
 from django.db.models import Prefetch
 from django.http import HttpRequest, JsonResponse
 
+from . import search as search_engine
 from . import textlinks
-from .models import Code, CodeList, Entry, Section
+from .models import Code, CodeList, Entry, SearchMiss, Section
 
 
 def api_get(view):
@@ -131,3 +132,29 @@ def code_list(request: HttpRequest, slug: str) -> JsonResponse:
     if found is None:
         return _error(f"Listan {slug[:40]} finns inte.", 404)
     return _json(_code_list(request, found))
+
+
+@api_get
+def search(request: HttpRequest) -> JsonResponse:
+    query = search_engine.clean_query(request.GET.get("q", ""))
+    if not query:
+        return _error("Ange vad du söker efter med ?q=, till exempel ?q=AU118 eller ?q=suicid.", 400)
+    result = search_engine.search(query, within_list=request.GET.get("lista", "")[:80])
+    if not result.hits and len(result.query) >= 2:
+        SearchMiss.record(result.query)
+    data = {
+        "query": result.query,
+        "results": [
+            {
+                "code": hit.code,
+                "title": hit.title or None,
+                "lists": hit.lists,
+                "url": request.build_absolute_uri(hit.url),
+                "snippet": hit.snippet_text or None,
+            }
+            for hit in result.hits
+        ],
+    }
+    if result.hint:
+        data["hint"] = result.hint
+    return _json(data)

@@ -27,11 +27,13 @@ from .models import (
     Footnote,
     Section,
     SourceDocument,
+    Synonym,
     plain_value,
 )
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 CODES_FILE = "koder.toml"
+SYNONYMS_FILE = "synonymer.toml"
 
 # Each schema maps a key to (type, required). Unknown keys are errors: they are nearly always typos.
 SOURCE_SCHEMA = {
@@ -100,6 +102,7 @@ CODE_SCHEMA = {
     "regional": (bool, False),
     "note": (str, False),
 }
+SYNONYM_SCHEMA = {"term": (str, True), "expansion": (str, True), "note": (str, False)}
 FILE_KEYS = {"source", "list", "contact_types", "footnotes"}
 
 
@@ -114,6 +117,7 @@ class ContentSet:
     codes: list[dict] = field(default_factory=list)
     outside: list[dict] = field(default_factory=list)
     documents: list[tuple[str, dict]] = field(default_factory=list)  # (file name, parsed file)
+    synonyms: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -195,6 +199,20 @@ def read_content(directory: Path = CONTENT_DIR) -> ContentSet:
         errors.append(f"{CODES_FILE}: code {code} is declared more than once")
     listed_codes = {item["code"] for item in content.codes}
     known_codes = set(declared)
+
+    synonyms_file = parsed.pop(SYNONYMS_FILE, {})
+    for key in synonyms_file:
+        if key != "synonyms":
+            errors.append(f"{SYNONYMS_FILE}: unknown table '{key}'")
+    for index, item in enumerate(synonyms_file.get("synonyms", [])):
+        where = f"{SYNONYMS_FILE}: synonyms[{index}]" + (f" ({item.get('term')})" if isinstance(item, dict) else "")
+        if _check(where, item, SYNONYM_SCHEMA, errors):
+            for code in textlinks.codes_in(item["expansion"]):
+                if code not in listed_codes:
+                    errors.append(f"{where}: expansion names {code}, which no list holds")
+            content.synonyms.append(item)
+    for term in _duplicates([item["term"].lower() for item in content.synonyms]):
+        errors.append(f"{SYNONYMS_FILE}: synonym '{term}' appears more than once")
 
     seen_sources: list[str] = []
     seen_lists: list[str] = []
@@ -351,6 +369,15 @@ def load(content: ContentSet) -> Report:
             },
             report,
             f"{CODES_FILE} {item['code']}",
+        )
+
+    for item in content.synonyms:
+        _upsert(
+            Synonym,
+            {"term": item["term"]},
+            {"expansion": item["expansion"], "note": item.get("note", "")},
+            report,
+            f"{SYNONYMS_FILE} {item['term']}",
         )
 
     for list_order, (name, data) in enumerate(content.documents):

@@ -6,10 +6,12 @@ and carries a ``version``, so that a stale save can be refused.
 """
 
 import datetime
+import uuid
 from decimal import Decimal
 
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from . import textlinks
 
@@ -286,3 +288,77 @@ class Mention(models.Model):
         codes = [code for code in textlinks.codes_in("\n".join(t or "" for t in texts)) if code != own_code]
         cls.objects.filter(**{field: owner}).delete()
         cls.objects.bulk_create(cls(code=code, **{field: owner}) for code in codes)
+
+
+class Synonym(ContentTracked):
+    """A word or abbreviation clinicians type, and the words or codes it stands for."""
+
+    term = models.CharField("sökord", max_length=100, unique=True, help_text="Det användaren skriver, t.ex. ”KBT”.")
+    expansion = models.CharField(
+        "betyder",
+        max_length=500,
+        help_text="Ord och/eller koder som sökordet ska hitta, t.ex. ”kognitiv-beteendeterapeutisk DU011”.",
+    )
+    note = models.CharField("kommentar", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "synonym"
+        verbose_name_plural = "synonymer"
+        ordering = ["term"]
+
+    def __str__(self) -> str:
+        return f"{self.term} → {self.expansion}"
+
+
+class SearchMiss(models.Model):
+    """A search that found nothing: only the query text and a count, nothing about who searched."""
+
+    query = models.CharField("sökning", max_length=200, unique=True)
+    count = models.PositiveIntegerField("antal", default=0)
+    first_seen = models.DateTimeField("första gången", auto_now_add=True)
+    last_seen = models.DateTimeField("senaste gången", auto_now=True)
+
+    class Meta:
+        verbose_name = "sökning utan träff"
+        verbose_name_plural = "sökningar utan träff"
+        ordering = ["-count", "-last_seen"]
+
+    def __str__(self) -> str:
+        return f"{self.query} ({self.count})"
+
+    @classmethod
+    def record(cls, query: str) -> None:
+        query = query.strip().lower()[:200]
+        if len(query) < 2:
+            return
+        updated = cls.objects.filter(query=query).update(count=models.F("count") + 1, last_seen=timezone.now())
+        if not updated:
+            try:
+                with transaction.atomic():
+                    cls.objects.create(query=query, count=1)
+            except IntegrityError:
+                cls.objects.filter(query=query).update(count=models.F("count") + 1, last_seen=timezone.now())
+
+
+class SearchIndexState(models.Model):
+    """One row: a token that changes whenever searchable content changes (see catalog.search)."""
+
+    generation = models.CharField(max_length=32)
+
+    class Meta:
+        verbose_name = "sökindexets version"
+
+    def __str__(self) -> str:
+        return self.generation
+
+    @classmethod
+    def current(cls) -> str:
+        generation = cls.objects.values_list("generation", flat=True).first()
+        return generation or cls.bump()
+
+    @classmethod
+    def bump(cls) -> str:
+        generation = uuid.uuid4().hex
+        if not cls.objects.filter(pk=1).update(generation=generation):
+            cls.objects.update_or_create(pk=1, defaults={"generation": generation})
+        return generation

@@ -11,6 +11,7 @@ urlpatterns = [
     path("kod/<str:code>/", views.code, name="code"),
     path("regler/<slug:slug>/", views.rules, name="rules"),
     path("beslut/<str:identifier>/", views.decision, name="decision"),
+    path("api/codes/", api.search, name="api-search"),
     path("api/codes/<str:code>/", api.code, name="api-code"),
     path("api/lists/", api.lists, name="api-lists"),
     path("api/lists/<slug:slug>/", api.code_list, name="api-list"),

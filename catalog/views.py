@@ -6,7 +6,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from . import search as search_engine
 from . import textlinks
-from .models import Code, CodeList, Entry, Mention, Section, SourceDocument
+from .models import Code, CodeList, Entry, Mention, SearchMiss, Section, SourceDocument
 
 
 def _texts_codes(*texts: str | None) -> set[str]:
@@ -46,10 +46,17 @@ def home(request: HttpRequest) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
-    result = search_engine.search(query, within_list=request.GET.get("lista", ""))
-    context = {"query": query, "result": result}
+    within_list = request.GET.get("lista", "")[:80]
+    result = search_engine.search(query, within_list=within_list)
+    context = {"query": result.query, "result": result, "within_list": within_list, "live": False}
     if _is_fragment_request(request):
+        # Live results while typing are previews: counting them would count every half-typed word.
+        if len(result.query) < 2:
+            return HttpResponse("")
+        context["live"] = True
         return render(request, "catalog/search.html#results", context)
+    if not result.hits and len(result.query) >= 2:
+        SearchMiss.record(result.query)
     return render(request, "catalog/search.html", context)
 
 
@@ -65,7 +72,7 @@ def code_list(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "catalog/list.html",
-        {"code_list": code_list, "sections": sections, "known": known},
+        {"code_list": code_list, "sections": sections, "known": known, "search_list": code_list},
     )
 
 

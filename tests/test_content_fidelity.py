@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from catalog.content import CODES_FILE, CONTENT_DIR
+from catalog.content import CODES_FILE, CONTENT_DIR, SYNONYMS_FILE
 from catalog.models import ContactType, DocumentPart, Entry, Footnote, Section
 
 SEEDS_DIR = Path(os.environ.get("SEEDS_DIR", CONTENT_DIR.parents[2] / "shared" / "seeds"))
@@ -19,7 +19,7 @@ def squeeze(text: str) -> str:
 
 
 def content_files():
-    return sorted(p for p in CONTENT_DIR.glob("*.toml") if p.name != CODES_FILE)
+    return sorted(p for p in CONTENT_DIR.glob("*.toml") if p.name not in (CODES_FILE, SYNONYMS_FILE))
 
 
 def load_toml(path: Path) -> dict:

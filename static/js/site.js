@@ -45,6 +45,30 @@
     }
   });
 
+  // Live search results: arrow keys move between hits, Escape goes back to the box.
+  function liveLinks() {
+    return Array.prototype.slice.call(document.querySelectorAll("#sok-live a.traff__lank"));
+  }
+
+  document.addEventListener("keydown", function (event) {
+    var box = document.getElementById("sok-q");
+    if (!box) return;
+    var links = liveLinks();
+    var inBox = event.target === box;
+    var index = links.indexOf(event.target);
+    if (!inBox && index === -1) return;
+    if (event.key === "ArrowDown" && links.length) {
+      event.preventDefault();
+      links[Math.min(index + 1, links.length - 1)].focus();
+    } else if (event.key === "ArrowUp" && index !== -1) {
+      event.preventDefault();
+      if (index === 0) box.focus(); else links[index - 1].focus();
+    } else if (event.key === "Escape") {
+      document.getElementById("sok-live").innerHTML = "";
+      box.focus();
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", function () { setUpCopyButtons(document); });
   document.addEventListener("htmx:afterSwap", function (event) { setUpCopyButtons(event.target); });
 })();

@@ -1,0 +1,169 @@
+import pytest
+
+from catalog import search as search_engine
+from catalog.models import Entry, Synonym
+
+pytestmark = pytest.mark.django_db
+
+# (query, a code that must be among the first three hits, what kind of matching it proves)
+TOP3 = [
+    ("AU118", "AU118", "code exactly"),
+    ("au118", "AU118", "code in lower case"),
+    ("Du 011", "DU011", "code with a space"),
+    ("du11", "DU011", "code without its leading zero"),
+    ("DA02", "DA024", "code prefix"),
+    ("zv5", "ZV502", "code prefix, lower case"),
+    ("ux29", "UX293", "regional code prefix"),
+    ("xv020", "XV020", "a code only the SoB guide lists"),
+    ("suicidriskbedömning", "AU118", "title word"),
+    ("krisplan", "AU123", "title word"),
+    ("kvarhållning", "XU047", "title word"),
+    ("rehabiliteringskoordinering", "GC001", "title word"),
+    ("kroppskännedom", "DV086", "first part of a title compound"),
+    ("sprutor kanyler", "AU115", "words in a Beskrivning"),
+    ("ögonrörelser", "DU014", "word in a Beskrivning"),
+    ("nedtrappningsschema", "UX501", "word in a Beskrivning"),
+    ("HSLF-FS 2017:37", "XV015", "reference in a Beskrivning"),
+    ("Katedrala föreläsningar", "GB009", "words in an Anvisning"),
+    ("ADL-Taxonomin", "AV133", "word in an Anvisning"),
+    ("surfplatta", "QT018", "word in an Anvisning"),
+    ("Cool Kids", "DU011", "section instruction naming the code"),
+    ("Att hantera en depression", "DU011", "section instruction naming the code"),
+    ("behandlingar", "DU009", "stemming: plural to singular"),
+    ("krisplanen", "AU123", "stemming: definite form"),
+    ("suicidriskbedömningen", "AU118", "stemming: definite form of a compound"),
+    ("läkemedelsgenomgångar", "XV015", "stemming a compound"),
+    ("genomgång", "XV015", "part of a compound"),
+    ("riskbedömning", "AU118", "part of a compound"),
+    ("hembesök", "UX273", "part of a compound"),
+    ("magnetstimulering", "DU050", "part of a compound"),
+    ("lakemedelsgenomgang", "XV015", "typed without å/ä/ö"),
+    ("atträning", "DU012", "typed without ä"),
+    ("narstaende", "ZV504", "typed without ä"),
+    ("sjalvbildstraning", "QA015", "typed without å/ä/ö"),
+    ("suicd", "AU118", "typo: one letter missing"),
+    ("krisplna", "AU123", "typo: two letters swapped"),
+    ("mindfullness", "DU032", "typo: one letter too many"),
+    ("farlighetsbedömnig", "AU122", "typo in a long word"),
+    ("psykodynamsk", "DU008", "typo"),
+    ("läkemedelsgenomgåmg", "XV015", "typo next to å"),
+    ("KBT", "DU011", "abbreviation in the source"),
+    ("DBT", "DU021", "abbreviation"),
+    ("MBT", "DU013", "abbreviation"),
+    ("IPT", "DU022", "abbreviation"),
+    ("PDT", "DU008", "abbreviation"),
+    ("MI", "DU118", "abbreviation"),
+    ("ÅFP", "DU119", "abbreviation with Å"),
+    ("afp", "DU119", "abbreviation typed without Å"),
+    ("MET", "DU120", "abbreviation"),
+    ("ECT", "DA024", "abbreviation"),
+    ("rTMS", "DU050", "abbreviation"),
+    ("EMDR", "DU014", "abbreviation"),
+    ("ERGT", "DU015", "abbreviation"),
+    ("FFT", "DU024", "abbreviation"),
+    ("BOF", "DU025", "abbreviation"),
+    ("ERP", "UV125", "abbreviation"),
+    ("SIP", "AU124", "abbreviation"),
+    ("FaR", "DV200", "abbreviation"),
+    ("LPT", "XU047", "abbreviation (law)"),
+    ("LRV", "XU042", "abbreviation (law)"),
+    ("LVM", "GD007", "abbreviation (law)"),
+    ("SoL", "GD008", "abbreviation (law)"),
+    ("AUDIT", "AU119", "instrument"),
+    ("DUDIT", "AU119", "instrument"),
+    ("MINI", "AU006", "instrument"),
+    ("SCID", "AU006", "instrument"),
+    ("HCR-20", "AU122", "instrument with a hyphen"),
+    ("WAIS", "AA085", "instrument"),
+    ("UKU-SERS", "AV127", "instrument"),
+    ("video", "ZV051", "everyday word"),
+    ("chatt", "ZV051", "everyday word"),
+    ("1177", "ZV051", "everyday word"),
+    ("självmord", "AU118", "everyday word"),
+    ("självmordsrisk", "AU118", "everyday word"),
+    ("tolk", "ZV020", "everyday word in a title"),
+    ("anhörig", "ZV504", "everyday word"),
+    ("psykoedukation", "DU023", "everyday word"),
+    ("medicingenomgång", "XV015", "everyday word"),
+    ("biverkningar", "AV127", "everyday word"),
+    ("stödsamtal", "DU113", "everyday word"),
+    ("orosanmälan", "GD008", "everyday word"),
+    ("försäkringskassan", "ZV503", "title word"),
+    ("polis", "ZV516", "title word"),
+    ("tackat nej", "UX284", "two title words"),
+    ("avbrutit hembesöksprogram", "UX294", "two title words"),
+    ("ZV229", "DA024", "a code outside the lists, found through the texts naming it"),
+    ("Min vårdplan", "XV019", "phrase from the SoB guide"),
+]
+
+
+@pytest.mark.parametrize(("query", "expected", "kind"), TOP3, ids=[f"{q}->{c}" for q, c, _ in TOP3])
+def test_expected_code_is_in_the_first_three_hits(query, expected, kind):
+    codes = [hit.code for hit in search_engine.search(query).hits[:3]]
+    assert expected in codes, f"{kind}: {query!r} gave {codes}"
+
+
+def test_the_table_has_at_least_fifty_queries():
+    assert len(TOP3) >= 50
+
+
+def test_exact_code_comes_first():
+    assert search_engine.search("du011").hits[0].code == "DU011"
+    assert search_engine.search("ZV509").hits[0].code == "ZV509"
+
+
+def test_a_title_match_ranks_above_a_body_match():
+    codes = [hit.code for hit in search_engine.search("krisplan").hits]
+    # AU123 is "Upprättande av krisplan"; AU120 only names Krisplan in its Anvisning.
+    assert codes.index("AU123") < codes.index("AU120")
+
+
+def test_searching_from_inside_a_list_ranks_that_lists_codes_first():
+    everywhere = [hit.code for hit in search_engine.search("uppföljning").hits]
+    in_skrs = [hit.code for hit in search_engine.search("uppföljning", within_list="psykologer-skrs").hits]
+    assert in_skrs[0] in {"XV007", "AW024"}
+    assert everywhere[0] not in {"XV007", "AW024"} or everywhere != in_skrs
+
+
+def test_hit_shows_lists_and_a_snippet_with_matched_words_marked():
+    hit = next(h for h in search_engine.search("ögonrörelser").hits if h.code == "DU014")
+    assert "Baslista psykiatri" in hit.lists
+    assert "<mark>ögonrörelser</mark>" in hit.snippet
+
+
+def test_synonym_added_by_a_coordinator_is_found_at_once():
+    assert not search_engine.search("zebrakod").hits
+    Synonym.objects.create(term="zebrakod", expansion="AU118")
+    assert search_engine.search("zebrakod").hits[0].code == "AU118"
+
+
+def test_edited_text_is_searchable_at_once():
+    entry = Entry.objects.get(code_list__slug="psykiatri", code__code="DU014")
+    entry.anvisning = "Gäller även flamingoterapi."
+    entry.save()
+    assert search_engine.search("flamingoterapi").hits[0].code == "DU014"
+
+
+HOSTILE = [
+    "",
+    " ",
+    "a",
+    "x" * 1000,
+    '" * ( ) : - ^ & | !',
+    "'; DROP TABLE catalog_code; --",
+    "😀🙂",
+    "\x00AU118",
+    "%",
+    "\\",
+    "AU" * 300,
+]
+
+
+@pytest.mark.parametrize("query", HOSTILE, ids=range(len(HOSTILE)))
+def test_bad_input_never_raises_and_gives_a_hint_when_nothing_to_search(query):
+    result = search_engine.search(query)
+    assert result.hits or result.hint
+
+
+def test_empty_query_gives_a_friendly_hint():
+    assert "minst två tecken" in search_engine.search(" ").hint
