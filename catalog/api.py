@@ -142,6 +142,7 @@ def search(request: HttpRequest) -> JsonResponse:
     result = search_engine.search(query, within_list=request.GET.get("lista", "")[:80])
     if not result.hits and len(result.query) >= 2:
         SearchMiss.record(result.query)
+    site = request.build_absolute_uri("/").rstrip("/")
     data = {
         "query": result.query,
         "results": [
@@ -149,7 +150,7 @@ def search(request: HttpRequest) -> JsonResponse:
                 "code": hit.code,
                 "title": hit.title or None,
                 "lists": hit.lists,
-                "url": request.build_absolute_uri(hit.url),
+                "url": site + hit.url,
                 "snippet": hit.snippet_text or None,
             }
             for hit in result.hits

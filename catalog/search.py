@@ -15,14 +15,18 @@ What a query matches, best first:
 """
 
 import bisect
+import heapq
+import html
 import re
 import threading
-from collections import defaultdict
+import time
+from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
+from itertools import chain, repeat
 
+from django.conf import settings
 from django.urls import reverse
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from . import swedish, textlinks
 
@@ -60,9 +64,7 @@ class Hit:
 
     @property
     def snippet_text(self) -> str:
-        return (
-            re.sub(r"</?mark>", "", str(self.snippet)).replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
-        )
+        return html.unescape(re.sub(r"</?mark>", "", str(self.snippet)))
 
 
 @dataclass
@@ -81,7 +83,34 @@ class IndexedCode:
     code: str
     title: str
     lists: list[tuple[str, str]]  # (slug, title)
-    texts: list[str]  # titles first, then beskrivning, anvisning, instructions: for snippets
+    texts: list[str]  # beskrivning, anvisning, instructions naming the code: for snippets
+    _words: list[list[tuple[int, int, str, str]]] | None = None
+    _title_words: list[tuple[int, int, str, str]] | None = None
+    _text_terms: list[frozenset[str]] | None = None
+
+    def words(self) -> list[list[tuple[int, int, str, str]]]:
+        """Each text's words as (start, end, stem, folded word); worked out the first time a snippet needs them."""
+        if self._words is None:
+            self._words = [
+                [
+                    (m.start(), m.end(), swedish.term(m.group(0)), swedish.fold(m.group(0)))
+                    for m in swedish.WORD_RE.finditer(text)
+                ]
+                for text in self.texts
+            ]
+            self._text_terms = [
+                frozenset(w[2] for w in words) | frozenset(w[3] for w in words) for words in self._words
+            ]
+        return self._words
+
+    def title_words(self) -> list[tuple[int, int, str, str]]:
+        if self._title_words is None:
+            self._title_words = _word_spans(self.title)
+        return self._title_words
+
+    def text_terms(self) -> list[frozenset[str]]:
+        self.words()
+        return self._text_terms
 
 
 class SearchIndex:
@@ -92,6 +121,17 @@ class SearchIndex:
         self.synonyms: dict[str, list[str]] = {}
         self.vocabulary: list[str] = []
         self.deletes: dict[str, set[str]] = defaultdict(set)
+        self.sorted_codes: list[str] = []
+        self.buckets: dict[str, list[tuple[float, tuple[str, ...]]]] = {}  # term -> [(weight, codes)]
+        self.list_codes: dict[str, set[str]] = defaultdict(set)
+        # The vocabulary as one string, to find compound parts with one C-level scan.
+        self._joined = ""
+        self._offsets: list[int] = []
+
+    def code_url(self, code: str) -> str:
+        if not hasattr(self, "_url_template"):
+            self._url_template = reverse("catalog:code", args=["XX000"]).replace("XX000", "{}")
+        return self._url_template.format(code)
 
     def add(self, code: str, text: str | None, weight: float) -> None:
         for term in swedish.terms(text or ""):
@@ -101,6 +141,22 @@ class SearchIndex:
 
     def finish(self) -> None:
         self.vocabulary = sorted(self.postings)
+        self.sorted_codes = sorted(self.codes)
+        for term, postings in self.postings.items():
+            by_weight: dict[float, list[str]] = defaultdict(list)
+            for code, weight in postings.items():
+                by_weight[weight].append(code)
+            self.buckets[term] = sorted(((w, tuple(c)) for w, c in by_weight.items()), reverse=True)
+        self.postings = defaultdict(dict)  # only needed while building
+        for code, indexed in self.codes.items():
+            for slug, _title in indexed.lists:
+                self.list_codes[slug].add(code)
+        offsets, position = [], 0
+        for term in self.vocabulary:
+            offsets.append(position)
+            position += len(term) + 1
+        self._offsets = offsets
+        self._joined = "\n".join(self.vocabulary)
         for term in self.vocabulary:
             if len(term) >= 4:
                 for variant in _deletes(term):
@@ -116,20 +172,18 @@ class SearchIndex:
             if quality > found.get(term, 0.0):
                 found[term] = quality
 
-        if whole in self.postings:
+        if whole in self.buckets:
             note(whole, QUALITY_EXACT)
-        if stemmed in self.postings:
+        if stemmed in self.buckets:
             # The stemmer sometimes cuts deep ("farlighet" → "far"); such a stem is a weak match.
             note(stemmed, QUALITY_EXACT if len(stemmed) >= len(whole) - 3 else QUALITY_PART)
         for prefix, quality in ((whole, QUALITY_PREFIX + 0.05), (stemmed, QUALITY_PREFIX)):
             if len(prefix) >= 3:
                 for candidate in self._starting_with(prefix):
                     note(candidate, quality)
-        parts = {t for t in (whole, stemmed) if len(t) >= 4}
-        if parts:
-            for candidate in self.vocabulary:
-                if any(part in candidate for part in parts):
-                    note(candidate, QUALITY_PART)
+        for part in {t for t in (whole, stemmed) if len(t) >= 4}:
+            for candidate in self._containing(part):
+                note(candidate, QUALITY_PART)
         if not found and len(stemmed) >= 4:
             limit = 2 if len(stemmed) >= 8 else 1
             for candidate in self._near(stemmed, limit):
@@ -145,6 +199,17 @@ class SearchIndex:
                             break
         return found
 
+    def _containing(self, part: str) -> set[str]:
+        found = set()
+        position = self._joined.find(part)
+        while position != -1:
+            index = bisect.bisect_right(self._offsets, position) - 1
+            found.add(self.vocabulary[index])
+            # Jump to the next term: one hit per term is enough.
+            next_start = self._offsets[index + 1] if index + 1 < len(self._offsets) else len(self._joined)
+            position = self._joined.find(part, next_start)
+        return found
+
     def _starting_with(self, prefix: str) -> list[str]:
         start = bisect.bisect_left(self.vocabulary, prefix)
         end = bisect.bisect_left(self.vocabulary, prefix + "\uffff", start)
@@ -156,7 +221,7 @@ class SearchIndex:
             variants |= {second for first in _deletes(term) for second in _deletes(first)}
         near: set[str] = set()
         for variant in variants:
-            if variant in self.postings:
+            if variant in self.buckets:
                 near.add(variant)
             near |= self.deletes.get(variant, set())
         return near
@@ -232,10 +297,15 @@ _cache = threading.local()
 
 
 def current_index() -> SearchIndex:
+    """The index for the content as it is now (as of at most SEARCH_INDEX_CHECK_SECONDS ago)."""
     from .models import SearchIndexState
 
-    generation = SearchIndexState.current()
     index = getattr(_cache, "index", None)
+    now = time.monotonic()
+    if index is not None and now - getattr(_cache, "checked", 0.0) < settings.SEARCH_INDEX_CHECK_SECONDS:
+        return index
+    generation = SearchIndexState.current()
+    _cache.checked = now
     if index is None or index.generation != generation:
         index = _cache.index = build_index(generation)
     return index
@@ -258,9 +328,15 @@ def _code_hits(index: SearchIndex, query: str) -> list[tuple[str, float]]:
         if exact in index.codes:
             found.append((exact, 1000.0))
     prefixes = {letters + raw_digits, letters + digits} if raw_digits else {letters}
-    for code in sorted(index.codes):
-        if any(code.startswith(p) for p in prefixes) and code not in dict(found):
-            found.append((code, 500.0 if digits else 1.0))
+    already = {code for code, _ in found}
+    for prefix in sorted(prefixes):
+        start = bisect.bisect_left(index.sorted_codes, prefix)
+        for code in index.sorted_codes[start:]:
+            if not code.startswith(prefix):
+                break
+            if code not in already:
+                already.add(code)
+                found.append((code, 500.0 if digits else 1.0))
     return found
 
 
@@ -303,67 +379,111 @@ def _groups(index: SearchIndex, query: str) -> list[_Group]:
     return groups
 
 
-def _best(index: SearchIndex, matches: dict[str, float], terms_for: dict[str, set[str]]) -> dict[str, float]:
+def _best(index: SearchIndex, matches: dict[str, float]) -> dict[str, float]:
+    """code -> the best value any of these matched terms gives it."""
+    pairs = [
+        (quality * weight, codes) for term, quality in matches.items() for weight, codes in index.buckets.get(term, ())
+    ]
+    pairs.sort(key=lambda pair: pair[0], reverse=True)
     best: dict[str, float] = {}
-    for term, quality in matches.items():
-        for code, weight in index.postings.get(term, {}).items():
-            terms_for[code].add(term)
-            if quality * weight > best.get(code, 0.0):
-                best[code] = quality * weight
+    for value, codes in pairs:
+        # Highest values come first, so setdefault keeps each code's best; map() keeps the loop in C.
+        deque(map(best.setdefault, codes, repeat(value)), maxlen=0)
     return best
 
 
-def _score(index: SearchIndex, groups: list[_Group]) -> dict[str, tuple[int, float, set[str]]]:
-    """code -> (how many of the query's groups it matches, score, the index terms it matched)."""
-    results: dict[str, tuple[int, float, set[str]]] = {}
+def _score(index: SearchIndex, groups: list[_Group]) -> list[dict[str, float]]:
+    """For each of the query's groups: code -> how well the code matches it."""
+    per_group = []
     for group in groups:
-        terms_for: dict[str, set[str]] = defaultdict(set)
-        values = _best(index, group.raw, terms_for)
+        values = _best(index, group.raw)
         if group.expansion:
             # A synonym's meaning counts as a whole: a code holding more of its words scores higher.
-            per_word = [_best(index, matches, terms_for) for matches in group.expansion]
-            for code in set().union(*per_word):
+            per_word = [_best(index, matches) for matches in group.expansion]
+            # The meaning is a phrase: codes holding all its words, if there are any, else any of them.
+            holders = set.intersection(*(set(best) for best in per_word)) or set().union(*per_word)
+            for code in holders:
                 mean = sum(best.get(code, 0.0) for best in per_word) / len(per_word)
-                values[code] = max(values.get(code, 0.0), mean)
+                if mean > values.get(code, 0.0):
+                    values[code] = mean
         for code, bonus in group.codes.items():
             values[code] = values.get(code, 0.0) + bonus
-        for code, value in values.items():
-            matched, score, terms = results.get(code, (0, 0.0, set()))
-            results[code] = (matched + 1, score + value, terms | terms_for.get(code, set()))
-    return results
+        per_group.append(values)
+    return per_group
 
 
-def _mark(text: str, terms: set[str], window: bool) -> SafeString:
-    positions = [
-        m
-        for m in swedish.WORD_RE.finditer(text)
-        if swedish.term(m.group(0)) in terms or swedish.fold(m.group(0)) in terms
+def _rank(
+    per_group: list[dict[str, float]], code_hits: dict[str, float], in_list: set[str], limit: int
+) -> list[tuple[str, float]]:
+    """The best codes: named codes first, then by how many parts of the query they match,
+    then (when searching from a list) that list's codes, then by score, then by code."""
+    order = sorted(code_hits, key=lambda code: (-code_hits[code], code))[:limit]
+    taken = set(order)
+    if per_group:
+        everywhere = set.intersection(*(set(values) for values in per_group))
+        if len(everywhere - taken) >= limit - len(order):
+            tiers = [everywhere]  # the codes matching only part of the query cannot make the list
+        else:
+            coverage = Counter(chain.from_iterable(per_group))
+            by_coverage: dict[int, list[str]] = defaultdict(list)
+            for code, matched in coverage.items():
+                by_coverage[matched].append(code)
+            tiers = [by_coverage[matched] for matched in sorted(by_coverage, reverse=True)]
+        for tier in tiers:
+            if len(order) >= limit:
+                break
+            if len(per_group) == 1:
+                scores = per_group[0]
+            else:
+                scores = {code: sum(values.get(code, 0.0) for values in per_group) for code in tier}
+            pool = [code for code in tier if code not in taken]
+            pools = [[c for c in pool if c in in_list], [c for c in pool if c not in in_list]] if in_list else [pool]
+            for pool in pools:
+                need = limit - len(order)
+                if need <= 0 or not pool:
+                    continue
+                threshold = heapq.nlargest(need, map(scores.__getitem__, pool))[-1]
+                best = sorted((c for c in pool if scores[c] >= threshold), key=lambda c: (-scores[c], c))[:need]
+                order += best
+                taken.update(best)
+    return [(code, code_hits.get(code, 0.0) + sum(values.get(code, 0.0) for values in per_group)) for code in order]
+
+
+def _word_spans(text: str) -> list[tuple[int, int, str, str]]:
+    return [
+        (m.start(), m.end(), swedish.term(m.group(0)), swedish.fold(m.group(0))) for m in swedish.WORD_RE.finditer(text)
     ]
-    start, end, prefix, suffix = 0, len(text), "", ""
+
+
+def _highlight(text: str, words: list[tuple[int, int, str, str]], terms: set[str], window: bool) -> SafeString:
+    """The text (or a window of it around the first match) with matched words in <mark>."""
+    marked = [(start, end) for start, end, stem, folded in words if stem in terms or folded in terms] if terms else []
+    start, end = 0, len(text)
     if window and len(text) > 200:
-        first = positions[0].start() if positions else 0
-        start = max(0, text.rfind(" ", 0, max(0, first - 60)) + 1) if first > 60 else 0
-        end = text.find(" ", min(len(text), start + 200))
+        anchor = marked[0][0] if marked else 0
+        start = text.rfind(" ", 0, anchor - 60) + 1 if anchor > 60 else 0
+        end = text.find(" ", start + 200)
         end = len(text) if end == -1 else end
-        prefix = "… " if start > 0 else ""
-        suffix = " …" if end < len(text) else ""
-    out, cursor = [prefix], start
-    for match in positions:
-        if match.start() < start or match.end() > end:
+    out, cursor = ["… " if start > 0 else ""], start
+    for word_start, word_end in marked:
+        if word_start < start:
             continue
-        out.append(escape(text[cursor : match.start()]))
-        out.append(f"<mark>{escape(match.group(0))}</mark>")
-        cursor = match.end()
-    out.append(escape(text[cursor:end]))
-    out.append(suffix)
-    return mark_safe("".join(out).replace("\n", " "))
+        if word_end > end:
+            break
+        out.append(html.escape(text[cursor:word_start]))
+        out.append(f"<mark>{html.escape(text[word_start:word_end])}</mark>")
+        cursor = word_end
+    out.append(html.escape(text[cursor:end]))
+    out.append(" …" if end < len(text) else "")
+    return SafeString("".join(out).replace("\n", " "))
 
 
 def _snippet(indexed: IndexedCode, terms: set[str]) -> SafeString:
-    for text in indexed.texts:
-        if any(swedish.term(w) in terms for w in swedish.words(text)):
-            return _mark(text, terms, window=True)
-    return _mark(indexed.texts[0], set(), window=True) if indexed.texts else mark_safe("")
+    words = indexed.words()
+    for text, text_words, text_terms in zip(indexed.texts, words, indexed.text_terms(), strict=True):
+        if not text_terms.isdisjoint(terms):
+            return _highlight(text, text_words, terms, window=True)
+    return _highlight(indexed.texts[0], [], set(), window=True) if indexed.texts else SafeString("")
 
 
 def search(query: str, within_list: str = "", limit: int = MAX_RESULTS) -> SearchResult:
@@ -374,28 +494,23 @@ def search(query: str, within_list: str = "", limit: int = MAX_RESULTS) -> Searc
     index = current_index()
     code_hits = dict(_code_hits(index, cleaned))
     groups = _groups(index, cleaned)
-    scored = _score(index, groups)
-    for code, bonus in code_hits.items():
-        matched, score, terms = scored.get(code, (0, 0.0, set()))
-        scored[code] = (max(matched, len(groups)), score + bonus, terms)
-
-    def rank(item):
-        code, (matched, score, _terms) = item
-        in_list = any(slug == within_list for slug, _ in index.codes[code].lists) if within_list else False
-        return (-matched, -(score >= 500), not in_list, -score, code)
-
-    ranked = sorted(((c, v) for c, v in scored.items() if c in index.codes), key=rank)[:limit]
+    per_group = _score(index, groups)
+    matched_terms = {term for group in groups for term in group.raw} | {
+        term for group in groups for matches in group.expansion for term in matches
+    }
+    ranked = _rank(per_group, code_hits, index.list_codes.get(within_list, set()), limit)
     hits = []
-    for code, (_matched, score, terms) in ranked:
+    for code, score in ranked:
         indexed = index.codes[code]
+        terms = matched_terms
         hits.append(
             Hit(
                 code=code,
                 title=indexed.title,
-                url=reverse("catalog:code", args=[code]),
+                url=index.code_url(code),
                 lists=[title for _slug, title in indexed.lists],
                 snippet=_snippet(indexed, terms),
-                title_html=_mark(indexed.title, terms, window=False),
+                title_html=_highlight(indexed.title, indexed.title_words(), terms, window=False),
                 score=round(score, 2),
             )
         )

@@ -7,6 +7,7 @@ without dots meets "läkemedel".
 
 import re
 import unicodedata
+from functools import lru_cache
 
 VOWELS = set("aeiouyäåö")
 STEP1_SUFFIXES = sorted(
@@ -64,6 +65,7 @@ def stem(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
     """Lower case, å/ä/ö to a/a/o, other accents dropped (é → e)."""
     text = text.lower().translate(FOLD)
@@ -75,6 +77,7 @@ def words(text: str) -> list[str]:
     return WORD_RE.findall(text or "")
 
 
+@lru_cache(maxsize=200_000)
 def term(word: str) -> str:
     """The search term for one word: stemmed, then folded."""
     return fold(stem(word.lower()))

@@ -169,6 +169,10 @@ SECURE_HSTS_PRELOAD = HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None
 SESSION_COOKIE_HTTPONLY = True
 
+# How often a process checks whether the search index is stale. Each check is one query; after
+# an edit, other processes find it within this many seconds.
+SEARCH_INDEX_CHECK_SECONDS = float(os.environ.get("SEARCH_INDEX_CHECK_SECONDS", "1"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -11,5 +11,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings):
+def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests change content and search at once: check the index's freshness on every search.
+    settings.SEARCH_INDEX_CHECK_SECONDS = 0
