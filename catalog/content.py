@@ -16,7 +16,7 @@ from typing import Any
 
 from django.db import transaction
 
-from . import textlinks
+from . import textlinks, wizard, wizard_store
 from .models import (
     Code,
     CodeList,
@@ -28,6 +28,10 @@ from .models import (
     Section,
     SourceDocument,
     Synonym,
+    WizardCode,
+    WizardNote,
+    WizardOption,
+    WizardStep,
     plain_value,
 )
 
@@ -104,6 +108,35 @@ CODE_SCHEMA = {
 }
 SYNONYM_SCHEMA = {"term": (str, True), "expansion": (str, True), "note": (str, False)}
 FILE_KEYS = {"source", "list", "contact_types", "footnotes"}
+STEP_SCHEMA = {
+    "slug": (str, True),
+    "question": (str, True),
+    "help": (str, False),
+    "kind": (str, False),
+    "next": (str, False),
+    "optional": (bool, False),
+    "options": (list, True),
+}
+OPTION_SCHEMA = {
+    "slug": (str, True),
+    "label": (str, True),
+    "help": (str, False),
+    "next": (str, False),
+    "codes": (list, False),
+    "notes": (list, False),
+    "contact": (str, False),
+    "extra_points": ((int, float), False),
+    "extra_points_from": (str, False),
+    "no_code": (bool, False),
+}
+WIZARD_CODE_SCHEMA = {
+    "code": (str, True),
+    "role": (str, True),
+    "reason": (str, True),
+    "quote_from": (str, True),
+    "check": (str, False),
+}
+NOTE_SCHEMA = {"text": (str, True), "quote_from": (str, False)}
 
 
 class ContentError(Exception):
@@ -118,6 +151,7 @@ class ContentSet:
     outside: list[dict] = field(default_factory=list)
     documents: list[tuple[str, dict]] = field(default_factory=list)  # (file name, parsed file)
     synonyms: list[dict] = field(default_factory=list)
+    wizard: dict | None = None
 
 
 @dataclass
@@ -125,6 +159,7 @@ class Report:
     created: Counter = field(default_factory=Counter)
     updated: Counter = field(default_factory=Counter)
     unchanged: Counter = field(default_factory=Counter)
+    deleted: Counter = field(default_factory=Counter)
     kept_edits: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -133,7 +168,8 @@ class Report:
 
         return (
             f"load_content: {total(self.created)} created, {total(self.updated)} updated, "
-            f"{total(self.unchanged)} unchanged, {len(self.kept_edits)} edited in the site and kept"
+            f"{total(self.unchanged)} unchanged, {total(self.deleted)} removed, "
+            f"{len(self.kept_edits)} edited in the site and kept"
         )
 
 
@@ -200,6 +236,7 @@ def read_content(directory: Path = CONTENT_DIR) -> ContentSet:
     listed_codes = {item["code"] for item in content.codes}
     known_codes = set(declared)
 
+    parsed_wizard = parsed.pop(wizard_store.WIZARD_FILE, None)
     synonyms_file = parsed.pop(SYNONYMS_FILE, {})
     for key in synonyms_file:
         if key != "synonyms":
@@ -305,6 +342,39 @@ def read_content(directory: Path = CONTENT_DIR) -> ContentSet:
                         f"{where}: mentions unknown code {code} (declare it in {CODES_FILE}, under [[outside]] if no list holds it)"
                     )
         content.documents.append((name, data))
+
+    wizard_data = parsed_wizard
+    if wizard_data is not None:
+        wizard_errors = []
+        for index, step in enumerate(wizard_data.get("steps", [])):
+            where = f"{wizard_store.WIZARD_FILE}: steps[{index}]" + (
+                f" ({step.get('slug')})" if isinstance(step, dict) else ""
+            )
+            if not _check(where, step, STEP_SCHEMA, wizard_errors):
+                continue
+            for o_index, option in enumerate(step["options"]):
+                o_where = f"{where} options[{o_index}]" + (
+                    f" ({option.get('slug')})" if isinstance(option, dict) else ""
+                )
+                if _check(o_where, option, OPTION_SCHEMA, wizard_errors):
+                    for c_index, code in enumerate(option.get("codes", [])):
+                        _check(f"{o_where} codes[{c_index}]", code, WIZARD_CODE_SCHEMA, wizard_errors)
+                    for n_index, note in enumerate(option.get("notes", [])):
+                        _check(f"{o_where} notes[{n_index}]", note, NOTE_SCHEMA, wizard_errors)
+        if not isinstance(wizard_data.get("wizard"), dict) or "start" not in wizard_data["wizard"]:
+            wizard_errors.append(f"{wizard_store.WIZARD_FILE}: missing [wizard] start")
+        if not wizard_errors:
+            contacts = wizard_store.contacts_from_content(content.documents)
+            tree = wizard_store.tree_from_content(wizard_data, contacts)
+            problems = wizard.validate(
+                tree,
+                known_codes=known_codes,
+                quote_ok=wizard_store.quote_checker(wizard_store.quote_texts_from_content(content.documents)),
+                contact_refs=set(contacts),
+            )
+            wizard_errors += [f"{wizard_store.WIZARD_FILE}: {problem}" for problem in problems]
+        errors += wizard_errors
+        content.wizard = wizard_data
 
     for slug in _duplicates(seen_sources):
         errors.append(f"source slug '{slug}' is used by more than one file")
@@ -488,4 +558,92 @@ def load(content: ContentSet) -> Report:
                     report,
                     f"{name} {section_data['slug']} {entry['code']}",
                 )
+    if content.wizard is not None:
+        _load_wizard(content.wizard, codes, report)
     return report
+
+
+def _load_wizard(data: dict, codes: dict[str, Code], report: Report) -> None:
+    name = wizard_store.WIZARD_FILE
+    contact_types = {f"{c.document.slug}/{c.slug}": c for c in ContactType.objects.select_related("document")}
+    steps: dict[str, WizardStep] = {}
+    start = data["wizard"]["start"]
+    kept: dict[type, set[int]] = {WizardStep: set(), WizardOption: set(), WizardCode: set(), WizardNote: set()}
+    for order, step in enumerate(data["steps"]):
+        steps[step["slug"]] = obj = _upsert(
+            WizardStep,
+            {"slug": step["slug"]},
+            {
+                "order": order,
+                "is_start": step["slug"] == start,
+                "question": step["question"],
+                "help": step.get("help", ""),
+                "kind": step.get("kind", "single"),
+                "optional": step.get("optional", False),
+            },
+            report,
+            f"{name} {step['slug']}",
+        )
+        kept[WizardStep].add(obj.pk)
+    for step in data["steps"]:
+        _upsert(
+            WizardStep,
+            {"slug": step["slug"]},
+            {"next_step": steps.get(step.get("next"))},
+            report,
+            f"{name} {step['slug']}",
+        )
+        for order, option in enumerate(step["options"]):
+            label = f"{name} {step['slug']}/{option['slug']}"
+            obj = _upsert(
+                WizardOption,
+                {"step": steps[step["slug"]], "slug": option["slug"]},
+                {
+                    "order": order,
+                    "label": option["label"],
+                    "help": option.get("help", ""),
+                    "next_step": steps.get(option.get("next")),
+                    "contact_type": contact_types.get(option.get("contact")),
+                    "extra_points": Decimal(str(option["extra_points"])) if "extra_points" in option else None,
+                    "extra_points_from": option.get("extra_points_from", ""),
+                    "no_code": option.get("no_code", False),
+                },
+                report,
+                label,
+            )
+            kept[WizardOption].add(obj.pk)
+            for c_order, code in enumerate(option.get("codes", [])):
+                kept[WizardCode].add(
+                    _upsert(
+                        WizardCode,
+                        {"option": obj, "code": codes[code["code"]]},
+                        {
+                            "order": c_order,
+                            "role": code["role"],
+                            "reason": code["reason"],
+                            "quote_from": code["quote_from"],
+                            "to_check": code.get("check", ""),
+                        },
+                        report,
+                        f"{label} {code['code']}",
+                    ).pk
+                )
+            for n_order, note in enumerate(option.get("notes", [])):
+                kept[WizardNote].add(
+                    _upsert(
+                        WizardNote,
+                        {"option": obj, "order": n_order},
+                        {"text": note["text"], "quote_from": note.get("quote_from", "")},
+                        report,
+                        f"{label} note {n_order}",
+                    ).pk
+                )
+    # What the file no longer has goes, unless it was made or edited in the site.
+    for model in (WizardNote, WizardCode, WizardOption, WizardStep):
+        for obj in model.objects.exclude(pk__in=kept[model]):
+            if obj.loaded and not obj.edited_fields():
+                if model is WizardStep:
+                    WizardStep.objects.filter(next_step=obj).update(next_step=None)
+                    WizardOption.objects.filter(next_step=obj).update(next_step=None)
+                obj.delete()
+                report.deleted[model._meta.verbose_name] += 1

@@ -1,15 +1,27 @@
-"""Whatever changes searchable content makes the search index stale."""
+"""Whatever changes content makes the in-process caches (search index, wizard tree) stale."""
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from .models import Code, CodeList, Entry, SearchIndexState, Section, Synonym
+from .models import (
+    Code,
+    CodeList,
+    ContactType,
+    Entry,
+    SearchIndexState,
+    Section,
+    Synonym,
+    WizardCode,
+    WizardNote,
+    WizardOption,
+    WizardStep,
+)
 
-SEARCHABLE = (Code, CodeList, Entry, Section, Synonym)
+CACHED = (Code, CodeList, Entry, Section, Synonym, ContactType, WizardStep, WizardOption, WizardCode, WizardNote)
 
 
 @receiver(post_save)
 @receiver(post_delete)
 def searchable_content_changed(sender, **kwargs):
-    if sender in SEARCHABLE:
+    if sender in CACHED:
         SearchIndexState.bump()

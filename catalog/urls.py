@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api, views
+from . import api, views, visit_views
 
 app_name = "catalog"
 
@@ -9,6 +9,8 @@ urlpatterns = [
     path("sok/", views.search, name="search"),
     path("lista/<slug:slug>/", views.code_list, name="list"),
     path("kod/<str:code>/", views.code, name="code"),
+    path("besok/", visit_views.visit, name="visit"),
+    path("besok/<path:answers>/", visit_views.visit, name="visit-step"),
     path("regler/<slug:slug>/", views.rules, name="rules"),
     path("beslut/<str:identifier>/", views.decision, name="decision"),
     path("api/codes/", api.search, name="api-search"),

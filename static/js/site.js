@@ -71,4 +71,13 @@
 
   document.addEventListener("DOMContentLoaded", function () { setUpCopyButtons(document); });
   document.addEventListener("htmx:afterSwap", function (event) { setUpCopyButtons(event.target); });
+
+  // After the wizard swaps in a new step, put focus on its question so keyboard and
+  // screen-reader users continue from there.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var guide = document.getElementById("guide");
+    if (!guide || !guide.contains(event.target) && event.target !== guide) return;
+    var heading = guide.querySelector("#steg-fraga, #resultat-rubrik");
+    if (heading) heading.focus();
+  });
 })();

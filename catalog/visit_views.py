@@ -1,0 +1,218 @@
+"""The visit wizard's pages: /besok/ and one URL per step, each with a JSON twin."""
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import push_url
+
+from . import wizard, wizard_store
+from .models import Code, CodeList, Section, SourceDocument
+from .wizard import Walk, WalkError
+
+FIELD = "val"
+
+
+def _url(path: list[str]) -> str:
+    base = reverse("catalog:visit")
+    return base + "".join(f"{segment}/" for segment in path)
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return request.GET.get("format") == "json" or "application/json" in request.headers.get("Accept", "")
+
+
+def _source_labels(refs: set[str]) -> dict[str, tuple[str, str]]:
+    """quote_from reference → (a label a clinician understands, a link to where the text stands)."""
+    lists = dict(CodeList.objects.values_list("slug", "title"))
+    documents = {d.slug: d for d in SourceDocument.objects.all()}
+    sections = {(s.code_list.slug, s.slug): s.title for s in Section.objects.select_related("code_list")}
+    labels = {}
+    fields = {"title": "Titel", "beskrivning": "Beskrivning", "anvisning": "Anvisning"}
+    for ref in refs:
+        kind, _, rest = ref.partition(":")
+        parts = rest.split("/")
+        try:
+            if kind == "entry":
+                list_slug, code, field_name = parts
+                label = f"{fields.get(field_name, field_name)} för {code}, {lists.get(list_slug, list_slug)}"
+                labels[ref] = (label, reverse("catalog:code", args=[code]))
+            elif kind == "section":
+                list_slug, section_slug = parts
+                title = sections.get((list_slug, section_slug), section_slug)
+                labels[ref] = (
+                    f"Anvisning för avsnittet {title}, {lists.get(list_slug, list_slug)}",
+                    reverse("catalog:list", args=[list_slug]) + f"#{section_slug}",
+                )
+            elif kind in ("part", "contact", "footnote"):
+                document = documents[parts[0]]
+                anchor = f"#{parts[1]}" if kind != "footnote" else ""
+                labels[ref] = (document.title, document.get_absolute_url() + anchor)
+        except (ValueError, KeyError):
+            labels[ref] = (ref, "")
+    return labels
+
+
+def _result_context(walk: Walk) -> dict:
+    suggestion = walk.suggestion
+    codes = {
+        c.code: c for c in Code.objects.filter(code__in=[s.code for s in suggestion.codes]).prefetch_related("entries")
+    }
+    refs = {s.quote_from for s in suggestion.codes} | {n.quote_from for n in suggestion.notes if n.quote_from}
+    if suggestion.extra_points_from:
+        refs.add(suggestion.extra_points_from)
+    if suggestion.contact:
+        refs.add(f"contact:{suggestion.contact.ref}")
+    labels = _source_labels(refs)
+    rows = [
+        {
+            "suggested": s,
+            "code": codes.get(s.code),
+            "listed": s.code in codes and bool(codes[s.code].entries.all()),
+            "source": labels.get(s.quote_from, (s.quote_from, "")),
+        }
+        for s in suggestion.codes
+    ]
+    notes = [{"note": n, "source": labels.get(n.quote_from, ("", ""))} for n in suggestion.notes]
+    return {
+        "rows": rows,
+        "notes": notes,
+        "all_codes": " ".join(s.code for s in suggestion.codes),
+        "contact_source": labels.get(f"contact:{suggestion.contact.ref}") if suggestion.contact else None,
+        "extra_source": labels.get(suggestion.extra_points_from) if suggestion.extra_points_from else None,
+    }
+
+
+def _as_json(request: HttpRequest, walk: Walk, path: list[str]) -> dict:
+    absolute = request.build_absolute_uri
+    data = {
+        "url": absolute(_url(path)),
+        "answers": [
+            {
+                "step": answer.step.slug,
+                "question": answer.step.question,
+                "answer": [option.label for option in answer.chosen],
+                "segment": answer.segment,
+                "change_url": absolute(_url(answer.path[:-1])),
+            }
+            for answer in walk.answers
+        ],
+        "finished": walk.finished,
+        "step": None,
+        "suggestion": None,
+    }
+    if walk.current is not None:
+        step = walk.current
+        data["step"] = {
+            "slug": step.slug,
+            "question": step.question,
+            "help": step.help or None,
+            "kind": step.kind,
+            "optional": step.optional,
+            "options": [
+                {
+                    "slug": option.slug,
+                    "label": option.label,
+                    "help": option.help or None,
+                    "url": absolute(_url([*path, option.slug])) if step.kind == "single" else None,
+                }
+                for option in step.options
+            ],
+            "answer_with": (
+                f"{absolute(_url(path))}?{FIELD}=<svar>" + (f"&{FIELD}=<svar>…" if step.kind == "multiple" else "")
+            ),
+        }
+    if walk.suggestion is not None:
+        suggestion = walk.suggestion
+        contact = suggestion.contact
+        data["suggestion"] = {
+            "codes": [
+                {
+                    "code": s.code,
+                    "role": s.role,
+                    "reason": s.reason,
+                    "quote_from": s.quote_from,
+                    "check": s.check or None,
+                }
+                for s in suggestion.codes
+            ],
+            "notes": [{"text": n.text, "quote_from": n.quote_from or None} for n in suggestion.notes],
+            "no_code": suggestion.no_code,
+            "contact": None
+            if contact is None
+            else {
+                "type": contact.printed,
+                "name": contact.name,
+                "staff_category": contact.staff_category or None,
+                "patient_fee": contact.patient_fee or None,
+                "contact_points": float(suggestion.points) if suggestion.points is not None else None,
+                "qualified": contact.qualified,
+            },
+        }
+    return data
+
+
+def _broken(request: HttpRequest, error: WalkError) -> HttpResponse:
+    context = {"message": error.message, "back_url": _url(error.valid_path), "start_url": _url([])}
+    if _wants_json(request):
+        return JsonResponse(
+            {"error": error.message, "back_url": request.build_absolute_uri(context["back_url"])}, status=404
+        )
+    return render(request, "catalog/visit_broken.html", context, status=404)
+
+
+@require_GET
+@vary_on_headers("HX-Request", "Accept")
+def visit(request: HttpRequest, answers: str = "") -> HttpResponse:
+    tree = wizard_store.current_tree()
+    if not tree.steps or tree.start not in tree.steps:
+        return render(
+            request,
+            "catalog/visit_broken.html",
+            {"message": "Besöksguiden är inte inläst.", "back_url": "/"},
+            status=503,
+        )
+    segments = [segment for segment in answers.split("/") if segment]
+    if len(segments) > 50:
+        return _broken(request, WalkError("Länken har för många svar för att vara en väg genom guiden.", []))
+    try:
+        walk = wizard.walk(tree, segments)
+    except WalkError as error:
+        return _broken(request, error)
+    path = walk.answers[-1].path if walk.answers else []
+    error_message = ""
+    if (FIELD in request.GET or "steg" in request.GET) and walk.current is not None:
+        try:
+            segment = wizard.choose(walk.current, request.GET.getlist(FIELD))
+        except WalkError as error:
+            error_message = error.message
+        else:
+            target = [*path, segment]
+            if not request.htmx:
+                return redirect(_url(target))
+            walk = wizard.walk(tree, target)
+            path = target
+    elif path != segments:
+        return redirect(_url(path))
+    if _wants_json(request):
+        response = JsonResponse(_as_json(request, walk, path), json_dumps_params={"ensure_ascii": False})
+        return response
+    context = {
+        "walk": walk,
+        "path": path,
+        "field": FIELD,
+        "error_message": error_message,
+        "summary": [(answer, _url(answer.path[:-1])) for answer in walk.answers],
+        "options": [(option, _url([*path, option.slug])) for option in walk.current.options] if walk.current else [],
+        "restart_url": _url([]),
+        "json_url": _url(path) + "?format=json",
+        "step_number": len(walk.answers) + 1,
+    }
+    if walk.finished:
+        context.update(_result_context(walk))
+    status = 400 if error_message else 200
+    if request.htmx and not request.htmx.history_restore_request:
+        response = render(request, "catalog/visit.html#guide", context, status=status)
+        return push_url(response, _url(path)) if status == 200 else response
+    return render(request, "catalog/visit.html", context, status=status)

@@ -1,0 +1,337 @@
+"""The visit wizard's engine: a tree of questions, and a walk through it.
+
+Plain data and functions, no requests and no database: ``walk(tree, segments)`` follows the
+answers in a URL and says where the walk stands (the next question, or the suggestion);
+``validate(tree, …)`` lists what is wrong with a tree. ``catalog.wizard_store`` builds trees
+from the content file and from the database.
+"""
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+NONE_SEGMENT = "inga"
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ROLES = ("huvudåtgärd", "åtgärd", "tilläggskod")
+KINDS = ("single", "multiple")
+
+
+@dataclass(frozen=True)
+class SuggestedCode:
+    code: str
+    role: str
+    reason: str
+    quote_from: str
+    check: str = ""
+
+
+@dataclass(frozen=True)
+class Note:
+    text: str
+    quote_from: str = ""
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A row of a contact-type table, as the wizard shows it."""
+
+    ref: str  # "<document slug>/<contact type slug>"
+    name: str
+    printed: str
+    staff_category: str
+    patient_fee: str
+    points: Decimal | None
+    qualified: bool
+    source: str
+
+
+@dataclass
+class Option:
+    slug: str
+    label: str
+    help: str = ""
+    next: str | None = None
+    codes: list[SuggestedCode] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    contact: str | None = None
+    extra_points: Decimal | None = None
+    extra_points_from: str = ""
+    no_code: bool = False
+
+
+@dataclass
+class Step:
+    slug: str
+    question: str
+    kind: str = "single"
+    help: str = ""
+    next: str | None = None  # multiple-choice steps: where every answer goes on
+    optional: bool = False
+    options: list[Option] = field(default_factory=list)
+
+    def option(self, slug: str) -> Option | None:
+        return next((o for o in self.options if o.slug == slug), None)
+
+
+@dataclass
+class Tree:
+    start: str
+    steps: dict[str, Step]
+    contacts: dict[str, Contact] = field(default_factory=dict)
+
+
+@dataclass
+class Answer:
+    step: Step
+    chosen: list[Option]
+    segment: str
+    path: list[str]  # segments up to and including this answer
+
+
+@dataclass
+class Suggestion:
+    codes: list[SuggestedCode]
+    notes: list[Note]
+    contact: Contact | None
+    extra_points: Decimal | None
+    extra_points_from: str
+    no_code: bool
+
+    @property
+    def points(self) -> Decimal | None:
+        if self.contact is None or self.contact.points is None:
+            return None
+        return self.contact.points + (self.extra_points or Decimal("0"))
+
+
+@dataclass
+class Walk:
+    answers: list[Answer]
+    current: Step | None  # the question to answer next; None when the walk is finished
+    suggestion: Suggestion | None  # only when finished
+
+    @property
+    def finished(self) -> bool:
+        return self.current is None
+
+
+class WalkError(Exception):
+    """A URL whose answers do not fit the tree (a broken or outdated link)."""
+
+    def __init__(self, message: str, valid_path: list[str]):
+        super().__init__(message)
+        self.message = message
+        self.valid_path = valid_path
+
+
+def segment_for(step: Step, chosen: list[Option]) -> str:
+    if step.kind == "single":
+        return chosen[0].slug
+    if not chosen:
+        return NONE_SEGMENT
+    order = {o.slug: i for i, o in enumerate(step.options)}
+    return "+".join(o.slug for o in sorted(chosen, key=lambda o: order[o.slug]))
+
+
+def _parse(step: Step, segment: str, path: list[str]) -> list[Option]:
+    if step.kind == "single":
+        option = step.option(segment)
+        if option is None:
+            raise WalkError(f"Svaret ”{segment[:60]}” finns inte (längre) på frågan ”{step.question}”.", path)
+        return [option]
+    if segment == NONE_SEGMENT:
+        if not step.optional:
+            raise WalkError(f"Frågan ”{step.question}” behöver minst ett svar.", path)
+        return []
+    chosen = []
+    for slug in segment.split("+"):
+        option = step.option(slug)
+        if option is None:
+            raise WalkError(f"Svaret ”{slug[:60]}” finns inte (längre) på frågan ”{step.question}”.", path)
+        if option not in chosen:
+            chosen.append(option)
+    return sorted(chosen, key=step.options.index)
+
+
+def _next_step(step: Step, chosen: list[Option]) -> str | None:
+    return chosen[0].next if step.kind == "single" else step.next
+
+
+def walk(tree: Tree, segments: list[str]) -> Walk:
+    """Follow the answers in ``segments`` from the start; raise WalkError where they stop fitting."""
+    answers: list[Answer] = []
+    current: Step | None = tree.steps[tree.start]
+    path: list[str] = []
+    for segment in segments:
+        if current is None:
+            raise WalkError("Länken har fler svar än frågor: guiden var redan klar.", path)
+        chosen = _parse(current, segment, path)
+        canonical = segment_for(current, chosen)
+        path = [*path, canonical]
+        answers.append(Answer(step=current, chosen=chosen, segment=canonical, path=path))
+        following = _next_step(current, chosen)
+        current = tree.steps.get(following) if following else None
+    suggestion = suggest(tree, answers) if current is None else None
+    return Walk(answers=answers, current=current, suggestion=suggestion)
+
+
+def choose(step: Step, selected: list[str]) -> str:
+    """The URL segment for answers given in a form (checkbox values or one radio value)."""
+    chosen = [o for o in step.options if o.slug in set(selected)]
+    if step.kind == "single":
+        if len(chosen) != 1:
+            raise WalkError("Välj ett av svaren.", [])
+        return chosen[0].slug
+    if not chosen and not step.optional:
+        raise WalkError("Välj minst ett av svaren.", [])
+    return segment_for(step, chosen)
+
+
+ROLE_ORDER = {role: i for i, role in enumerate(ROLES)}
+
+
+def suggest(tree: Tree, answers: list[Answer]) -> Suggestion:
+    codes: dict[str, SuggestedCode] = {}
+    notes: list[Note] = []
+    contact = None
+    extra_points = None
+    extra_from = ""
+    no_code = False
+    for answer in answers:
+        for option in answer.chosen:
+            for code in option.codes:
+                codes.setdefault(code.code, code)
+            for note in option.notes:
+                if note not in notes:
+                    notes.append(note)
+            if option.contact:
+                contact = tree.contacts.get(option.contact)
+            if option.extra_points is not None:
+                extra_points = (extra_points or Decimal("0")) + option.extra_points
+                extra_from = option.extra_points_from
+            no_code = no_code or option.no_code
+    ordered = sorted(codes.values(), key=lambda c: ROLE_ORDER.get(c.role, len(ROLES)))
+    return Suggestion(
+        codes=ordered,
+        notes=notes,
+        contact=contact,
+        extra_points=extra_points,
+        extra_points_from=extra_from,
+        no_code=no_code and not ordered,
+    )
+
+
+def _dead_ends(tree: Tree, step_slug: str, gives: bool, memo: dict, limit: int = 5) -> list[list[str]]:
+    """Walks (as "step/answer" labels) from this step that end without a code, a contact or no_code.
+
+    ``gives`` says whether the walk so far already gives something. Each option is tried on its
+    own (and "inga" where allowed): answers only ever add, so that finds every dead end.
+    """
+    key = (step_slug, gives)
+    if key in memo:
+        return memo[key]
+    memo[key] = []  # no cycles (checked before), but guard anyway
+    step = tree.steps[step_slug]
+    choices = [[option] for option in step.options]
+    if step.kind == "multiple" and step.optional:
+        choices.append([])
+    found: list[list[str]] = []
+    for chosen in choices:
+        gives_here = gives or any(o.codes or o.contact or o.no_code for o in chosen)
+        label = f"{step.slug}/{chosen[0].slug if chosen else NONE_SEGMENT}"
+        following = _next_step(step, chosen) if chosen or step.kind == "multiple" else None
+        if following:
+            found += [[label, *rest] for rest in _dead_ends(tree, following, gives_here, memo, limit)]
+        elif not gives_here:
+            found.append([label])
+        if len(found) >= limit:
+            break
+    memo[key] = found[:limit]
+    return memo[key]
+
+
+def validate(tree: Tree, known_codes: set[str], quote_ok=None, contact_refs: set[str] | None = None) -> list[str]:
+    """Everything wrong with a tree, as Swedish sentences a coordinator can act on."""
+    errors: list[str] = []
+    if tree.start not in tree.steps:
+        return [f"Startsteget ”{tree.start}” finns inte."]
+    for step in tree.steps.values():
+        where = f"Steget ”{step.slug}”"
+        if not SLUG_RE.match(step.slug) or step.slug == NONE_SEGMENT:
+            errors.append(
+                f"{where}: kortnamnet får bara ha små bokstäver a–z, siffror och bindestreck (och inte vara ”inga”)."
+            )
+        if step.kind not in KINDS:
+            errors.append(f"{where}: slaget måste vara single eller multiple.")
+        if not step.question.strip():
+            errors.append(f"{where}: frågan saknas.")
+        if not step.options:
+            errors.append(f"{where}: har inga svar att välja.")
+        if step.kind == "multiple" and step.next and step.next not in tree.steps:
+            errors.append(f"{where}: nästa steg ”{step.next}” finns inte.")
+        seen: set[str] = set()
+        for option in step.options:
+            o_where = f"{where}, svaret ”{option.slug}”"
+            if option.slug in seen:
+                errors.append(f"{o_where}: finns två gånger.")
+            seen.add(option.slug)
+            if not SLUG_RE.match(option.slug) or option.slug == NONE_SEGMENT:
+                errors.append(
+                    f"{o_where}: kortnamnet får bara ha små bokstäver a–z, siffror och bindestreck (och inte vara ”inga”)."
+                )
+            if not option.label.strip():
+                errors.append(f"{o_where}: texten saknas.")
+            if step.kind == "single" and option.next and option.next not in tree.steps:
+                errors.append(f"{o_where}: nästa steg ”{option.next}” finns inte.")
+            if step.kind == "multiple" and option.next:
+                errors.append(
+                    f"{o_where}: svar på en flervalsfråga kan inte ha eget nästa steg (stegets nästa steg gäller)."
+                )
+            for code in option.codes:
+                if code.code not in known_codes:
+                    errors.append(f"{o_where}: koden {code.code} finns inte i guiden.")
+                if code.role not in ROLES:
+                    errors.append(f"{o_where}: rollen ”{code.role}” för {code.code} ska vara en av {', '.join(ROLES)}.")
+                if not code.reason.strip():
+                    errors.append(f"{o_where}: {code.code} saknar skäl (citat ur regeln).")
+                elif quote_ok and not quote_ok(code.reason, code.quote_from):
+                    errors.append(
+                        f"{o_where}: skälet för {code.code} står inte ordagrant i {code.quote_from or '(ingen källa angiven)'}."
+                    )
+            for note in option.notes:
+                if quote_ok and note.quote_from and not quote_ok(note.text, note.quote_from):
+                    errors.append(f"{o_where}: anteckningen står inte ordagrant i {note.quote_from}.")
+            if option.contact and contact_refs is not None and option.contact not in contact_refs:
+                errors.append(f"{o_where}: kontakttypen ”{option.contact}” finns inte.")
+    if errors:
+        return errors
+    # Cycles and reachability, over the graph of steps.
+    edges = {
+        slug: {o.next for o in step.options if o.next} | ({step.next} if step.next else set())
+        for slug, step in tree.steps.items()
+    }
+    state: dict[str, int] = {}
+
+    def visit(slug: str, trail: list[str]) -> None:
+        state[slug] = 1
+        for following in sorted(edges[slug]):
+            if state.get(following) == 1:
+                cycle = " → ".join([*trail[trail.index(following) :], following]) if following in trail else following
+                errors.append(f"Trädet går i cirkel: {cycle}.")
+            elif following not in state:
+                visit(following, [*trail, following])
+        state[slug] = 2
+
+    visit(tree.start, [tree.start])
+    for slug in tree.steps:
+        if slug not in state:
+            errors.append(f"Steget ”{slug}” går inte att nå från starten.")
+    if errors:
+        return errors
+    for path in _dead_ends(tree, tree.start, False, {}):
+        errors.append(f"En väg slutar utan kod, kontakttyp eller uttryckligt ”ingen kod”: {' → '.join(path)}.")
+    return errors
+
+
+def reachable_codes(tree: Tree) -> set[str]:
+    return {code.code for step in tree.steps.values() for option in step.options for code in option.codes}
