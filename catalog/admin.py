@@ -1,14 +1,30 @@
-from django import forms
-from django.contrib import admin
-from django.core.exceptions import ValidationError
+import base64
+import binascii
+import datetime
 
-from . import wizard, wizard_store
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from . import decisions, exchange, history, textlinks, wizard, wizard_store
+from .accounts import ThrottledLoginForm
 from .models import (
     Code,
     CodeList,
     ContactType,
+    ContentTracked,
+    DecisionCode,
     DocumentPart,
     Entry,
+    Revision,
     SearchMiss,
     Section,
     SourceDocument,
@@ -19,13 +35,151 @@ from .models import (
     WizardStep,
 )
 
+admin.site.login_form = ThrottledLoginForm
 admin.site.site_header = "KVÅ-guiden – administration"
 admin.site.site_title = "KVÅ-guiden"
 admin.site.index_title = "Innehåll"
 
 
+class VersionedForm(forms.ModelForm):
+    """Refuses to save over a change someone else saved after this form was opened."""
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["seen_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.instance.pk:
+            return cleaned
+        current = (
+            type(self.instance)
+            .objects.select_for_update()
+            .filter(pk=self.instance.pk)
+            .values_list("version", flat=True)
+            .first()
+        )
+        seen = cleaned.get("seen_version")
+        if current is not None and seen is not None and current != seen:
+            newer = history.revisions_for(type(self.instance), self.instance.pk).filter(version__gt=seen)
+            described = []
+            for revision in newer.order_by("created_at"):
+                who = revision.user.get_username() if revision.user else "load_content"
+                fields = ", ".join(f"{c.label}: ”{c.before}” → ”{c.after}”" for c in history.changes(revision))
+                described.append(
+                    f"{who} {revision.created_at:%Y-%m-%d %H:%M}: {fields or revision.get_action_display()}"
+                )
+            # Let the next save through: the coordinator has now seen the other change.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("seen_version")] = current
+            raise ValidationError(
+                "Någon annan har sparat den här posten medan du redigerade, så din ändring sparades inte. "
+                + ("Deras ändring: " + " · ".join(described) + ". " if described else "")
+                + "Dina ändringar står kvar i formuläret: jämför och spara igen om de ska gälla."
+            )
+        return cleaned
+
+
+class HistoryAdmin(admin.ModelAdmin):
+    """Records every change with who, when, before and after; shows it per object with undo."""
+
+    form = VersionedForm
+    object_history_template = "admin/catalog/object_history.html"
+
+    def save_model(self, request, obj, form, change):
+        before = history.snapshot(type(obj).objects.get(pk=obj.pk)) if change and obj.pk else None
+        if change:
+            obj.version = (obj.version or 0) + 1
+        super().save_model(request, obj, form, change)
+        history.record(obj, Revision.Action.CHANGED if change else Revision.Action.CREATED, before, request.user)
+
+    def delete_model(self, request, obj):
+        history.record(obj, Revision.Action.DELETED, history.snapshot(obj), request.user)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+    def save_formset(self, request, form, formset, change):
+        befores = {
+            f.instance.pk: history.snapshot(type(f.instance).objects.get(pk=f.instance.pk))
+            for f in formset.forms
+            if f.instance.pk
+        }
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            history.record(obj, Revision.Action.DELETED, befores.get(obj.pk) or history.snapshot(obj), request.user)
+            obj.delete()
+        for obj in instances:
+            existed = obj.pk in befores
+            if existed and isinstance(obj, ContentTracked):
+                obj.version = (obj.version or 0) + 1
+            obj.save()
+            history.record(
+                obj, Revision.Action.CHANGED if existed else Revision.Action.CREATED, befores.get(obj.pk), request.user
+            )
+        formset.save_m2m()
+
+    def history_view(self, request, object_id, extra_context=None):
+        revisions = (
+            history.revisions_for(self.model, int(object_id)) if str(object_id).isdigit() else Revision.objects.none()
+        )
+        rows = [(revision, history.changes(revision, self.model)) for revision in revisions]
+        return super().history_view(request, object_id, {**(extra_context or {}), "revisions": rows})
+
+    def get_urls(self):
+        info = self.model._meta.app_label, self.model._meta.model_name
+        return [
+            path(
+                "<int:object_id>/historik/<int:revision_id>/aterstall/",
+                self.admin_site.admin_view(self.revert_view),
+                name="%s_%s_revert" % info,
+            ),
+            *super().get_urls(),
+        ]
+
+    def revert_view(self, request, object_id, revision_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        revision = get_object_or_404(
+            Revision, pk=revision_id, object_id=object_id, content_type=ContentType.objects.get_for_model(self.model)
+        )
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        try:
+            obj = history.revert(revision, request.user)
+        except (IntegrityError, ValidationError) as error:
+            messages.error(request, f"Kunde inte återställa: {error}")
+            return redirect(request.META.get("HTTP_REFERER") or "..")
+        messages.success(request, f"”{obj}” är återställd till läget {revision.created_at:%Y-%m-%d %H:%M}.")
+        return redirect(
+            reverse(f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_change", args=[obj.pk])
+        )
+
+
+class EditedSinceFilter(admin.SimpleListFilter):
+    title = "ändrad sedan"
+    parameter_name = "andrad_sedan"
+
+    def lookups(self, request, model_admin):
+        return [("1", "senaste dygnet"), ("7", "senaste veckan"), ("30", "senaste 30 dagarna"), ("365", "senaste året")]
+
+    def queryset(self, request, queryset):
+        if not self.value() or not self.value().isdigit():
+            return queryset
+        since = timezone.now() - datetime.timedelta(days=int(self.value()))
+        changed = Revision.objects.filter(
+            content_type=ContentType.objects.get_for_model(queryset.model), created_at__gte=since
+        ).values("object_id")
+        return queryset.filter(pk__in=changed)
+
+
 @admin.register(Synonym)
-class SynonymAdmin(admin.ModelAdmin):
+class SynonymAdmin(HistoryAdmin):
     list_display = ["term", "expansion", "note"]
     search_fields = ["term", "expansion"]
 
@@ -44,21 +198,192 @@ class SearchMissAdmin(admin.ModelAdmin):
 
 
 @admin.register(Code)
-class CodeAdmin(admin.ModelAdmin):
-    list_display = ["code", "title", "is_tillaggskod", "is_regional", "outside_lists"]
+class CodeAdmin(HistoryAdmin):
+    list_display = ["code", "title", "is_tillaggskod", "is_regional", "outside_lists", "valid_to"]
     search_fields = ["code", "title"]
-    list_filter = ["is_tillaggskod", "is_regional", "outside_lists"]
+    list_filter = ["is_tillaggskod", "is_regional", "outside_lists", "entries__code_list", EditedSinceFilter]
+    fields = [
+        "code",
+        "title",
+        "is_tillaggskod",
+        "is_regional",
+        "outside_lists",
+        "valid_from",
+        "valid_to",
+        "decision",
+        "note",
+    ]
 
 
 @admin.register(Entry)
-class EntryAdmin(admin.ModelAdmin):
-    list_display = ["code", "title", "code_list", "section"]
-    list_filter = ["code_list", "section"]
+class EntryAdmin(HistoryAdmin):
+    list_display = ["code", "title", "code_list", "section", "valid_to"]
+    list_filter = ["code_list", "section", EditedSinceFilter]
     search_fields = ["code__code", "title", "beskrivning", "anvisning"]
     list_select_related = ["code", "code_list", "section"]
+    autocomplete_fields = ["code"]
+    fields = [
+        "code_list",
+        "section",
+        "code",
+        "order",
+        "title",
+        "marker",
+        "beskrivning",
+        "anvisning",
+        "preview",
+        "overview_title",
+        "overview_marker",
+        "in_table",
+        "valid_to",
+        "note",
+    ]
+    readonly_fields = ["preview"]
+
+    @admin.display(description="Förhandsvisning (som den sparats)")
+    def preview(self, obj):
+        if not obj.pk:
+            return "Visas när posten är sparad."
+        known = Code.objects.listed_among(textlinks.codes_in(f"{obj.beskrivning or ''} {obj.anvisning or ''}"))
+        return format_html(
+            '<div class="forhandsvisning"><h4>Beskrivning</h4>{}<h4>Anvisning</h4>{}</div>',
+            textlinks.paragraphs(textlinks.link_codes(obj.beskrivning, known)) if obj.beskrivning else "–",
+            textlinks.paragraphs(textlinks.link_codes(obj.anvisning, known)) if obj.anvisning else "–",
+        )
 
 
-admin.site.register([CodeList, Section, SourceDocument, DocumentPart, ContactType])
+@admin.register(Section)
+class SectionAdmin(HistoryAdmin):
+    list_display = ["title", "code_list", "order"]
+    list_filter = ["code_list", EditedSinceFilter]
+    search_fields = ["title", "instructions"]
+
+
+@admin.register(CodeList)
+class CodeListAdmin(HistoryAdmin):
+    list_display = ["title", "slug", "source", "order", "import_link"]
+
+    @admin.display(description="Import/export")
+    def import_link(self, obj):
+        return format_html(
+            '<a href="{}">Importera CSV</a> · <a href="{}">Exportera CSV</a> · <a href="{}">JSON</a>',
+            reverse("admin:catalog_codelist_import", args=[obj.pk]),
+            reverse("catalog:list-csv", args=[obj.slug]),
+            reverse("catalog:api-list", args=[obj.slug]),
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:object_id>/import/", self.admin_site.admin_view(self.import_view), name="catalog_codelist_import"
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request, object_id):
+        code_list = get_object_or_404(CodeList, pk=object_id)
+        if not self.has_change_permission(request, code_list):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "code_list": code_list,
+            "title": f"Importera CSV till {code_list}",
+        }
+        if request.method == "POST":
+            if request.POST.get("payload"):
+                try:
+                    raw = base64.b64decode(request.POST["payload"], validate=True)
+                except (ValueError, binascii.Error):
+                    messages.error(request, "Importen gick inte att läsa. Ladda upp filen igen.")
+                    return redirect(request.path)
+                plan = exchange.apply_import(code_list, raw, request.user)
+                if plan.ok:
+                    messages.success(
+                        request,
+                        f"Importen är genomförd: {len(plan.changed)} poster ändrades. Ändringarna syns i historiken och kan ångras.",
+                    )
+                    return redirect(reverse("admin:catalog_codelist_changelist"))
+                context["plan"] = plan
+            elif request.FILES.get("fil"):
+                raw = request.FILES["fil"].read(exchange.MAX_IMPORT_BYTES + 1)
+                context["plan"] = exchange.plan_import(code_list, raw)
+                context["payload"] = base64.b64encode(raw).decode("ascii") if context["plan"].ok else ""
+            else:
+                messages.error(request, "Välj en CSV-fil att importera.")
+        return TemplateResponse(request, "admin/catalog/import.html", context)
+
+
+class DecisionCodeForm(forms.ModelForm):
+    class Meta:
+        model = DecisionCode
+        fields = ["action", "code", "title", "code_list", "section", "date"]
+
+    def clean(self):
+        cleaned = super().clean()
+        code = textlinks.normalize_code(cleaned.get("code") or "")
+        if not code:
+            raise ValidationError("Koden ska vara två bokstäver och tre siffror, t.ex. UX293.")
+        cleaned["code"] = code
+        if self.instance.applied_at:
+            raise ValidationError(
+                "Den här raden är redan genomförd och kan inte ändras; lägg till en ny rad i stället."
+            )
+        if cleaned.get("action") == DecisionCode.Action.CREATE:
+            if not cleaned.get("title") or not cleaned.get("code_list") or not cleaned.get("section"):
+                raise ValidationError(f"{code}: en ny kod behöver kodtext, lista och avsnitt.")
+            if cleaned["section"].code_list_id != cleaned["code_list"].pk:
+                raise ValidationError(
+                    f"{code}: avsnittet ”{cleaned['section']}” hör inte till listan ”{cleaned['code_list']}”."
+                )
+            if Entry.objects.filter(code__code=code, section=cleaned["section"]).exists():
+                raise ValidationError(f"{code} står redan i avsnittet ”{cleaned['section'].title}”.")
+        else:
+            if not Code.objects.filter(code=code).exists():
+                raise ValidationError(f"{code} finns inte i guiden och kan därför inte utgå.")
+            if not cleaned.get("date"):
+                raise ValidationError(f"{code}: ange sista dagen koden gäller.")
+        return cleaned
+
+
+class DecisionCodeInline(admin.TabularInline):
+    model = DecisionCode
+    form = DecisionCodeForm
+    extra = 0
+    readonly_fields = ["applied_at"]
+    fields = ["action", "code", "title", "code_list", "section", "date", "applied_at"]
+
+
+@admin.register(SourceDocument)
+class SourceDocumentAdmin(HistoryAdmin):
+    list_display = ["title", "kind", "identifier", "date", "valid_from"]
+    list_filter = ["kind"]
+    search_fields = ["title", "identifier"]
+    fields = ["slug", "title", "kind", "issuer", "identifier", "date", "valid_from", "seed_file", "note"]
+
+    def get_inlines(self, request, obj):
+        return [DecisionCodeInline] if obj is None or obj.kind == SourceDocument.Kind.BESLUT else []
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if form.instance.kind != SourceDocument.Kind.BESLUT:
+            return
+        for decision_code in form.instance.decision_codes.filter(applied_at__isnull=True):
+            code = decisions.apply(decision_code, request.user)
+            messages.success(request, f"{code.code}: {decision_code.get_action_display().lower()} enligt beslutet.")
+
+
+@admin.register(DocumentPart)
+class DocumentPartAdmin(HistoryAdmin):
+    list_display = ["heading", "document", "order"]
+    list_filter = ["document"]
+    search_fields = ["heading", "body"]
+
+
+@admin.register(ContactType)
+class ContactTypeAdmin(HistoryAdmin):
+    list_display = ["printed", "staff_category", "patient_fee", "contact_points", "document"]
+    list_filter = ["document"]
 
 
 # --- The visit wizard -------------------------------------------------------------------------
@@ -154,7 +479,7 @@ class WizardOptionInline(admin.StackedInline):
 
 
 @admin.register(WizardStep)
-class WizardStepAdmin(admin.ModelAdmin):
+class WizardStepAdmin(HistoryAdmin):
     list_display = ["slug", "question", "kind", "is_start"]
     search_fields = ["slug", "question", "options__label"]
     list_filter = ["kind", "is_start"]
@@ -215,7 +540,7 @@ class WizardNoteInline(admin.StackedInline):
 
 
 @admin.register(WizardOption)
-class WizardOptionAdmin(admin.ModelAdmin):
+class WizardOptionAdmin(HistoryAdmin):
     list_display = ["__str__", "next_step", "contact_type", "no_code"]
     list_filter = ["step"]
     search_fields = ["slug", "label", "codes__code__code"]

@@ -45,6 +45,7 @@ def _entry(entry: Entry, section: Section, code_list: CodeList) -> dict:
         "anvisning": entry.anvisning,
         "marker": entry.marker or None,
         "note": entry.note or None,
+        "valid_to": entry.valid_to.isoformat() if entry.valid_to else None,
     }
 
 
@@ -114,6 +115,8 @@ def code(request: HttpRequest, code: str) -> JsonResponse:
             "url": request.build_absolute_uri(found.get_absolute_url()),
             "tillaggskod": found.is_tillaggskod,
             "regional": found.is_regional,
+            "valid_to": found.valid_to.isoformat() if found.valid_to else None,
+            "retired": found.is_retired,
             "entries": [_entry(e, e.section, e.code_list) for e in entries],
             "referenced_codes": referenced,
             "referenced_codes_outside_lists": [c for c in referenced if c not in listed],

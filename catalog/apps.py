@@ -6,4 +6,14 @@ class CatalogConfig(AppConfig):
     verbose_name = "Kodkatalog"
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from . import signals  # noqa: F401
+
+        post_migrate.connect(_ensure_coordinator_group, sender=self)
+
+
+def _ensure_coordinator_group(**kwargs):
+    from .accounts import coordinator_group
+
+    coordinator_group()

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.db import transaction
 
-from . import textlinks, wizard, wizard_store
+from . import history, textlinks, wizard, wizard_store
 from .models import (
     Code,
     CodeList,
@@ -25,6 +25,7 @@ from .models import (
     DocumentPart,
     Entry,
     Footnote,
+    Revision,
     Section,
     SourceDocument,
     Synonym,
@@ -400,6 +401,7 @@ def _upsert(model: type[ContentTracked], lookup: dict, values: dict, report: Rep
         report.created[name] += 1
         return obj
     changed = False
+    before = history.snapshot(obj)
     for key, value in values.items():
         current = plain_value(getattr(obj, key))
         if current == stored[key]:
@@ -416,6 +418,7 @@ def _upsert(model: type[ContentTracked], lookup: dict, values: dict, report: Rep
     if changed:
         obj.version += 1
         obj.save()
+        history.record(obj, Revision.Action.LOADED, before)
         report.updated[name] += 1
     else:
         report.unchanged[name] += 1

@@ -125,6 +125,22 @@ class Code(ContentTracked):
         "utanför listorna", default=False, help_text="Koden nämns i källornas texter men står inte i någon lista."
     )
     note = models.TextField("anmärkning", blank=True)
+    valid_from = models.DateField("gäller från", null=True, blank=True)
+    valid_to = models.DateField(
+        "gäller till",
+        null=True,
+        blank=True,
+        help_text="Sista dagen koden gäller. Utgångna koder visas som utgångna och föreslås aldrig.",
+    )
+    decision = models.ForeignKey(
+        "SourceDocument",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decided_codes",
+        verbose_name="beslut",
+        help_text="Beslutet som införde eller avvecklade koden.",
+    )
 
     objects = CodeQuerySet.as_manager()
 
@@ -138,6 +154,15 @@ class Code(ContentTracked):
 
     def get_absolute_url(self) -> str:
         return reverse("catalog:code", args=[self.code])
+
+    @property
+    def is_retired(self) -> bool:
+        return retired(self.valid_to)
+
+
+def retired(valid_to: datetime.date | None, today: datetime.date | None = None) -> bool:
+    """A code or entry has gone out of use the day after its last valid day."""
+    return valid_to is not None and valid_to < (today or timezone.localdate())
 
 
 class CodeList(ContentTracked):
@@ -202,6 +227,7 @@ class Entry(ContentTracked):
     overview_marker = models.CharField("markering i översikten", max_length=20, blank=True)
     in_table = models.BooleanField("står i anvisningstabellen", default=True)
     note = models.TextField("anmärkning om källan", blank=True)
+    valid_to = models.DateField("gäller till", null=True, blank=True, help_text="Sista dagen posten gäller i listan.")
 
     class Meta:
         verbose_name = "post"
@@ -215,6 +241,15 @@ class Entry(ContentTracked):
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
         Mention.refresh(self, [self.beskrivning, self.anvisning])
+
+    @property
+    def is_retired(self) -> bool:
+        return retired(self.valid_to) or self.code.is_retired
+
+    @property
+    def retired_on(self) -> datetime.date | None:
+        dates = [d for d in (self.valid_to, self.code.valid_to) if d is not None]
+        return min(dates) if dates else None
 
 
 class ContactType(ContentTracked):
@@ -466,3 +501,89 @@ class WizardNote(ContentTracked):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+
+class Revision(models.Model):
+    """One change to one piece of content: who, when, and the object before and after."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", "Skapad"
+        CHANGED = "changed", "Ändrad"
+        DELETED = "deleted", "Borttagen"
+        REVERTED = "reverted", "Återställd"
+        IMPORTED = "imported", "Importerad"
+        LOADED = "loaded", "Inläst från innehållsfilerna"
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE, verbose_name="slag")
+    object_id = models.PositiveBigIntegerField("objektets id")
+    object_repr = models.CharField("objekt", max_length=300)
+    action = models.CharField("händelse", max_length=20, choices=Action.choices)
+    user = models.ForeignKey("auth.User", on_delete=models.SET_NULL, null=True, blank=True, verbose_name="användare")
+    created_at = models.DateTimeField("tidpunkt", auto_now_add=True, db_index=True)
+    before = models.JSONField("före", null=True, blank=True)
+    after = models.JSONField("efter", null=True, blank=True)
+    version = models.PositiveIntegerField("version efter ändringen", null=True, blank=True)
+    code_list = models.ForeignKey(
+        CodeList, on_delete=models.SET_NULL, null=True, blank=True, related_name="revisions", verbose_name="lista"
+    )
+    comment = models.CharField("kommentar", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "ändring"
+        verbose_name_plural = "ändringar"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.object_repr}"
+
+
+class LoginFailure(models.Model):
+    """Failed logins per user name or address, to lock out guessing for a while."""
+
+    key = models.CharField(max_length=200, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    first_at = models.DateTimeField()
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "misslyckad inloggning"
+        verbose_name_plural = "misslyckade inloggningar"
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"
+
+
+class DecisionCode(models.Model):
+    """A code a regional decision creates or retires; applying it changes the catalogue."""
+
+    class Action(models.TextChoices):
+        CREATE = "ny", "Ny kod"
+        RETIRE = "utgar", "Koden utgår"
+
+    decision = models.ForeignKey(
+        SourceDocument,
+        on_delete=models.CASCADE,
+        related_name="decision_codes",
+        verbose_name="beslut",
+        limit_choices_to={"kind": SourceDocument.Kind.BESLUT},
+    )
+    action = models.CharField("åtgärd", max_length=10, choices=Action.choices, default=Action.CREATE)
+    code = models.CharField("kod", max_length=5)
+    title = models.CharField(
+        "kodtext", max_length=300, blank=True, help_text="För nya koder: texten som beslutet ger koden."
+    )
+    code_list = models.ForeignKey(CodeList, on_delete=models.PROTECT, null=True, blank=True, verbose_name="lista")
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, null=True, blank=True, verbose_name="avsnitt")
+    date = models.DateField(
+        "från och med / till och med", null=True, blank=True, help_text="Ny kod: gäller från. Utgår: sista giltiga dag."
+    )
+    applied_at = models.DateTimeField("genomförd", null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "kod i beslutet"
+        verbose_name_plural = "koder i beslutet"
+        constraints = [models.UniqueConstraint(fields=["decision", "code", "action"], name="unique_decision_code")]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.get_action_display()})"

@@ -15,6 +15,7 @@ What a query matches, best first:
 """
 
 import bisect
+import datetime
 import heapq
 import html
 import re
@@ -26,6 +27,7 @@ from itertools import chain, repeat
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from . import swedish, textlinks
@@ -61,6 +63,7 @@ class Hit:
     snippet: SafeString
     title_html: SafeString
     score: float = 0.0
+    retired_on: datetime.date | None = None
 
     @property
     def snippet_text(self) -> str:
@@ -84,6 +87,7 @@ class IndexedCode:
     title: str
     lists: list[tuple[str, str]]  # (slug, title)
     texts: list[str]  # beskrivning, anvisning, instructions naming the code: for snippets
+    retired_on: datetime.date | None = None
     _words: list[list[tuple[int, int, str, str]]] | None = None
     _title_words: list[tuple[int, int, str, str]] | None = None
     _text_terms: list[frozenset[str]] | None = None
@@ -124,6 +128,7 @@ class SearchIndex:
         self.sorted_codes: list[str] = []
         self.buckets: dict[str, list[tuple[float, tuple[str, ...]]]] = {}  # term -> [(weight, codes)]
         self.list_codes: dict[str, set[str]] = defaultdict(set)
+        self.retired: set[str] = set()
         # The vocabulary as one string, to find compound parts with one C-level scan.
         self._joined = ""
         self._offsets: list[int] = []
@@ -265,6 +270,8 @@ def build_index(generation: str) -> SearchIndex:
         indexed = index.codes.get(code)
         if indexed is None:
             indexed = index.codes[code] = IndexedCode(code=code, title=entry.code.title, lists=[], texts=[])
+            if entry.code.is_retired:
+                indexed.retired_on = entry.code.valid_to
             index.add(code, code, WEIGHT_CODE)
             index.add(code, entry.code.title, WEIGHT_TITLE)
         if (entry.code_list.slug, entry.code_list.title) not in indexed.lists:
@@ -290,6 +297,7 @@ def build_index(generation: str) -> SearchIndex:
         if key:
             index.synonyms[key] = swedish.words(synonym.expansion)
     index.finish()
+    index.retired = {code for code, indexed in index.codes.items() if indexed.retired_on}
     return index
 
 
@@ -304,7 +312,8 @@ def current_index() -> SearchIndex:
     now = time.monotonic()
     if index is not None and now - getattr(_cache, "checked", 0.0) < settings.SEARCH_INDEX_CHECK_SECONDS:
         return index
-    generation = SearchIndexState.current()
+    # Retirement dates take effect at midnight, so the day is part of the index's identity.
+    generation = f"{SearchIndexState.current()}:{timezone.localdate().isoformat()}"
     _cache.checked = now
     if index is None or index.generation != generation:
         index = _cache.index = build_index(generation)
@@ -498,7 +507,19 @@ def search(query: str, within_list: str = "", limit: int = MAX_RESULTS) -> Searc
     matched_terms = {term for group in groups for term in group.raw} | {
         term for group in groups for matches in group.expansion for term in matches
     }
-    ranked = _rank(per_group, code_hits, index.list_codes.get(within_list, set()), limit)
+    in_list = index.list_codes.get(within_list, set())
+    # Retired codes stay findable, but after every code in use.
+    current = (
+        [{c: v for c, v in values.items() if c not in index.retired} for values in per_group]
+        if index.retired
+        else per_group
+    )
+    ranked = _rank(current, {c: v for c, v in code_hits.items() if c not in index.retired}, in_list, limit)
+    if len(ranked) < limit and index.retired:
+        retired = [{c: v for c, v in values.items() if c in index.retired} for values in per_group]
+        ranked += _rank(
+            retired, {c: v for c, v in code_hits.items() if c in index.retired}, in_list, limit - len(ranked)
+        )
     hits = []
     for code, score in ranked:
         indexed = index.codes[code]
@@ -512,6 +533,7 @@ def search(query: str, within_list: str = "", limit: int = MAX_RESULTS) -> Searc
                 snippet=_snippet(indexed, terms),
                 title_html=_highlight(indexed.title, indexed.title_words(), terms, window=False),
                 score=round(score, 2),
+                retired_on=indexed.retired_on,
             )
         )
     hint = "" if hits else f"Inga träffar på ”{cleaned}”. Pröva en kod, en förkortning eller ett annat ord."

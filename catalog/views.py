@@ -4,9 +4,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from . import exchange, history, textlinks
 from . import search as search_engine
-from . import textlinks
-from .models import Code, CodeList, Entry, Mention, SearchMiss, Section, SourceDocument
+from .models import Code, CodeList, Entry, Mention, Revision, SearchMiss, Section, SourceDocument
 
 
 def _texts_codes(*texts: str | None) -> set[str]:
@@ -127,7 +127,13 @@ def _document_page(request: HttpRequest, document: SourceDocument, template: str
         *(s.instructions for cl in code_lists for s in cl.sections.all()),
     )
     known = Code.objects.listed_among(mentioned)
+    decision_codes = (
+        list(document.decision_codes.select_related("code_list", "section").order_by("action", "code"))
+        if document.kind == SourceDocument.Kind.BESLUT
+        else []
+    )
     context = {
+        "decision_codes": decision_codes,
         "document": document,
         "parts": parts,
         "contact_types": contact_types,
@@ -170,3 +176,19 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse({"error": "Ett internt fel inträffade. Försök igen om en stund."}, status=500)
     return render(request, "500.html", status=500)
+
+
+@require_GET
+def list_changes(request: HttpRequest, slug: str) -> HttpResponse:
+    code_list = get_object_or_404(CodeList, slug=slug)
+    revisions = list(Revision.objects.filter(code_list=code_list).select_related("content_type")[:200])
+    rows = [(revision, history.changes(revision)) for revision in revisions]
+    return render(request, "catalog/list_changes.html", {"code_list": code_list, "rows": rows})
+
+
+@require_GET
+def list_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    code_list = get_object_or_404(CodeList, slug=slug)
+    response = HttpResponse(exchange.export_csv(code_list), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{code_list.slug}.csv"'
+    return response

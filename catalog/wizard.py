@@ -78,6 +78,7 @@ class Tree:
     start: str
     steps: dict[str, Step]
     contacts: dict[str, Contact] = field(default_factory=dict)
+    retired: dict[str, str] = field(default_factory=dict)  # code -> last valid day; never suggested
 
 
 @dataclass
@@ -200,6 +201,13 @@ def suggest(tree: Tree, answers: list[Answer]) -> Suggestion:
     for answer in answers:
         for option in answer.chosen:
             for code in option.codes:
+                if code.code in tree.retired:
+                    note = Note(
+                        f"{code.code} har utgått (gällde till och med {tree.retired[code.code]}) och föreslås inte."
+                    )
+                    if note not in notes:
+                        notes.append(note)
+                    continue
                 codes.setdefault(code.code, code)
             for note in option.notes:
                 if note not in notes:

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from .wizard import Contact, Note, Option, Step, SuggestedCode, Tree
 
@@ -210,7 +211,7 @@ def current_tree() -> Tree:
     now = time.monotonic()
     if cached is not None and now - getattr(_cache, "checked", 0.0) < settings.SEARCH_INDEX_CHECK_SECONDS:
         return cached[1]
-    generation = SearchIndexState.current()
+    generation = f"{SearchIndexState.current()}:{timezone.localdate().isoformat()}"
     _cache.checked = now
     if cached is None or cached[0] != generation:
         _cache.tree = cached = (generation, tree_from_db())

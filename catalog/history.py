@@ -1,0 +1,130 @@
+"""Every change to content, recorded: snapshots, readable differences, and undo."""
+
+import difflib
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from .models import CodeList, ContentTracked, Entry, Revision, Section, plain_value
+
+SKIPPED = {"loaded", "version", "id"}
+
+
+def snapshot(obj: models.Model) -> dict:
+    """The object's own fields as plain JSON values (foreign keys as ids)."""
+    data = {}
+    for field in obj._meta.concrete_fields:
+        if field.name in SKIPPED:
+            continue
+        data[field.attname] = plain_value(getattr(obj, field.attname))
+    return data
+
+
+def code_list_of(obj: models.Model) -> CodeList | None:
+    if isinstance(obj, Entry | Section):
+        return obj.code_list
+    if isinstance(obj, CodeList):
+        return obj
+    return None
+
+
+def record(obj: models.Model, action: str, before: dict | None, user=None, comment: str = "") -> Revision | None:
+    """Write one revision; nothing when a change changed nothing."""
+    after = None if action == Revision.Action.DELETED else snapshot(obj)
+    if before is not None and after is not None and before == after and action != Revision.Action.REVERTED:
+        return None
+    user = user if getattr(user, "is_authenticated", False) else None
+    return Revision.objects.create(
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=obj.pk,
+        object_repr=str(obj)[:300],
+        action=action,
+        user=user,
+        before=before,
+        after=after,
+        version=getattr(obj, "version", None),
+        code_list=code_list_of(obj),
+        comment=comment[:300],
+    )
+
+
+def revisions_for(obj_or_model, object_id: int | None = None):
+    model = obj_or_model if isinstance(obj_or_model, type) else type(obj_or_model)
+    object_id = object_id if object_id is not None else obj_or_model.pk
+    return Revision.objects.filter(
+        content_type=ContentType.objects.get_for_model(model), object_id=object_id
+    ).select_related("user")
+
+
+@dataclass
+class FieldChange:
+    name: str
+    label: str
+    before: object
+    after: object
+
+    def html(self) -> SafeString:
+        """A word-level difference: removed words struck through, added words underlined."""
+        before, after = (
+            str(self.before if self.before is not None else ""),
+            str(self.after if self.after is not None else ""),
+        )
+        old, new = before.split(" "), after.split(" ")
+        out = []
+        for op, a1, a2, b1, b2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+            if op == "equal":
+                out.append(escape(" ".join(old[a1:a2])))
+                continue
+            if a2 > a1:
+                out.append(f"<del>{escape(' '.join(old[a1:a2]))}</del>")
+            if b2 > b1:
+                out.append(f"<ins>{escape(' '.join(new[b1:b2]))}</ins>")
+        return mark_safe(" ".join(out).replace("\n", "<br>"))
+
+
+def changes(revision: Revision, model: type[models.Model] | None = None) -> list[FieldChange]:
+    model = model or revision.content_type.model_class()
+    before, after = revision.before or {}, revision.after or {}
+    labels = {f.attname: str(f.verbose_name) for f in model._meta.concrete_fields} if model else {}
+    found = []
+    for name in sorted(set(before) | set(after), key=lambda n: list(labels).index(n) if n in labels else 99):
+        if before.get(name) != after.get(name):
+            found.append(
+                FieldChange(name=name, label=labels.get(name, name), before=before.get(name), after=after.get(name))
+            )
+    return found
+
+
+def _apply(obj: models.Model, data: dict) -> None:
+    for field in obj._meta.concrete_fields:
+        if field.attname in data and field.name not in SKIPPED:
+            value = data[field.attname]
+            if value is not None and field.get_internal_type() in ("DateField", "DateTimeField", "DecimalField"):
+                value = field.to_python(value)
+            setattr(obj, field.attname, value)
+
+
+@transaction.atomic
+def revert(revision: Revision, user=None) -> models.Model:
+    """Put the object back as it was right after this revision (recreating it if it was deleted)."""
+    model = revision.content_type.model_class()
+    state = revision.after if revision.after is not None else revision.before
+    obj = model.objects.select_for_update().filter(pk=revision.object_id).first()
+    before = snapshot(obj) if obj else None
+    if obj is None:
+        obj = model(pk=revision.object_id)
+    _apply(obj, state)
+    if isinstance(obj, ContentTracked):
+        obj.version = (obj.version or 0) + 1
+    obj.save()
+    record(
+        obj,
+        Revision.Action.REVERTED,
+        before,
+        user,
+        comment=f"Återställd till läget {revision.created_at:%Y-%m-%d %H:%M}",
+    )
+    return obj

@@ -1,0 +1,82 @@
+"""Coordinators: accounts, rights, throttled login, and that nobody else can change anything."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import CommandError, call_command
+
+from catalog.accounts import COORDINATORS, MAX_FAILURES
+from catalog.models import Entry
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "Kodning-2026-lang-fras"
+
+
+@pytest.fixture
+def coordinator(monkeypatch):
+    monkeypatch.setenv("KVA_PW", PASSWORD)
+    call_command("create_coordinator", "samordnare", "--password-env", "KVA_PW", stdout=StringIO())
+    return User.objects.get(username="samordnare")
+
+
+def test_create_coordinator_makes_a_staff_member_of_the_group(coordinator):
+    assert coordinator.is_staff and not coordinator.is_superuser
+    assert coordinator.groups.filter(name=COORDINATORS).exists()
+    assert coordinator.has_perm("catalog.change_entry") and coordinator.has_perm("catalog.add_synonym")
+    assert not coordinator.has_perm("auth.change_user")
+
+
+def test_weak_password_is_refused(monkeypatch):
+    monkeypatch.setenv("KVA_PW", "12345")
+    with pytest.raises(CommandError, match="Lösenordet duger inte"):
+        call_command("create_coordinator", "svag", "--password-env", "KVA_PW", stdout=StringIO())
+
+
+def test_coordinator_can_edit_an_entry_in_the_admin(client, coordinator):
+    client.force_login(coordinator)
+    entry = Entry.objects.get(code_list__slug="psykiatri", code__code="AU118")
+    response = client.get(f"/admin/catalog/entry/{entry.pk}/change/")
+    assert response.status_code == 200
+    assert "Förhandsvisning" in response.content.decode()
+
+
+def test_login_is_locked_after_repeated_failures_with_a_clear_message(client, coordinator):
+    for _ in range(MAX_FAILURES):
+        response = client.post("/admin/login/", {"username": "samordnare", "password": "fel"})
+        assert "Fel användarnamn eller lösenord" in response.content.decode()
+    response = client.post("/admin/login/", {"username": "samordnare", "password": PASSWORD})
+    html = response.content.decode()
+    assert "För många misslyckade inloggningar" in html
+    assert "_auth_user_id" not in client.session
+
+
+def test_successful_login_resets_the_count(client, coordinator):
+    client.post("/admin/login/", {"username": "samordnare", "password": "fel"})
+    response = client.post("/admin/login/?next=/admin/", {"username": "samordnare", "password": PASSWORD})
+    assert response.status_code == 302
+    assert "_auth_user_id" in client.session
+
+
+def test_anonymous_user_cannot_change_anything(client):
+    entry = Entry.objects.get(code_list__slug="psykiatri", code__code="AU118")
+    before = entry.anvisning
+    for url, data in [
+        (f"/admin/catalog/entry/{entry.pk}/change/", {"anvisning": "hackad"}),
+        ("/admin/catalog/entry/add/", {"title": "x"}),
+        (f"/admin/catalog/entry/{entry.pk}/delete/", {"post": "yes"}),
+        (f"/admin/catalog/entry/{entry.pk}/historik/1/aterstall/", {}),
+        (f"/admin/catalog/codelist/{entry.code_list_id}/import/", {"payload": "eA=="}),
+    ]:
+        response = client.post(url, data)
+        assert response.status_code == 302 and "/admin/login/" in response["Location"], url
+    for url in ["/api/codes/AU118/", "/api/lists/psykiatri/", "/kod/AU118/", "/lista/psykiatri/", "/sok/", "/besok/"]:
+        assert client.post(url, {"anvisning": "hackad"}).status_code in (403, 405), url
+    entry.refresh_from_db()
+    assert entry.anvisning == before
+
+
+def test_admin_logout_needs_post(client, coordinator):
+    client.force_login(coordinator)
+    assert client.get("/admin/logout/").status_code == 405

@@ -1,0 +1,139 @@
+"""History, undo and no lost edits, through the admin as a coordinator uses it."""
+
+import pytest
+from django.contrib.auth.models import User
+
+from catalog.accounts import coordinator_group
+from catalog.models import Code, Entry, Revision
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def coordinators():
+    group = coordinator_group()
+    users = []
+    for name in ("anna", "bertil"):
+        user = User.objects.create_user(name, password="x", is_staff=True)
+        user.groups.add(group)
+        users.append(user)
+    return users
+
+
+def entry_form(client, entry):
+    """The change form's fields as the browser would post them back."""
+    response = client.get(f"/admin/catalog/entry/{entry.pk}/change/")
+    form = response.context["adminform"].form
+    data = {}
+    for name, field in form.fields.items():
+        value = form.initial.get(name, field.initial)
+        if value is None:
+            value = ""
+        elif hasattr(value, "pk"):
+            value = value.pk
+        elif isinstance(value, bool):
+            if not value:
+                continue
+            value = "on"
+        data[name] = value
+    return data
+
+
+def au118():
+    return Entry.objects.get(code_list__slug="psykiatri", code__code="AU118")
+
+
+def test_save_records_who_when_before_and_after(client, coordinators):
+    client.force_login(coordinators[0])
+    data = entry_form(client, au118())
+    data["anvisning"] = "Ny anvisning."
+    response = client.post(f"/admin/catalog/entry/{au118().pk}/change/", data)
+    assert response.status_code == 302
+    revision = Revision.objects.get(object_id=au118().pk, action=Revision.Action.CHANGED)
+    assert revision.user == coordinators[0]
+    assert revision.after["anvisning"] == "Ny anvisning." and revision.before["anvisning"] != "Ny anvisning."
+    assert au118().version == 2
+
+
+def test_second_concurrent_save_is_refused_with_the_other_change_shown(client, coordinators):
+    anna, bertil = coordinators
+    client.force_login(anna)
+    annas_form = entry_form(client, au118())
+    other = client.__class__()
+    other.force_login(bertil)
+    bertils_form = entry_form(other, au118())
+    bertils_form["anvisning"] = "Bertils version."
+    assert other.post(f"/admin/catalog/entry/{au118().pk}/change/", bertils_form).status_code == 302
+    annas_form["anvisning"] = "Annas version."
+    response = client.post(f"/admin/catalog/entry/{au118().pk}/change/", annas_form)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Någon annan har sparat den här posten" in html
+    assert "bertil" in html and "Bertils version." in html
+    assert au118().anvisning == "Bertils version."
+    # Having seen the other change, Anna can save deliberately.
+    annas_form["seen_version"] = au118().version
+    assert client.post(f"/admin/catalog/entry/{au118().pk}/change/", annas_form).status_code == 302
+    assert au118().anvisning == "Annas version."
+
+
+def test_history_page_shows_a_readable_difference_and_revert_restores(client, coordinators):
+    client.force_login(coordinators[0])
+    original = au118().anvisning
+    for text in ("Första ändringen.", "Andra ändringen."):
+        data = entry_form(client, au118())
+        data["anvisning"] = text
+        client.post(f"/admin/catalog/entry/{au118().pk}/change/", data)
+    html = client.get(f"/admin/catalog/entry/{au118().pk}/history/").content.decode()
+    assert "<del>Första</del> <ins>Andra</ins> ändringen." in html
+    first = (
+        Revision.objects.filter(object_id=au118().pk, action=Revision.Action.CHANGED)
+        .order_by("created_at", "id")
+        .first()
+    )
+    response = client.post(f"/admin/catalog/entry/{au118().pk}/historik/{first.pk}/aterstall/")
+    assert response.status_code == 302
+    assert au118().anvisning == "Första ändringen."
+    assert Revision.objects.filter(object_id=au118().pk, action=Revision.Action.REVERTED).exists()
+    # Reverting the revert's predecessor all the way back gives the source text again.
+    assert original != au118().anvisning
+
+
+def test_revert_needs_post(client, coordinators):
+    client.force_login(coordinators[0])
+    assert client.get(f"/admin/catalog/entry/{au118().pk}/historik/1/aterstall/").status_code == 405
+
+
+def test_public_changes_page_shows_what_changed_in_the_list(client, coordinators):
+    client.force_login(coordinators[0])
+    data = entry_form(client, au118())
+    data["anvisning"] = "Synlig ändring för kliniker."
+    client.post(f"/admin/catalog/entry/{au118().pk}/change/", data)
+    client.logout()
+    html = client.get("/lista/psykiatri/andringar/").content.decode()
+    assert "Synlig ändring för kliniker." in html and "AU118" in html
+    assert "anna" not in html
+
+
+def test_deleting_a_code_that_entries_refer_to_is_refused_with_an_explanation(client, coordinators):
+    user = coordinators[0]
+    user.is_superuser = True
+    user.save()
+    client.force_login(user)
+    code = Code.objects.get(code="AU118")
+    response = client.post(f"/admin/catalog/code/{code.pk}/delete/", {"post": "yes"})
+    assert Code.objects.filter(code="AU118").exists()
+    html = response.content.decode()
+    assert response.status_code == 200 and ("skyddade" in html or "protected" in html.lower())
+
+
+def test_reload_after_a_site_edit_keeps_it(client, coordinators):
+    from catalog.content import load, read_content
+
+    client.force_login(coordinators[0])
+    data = entry_form(client, au118())
+    data["anvisning"] = "Samordnarens text."
+    client.post(f"/admin/catalog/entry/{au118().pk}/change/", data)
+    report = load(read_content())
+    assert au118().anvisning == "Samordnarens text."
+    assert any("AU118" in line for line in report.kept_edits)
