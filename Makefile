@@ -15,7 +15,7 @@ PYTHON_312 := $(shell for p in python3.13 python3.12 python3; do \
 	  $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$c; exit; }; \
 	done)
 
-.PHONY: run test test-sqlite test-postgres venv lint format check-content clean bench-search
+.PHONY: run serve browser test test-sqlite test-postgres venv lint format check-content clean bench-search
 
 $(VENV)/.installed: requirements.txt
 	@if [ -z "$(PYTHON_312)" ]; then echo "KVÅ-guiden needs Python 3.12 or newer; none was found on PATH or in pyenv." >&2; exit 1; fi
@@ -30,9 +30,30 @@ run: venv
 	$(PY) manage.py load_content
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# Production server on loopback: gunicorn, DEBUG off, static files collected and served by WhiteNoise.
+# Behind a TLS-terminating proxy set HTTPS=1 BEHIND_PROXY=1 (secure cookies, HSTS, redirect).
+WORKERS ?= 2
+serve: venv
+	DEBUG=0 HTTPS=$${HTTPS:-0} SECRET_KEY=$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')} \
+	  $(PY) manage.py migrate --no-input
+	DEBUG=0 SECRET_KEY=x $(PY) manage.py collectstatic --no-input --verbosity 0
+	DEBUG=0 HTTPS=$${HTTPS:-0} SECRET_KEY=$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')} \
+	  $(PY) manage.py load_content
+	DEBUG=0 HTTPS=$${HTTPS:-0} SECRET_KEY=$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')} \
+	  $(VENV)/bin/gunicorn kvaguide.wsgi --workers $(WORKERS) --bind 127.0.0.1:$(PORT) \
+	  --access-logfile - --access-logformat '{"time":"%(t)s","method":"%(m)s","path":"%(U)s","status":%(s)s,"bytes":"%(B)s","ms":%(M)s}'
+
 test: test-sqlite test-postgres
 
-test-sqlite: venv
+# Browser tests need Debian's Chromium; install it when it is missing and we may (CI runs as root).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Chromium for the browser tests…"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "No Chromium and no way to install it: the browser tests will be skipped." >&2; fi; }
+
+test-sqlite: venv browser
 	@echo "== tests on SQLite =="
 	DATABASE_URL=sqlite:///db.sqlite3 $(PY) -m pytest
 
@@ -43,7 +64,7 @@ test-postgres: venv
 	if ! $(PY) .ci/postgres.py "$$url"; then \
 	  echo "SKIPPED: no PostgreSQL server could be reached at $$url; the PostgreSQL run did not happen."; exit 0; \
 	fi; \
-	DATABASE_URL="$$url" $(PY) -m pytest
+	DATABASE_URL="$$url" $(PY) -m pytest --ignore=tests/test_browser.py
 
 lint: venv
 	$(VENV)/bin/ruff check .

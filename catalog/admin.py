@@ -137,7 +137,7 @@ class HistoryAdmin(admin.ModelAdmin):
             path(
                 "<int:object_id>/historik/<int:revision_id>/aterstall/",
                 self.admin_site.admin_view(self.revert_view),
-                name="%s_%s_revert" % info,
+                name="{}_{}_revert".format(*info),
             ),
             *super().get_urls(),
         ]

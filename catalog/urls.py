@@ -6,6 +6,7 @@ app_name = "catalog"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
     path("sok/", views.search, name="search"),
     path("lista/<slug:slug>/", views.code_list, name="list"),
     path("lista/<slug:slug>/andringar/", views.list_changes, name="list-changes"),

@@ -1,3 +1,4 @@
+from django.db import DatabaseError, connection
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -192,3 +193,15 @@ def list_csv(request: HttpRequest, slug: str) -> HttpResponse:
     response = HttpResponse(exchange.export_csv(code_list), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{code_list.slug}.csv"'
     return response
+
+
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    """For load balancers: 200 when the database answers, 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "fel", "database": "svarar inte"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})

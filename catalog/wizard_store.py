@@ -147,7 +147,7 @@ def tree_from_content(data: dict, contacts: dict[str, Contact]) -> Tree:
 
 
 def tree_from_db() -> Tree:
-    from .models import ContactType, WizardCode, WizardNote, WizardOption, WizardStep
+    from .models import Code, ContactType, WizardCode, WizardNote, WizardOption, WizardStep
 
     options = WizardOption.objects.select_related("next_step", "contact_type__document").prefetch_related(
         Prefetch("codes", queryset=WizardCode.objects.select_related("code").order_by("order")),
@@ -197,7 +197,11 @@ def tree_from_db() -> Tree:
         contact.ref: contact
         for contact in (contact_from_row(r) for r in ContactType.objects.select_related("document"))
     }
-    return Tree(start=start, steps=tree_steps, contacts=contacts)
+    retired = {
+        code: valid_to.isoformat()
+        for code, valid_to in Code.objects.filter(valid_to__lt=timezone.localdate()).values_list("code", "valid_to")
+    }
+    return Tree(start=start, steps=tree_steps, contacts=contacts, retired=retired)
 
 
 _cache = threading.local()

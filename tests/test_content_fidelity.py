@@ -9,6 +9,7 @@ import pytest
 
 from catalog.content import CODES_FILE, CONTENT_DIR, SYNONYMS_FILE
 from catalog.models import ContactType, DocumentPart, Entry, Footnote, Section
+from catalog.wizard_store import WIZARD_FILE
 
 SEEDS_DIR = Path(os.environ.get("SEEDS_DIR", CONTENT_DIR.parents[2] / "shared" / "seeds"))
 
@@ -19,7 +20,7 @@ def squeeze(text: str) -> str:
 
 
 def content_files():
-    return sorted(p for p in CONTENT_DIR.glob("*.toml") if p.name not in (CODES_FILE, SYNONYMS_FILE))
+    return sorted(p for p in CONTENT_DIR.glob("*.toml") if p.name not in (CODES_FILE, SYNONYMS_FILE, WIZARD_FILE))
 
 
 def load_toml(path: Path) -> dict:
