@@ -111,9 +111,9 @@ def wrk(url: str, seconds: int, connections: int, script: Path | None = None) ->
     output = subprocess.run(command + [url], capture_output=True, text=True, timeout=seconds + 30).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     latency = dict(re.findall(r"\s+(50|99)%\s+([\d.]+\w+)", output))
-    errors = sum(
-        int(n) for n in re.findall(r"(?:Non-2xx or 3xx responses|Socket errors:.*?timeout)\s*:?\s*(\d+)", output)
-    )
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s*(\d+)", output)
+    socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    errors = (int(non_2xx.group(1)) if non_2xx else 0) + (sum(int(n) for n in socket.groups()) if socket else 0)
     return {"rps": rps, "p50": latency.get("50"), "p99": latency.get("99"), "errors": errors}
 
 
