@@ -20,17 +20,14 @@ import heapq
 import html
 import re
 import threading
-import time
 from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
 from itertools import chain, repeat
 
-from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.safestring import SafeString
 
-from . import swedish, textlinks
+from . import freshness, swedish, textlinks
 
 MAX_QUERY_LENGTH = 200
 MAX_RESULTS = 20
@@ -305,16 +302,9 @@ _cache = threading.local()
 
 
 def current_index() -> SearchIndex:
-    """The index for the content as it is now (as of at most SEARCH_INDEX_CHECK_SECONDS ago)."""
-    from .models import SearchIndexState
-
+    """The index for the content as it is now (as of at most CONTENT_CHECK_SECONDS ago)."""
+    generation = freshness.generation()
     index = getattr(_cache, "index", None)
-    now = time.monotonic()
-    if index is not None and now - getattr(_cache, "checked", 0.0) < settings.SEARCH_INDEX_CHECK_SECONDS:
-        return index
-    # Retirement dates take effect at midnight, so the day is part of the index's identity.
-    generation = f"{SearchIndexState.current()}:{timezone.localdate().isoformat()}"
-    _cache.checked = now
     if index is None or index.generation != generation:
         index = _cache.index = build_index(generation)
     return index
@@ -401,6 +391,21 @@ def _best(index: SearchIndex, matches: dict[str, float]) -> dict[str, float]:
     return best
 
 
+def _summed(dicts: list[dict[str, float]], codes) -> dict[str, float]:
+    """code -> the sum of its values in the dicts (0 where missing), for the given codes.
+
+    Written out for one and two dicts, the common cases: this runs over thousands of codes.
+    """
+    if len(dicts) == 1:
+        get = dicts[0].get
+        return {code: get(code, 0.0) for code in codes}
+    if len(dicts) == 2:
+        first, second = dicts[0].get, dicts[1].get
+        return {code: first(code, 0.0) + second(code, 0.0) for code in codes}
+    getters = [d.get for d in dicts]
+    return {code: sum(get(code, 0.0) for get in getters) for code in codes}
+
+
 def _score(index: SearchIndex, groups: list[_Group]) -> list[dict[str, float]]:
     """For each of the query's groups: code -> how well the code matches it."""
     per_group = []
@@ -411,8 +416,9 @@ def _score(index: SearchIndex, groups: list[_Group]) -> list[dict[str, float]]:
             per_word = [_best(index, matches) for matches in group.expansion]
             # The meaning is a phrase: codes holding all its words, if there are any, else any of them.
             holders = set.intersection(*(set(best) for best in per_word)) or set().union(*per_word)
-            for code in holders:
-                mean = sum(best.get(code, 0.0) for best in per_word) / len(per_word)
+            means = _summed(per_word, holders)
+            for code, total in means.items():
+                mean = total / len(per_word)
                 if mean > values.get(code, 0.0):
                     values[code] = mean
         for code, bonus in group.codes.items():
@@ -441,10 +447,7 @@ def _rank(
         for tier in tiers:
             if len(order) >= limit:
                 break
-            if len(per_group) == 1:
-                scores = per_group[0]
-            else:
-                scores = {code: sum(values.get(code, 0.0) for values in per_group) for code in tier}
+            scores = per_group[0] if len(per_group) == 1 else _summed(per_group, tier)
             pool = [code for code in tier if code not in taken]
             pools = [[c for c in pool if c in in_list], [c for c in pool if c not in in_list]] if in_list else [pool]
             for pool in pools:

@@ -8,6 +8,7 @@ from django.views.decorators.vary import vary_on_headers
 from . import exchange, history, textlinks
 from . import search as search_engine
 from .models import Code, CodeList, Entry, Mention, Revision, SearchMiss, Section, SourceDocument
+from .pagecache import cached_page
 
 
 def _texts_codes(*texts: str | None) -> set[str]:
@@ -32,6 +33,7 @@ def _code_not_found(request: HttpRequest, raw: str) -> HttpResponse:
 
 
 @require_GET
+@cached_page
 def home(request: HttpRequest) -> HttpResponse:
     lists = CodeList.objects.select_related("source").order_by("order", "title")
     documents = SourceDocument.objects.filter(kind__in=[SourceDocument.Kind.REGLER, SourceDocument.Kind.GUIDE])
@@ -62,6 +64,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cached_page
 def code_list(request: HttpRequest, slug: str) -> HttpResponse:
     code_list = get_object_or_404(CodeList.objects.select_related("source"), slug=slug)
     sections = list(
@@ -78,6 +81,7 @@ def code_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@cached_page
 def code(request: HttpRequest, code: str) -> HttpResponse:
     normalized = textlinks.normalize_code(code)
     if normalized and normalized != code:
@@ -146,6 +150,7 @@ def _document_page(request: HttpRequest, document: SourceDocument, template: str
 
 
 @require_GET
+@cached_page
 def rules(request: HttpRequest, slug: str) -> HttpResponse:
     document = get_object_or_404(
         SourceDocument, slug=slug, kind__in=[SourceDocument.Kind.REGLER, SourceDocument.Kind.GUIDE]
@@ -158,6 +163,7 @@ def _identifier_key(identifier: str) -> str:
 
 
 @require_GET
+@cached_page
 def decision(request: HttpRequest, identifier: str) -> HttpResponse:
     key = _identifier_key(identifier)
     decisions = SourceDocument.objects.filter(kind=SourceDocument.Kind.BESLUT)
@@ -180,6 +186,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cached_page
 def list_changes(request: HttpRequest, slug: str) -> HttpResponse:
     code_list = get_object_or_404(CodeList, slug=slug)
     revisions = list(Revision.objects.filter(code_list=code_list).select_related("content_type")[:200])

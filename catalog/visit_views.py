@@ -9,6 +9,7 @@ from django_htmx.http import push_url
 
 from . import wizard, wizard_store
 from .models import Code, CodeList, Section, SourceDocument
+from .pagecache import cached_page
 from .wizard import Walk, WalkError
 
 FIELD = "val"
@@ -164,6 +165,7 @@ def _broken(request: HttpRequest, error: WalkError) -> HttpResponse:
 
 @require_GET
 @vary_on_headers("HX-Request", "Accept")
+@cached_page
 def visit(request: HttpRequest, answers: str = "") -> HttpResponse:
     tree = wizard_store.current_tree()
     if not tree.steps or tree.start not in tree.steps:

@@ -6,13 +6,12 @@ when the file is loaded and when a coordinator saves a change in the admin.
 
 import re
 import threading
-import time
 from decimal import Decimal
 
-from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from . import freshness
 from .wizard import Contact, Note, Option, Step, SuggestedCode, Tree
 
 WIZARD_FILE = "besok.toml"
@@ -208,15 +207,9 @@ _cache = threading.local()
 
 
 def current_tree() -> Tree:
-    """The tree as the database holds it, rebuilt when content has changed (see SearchIndexState)."""
-    from .models import SearchIndexState
-
+    """The tree as the database holds it (as of at most CONTENT_CHECK_SECONDS ago)."""
+    generation = freshness.generation()
     cached = getattr(_cache, "tree", None)
-    now = time.monotonic()
-    if cached is not None and now - getattr(_cache, "checked", 0.0) < settings.SEARCH_INDEX_CHECK_SECONDS:
-        return cached[1]
-    generation = f"{SearchIndexState.current()}:{timezone.localdate().isoformat()}"
-    _cache.checked = now
     if cached is None or cached[0] != generation:
         _cache.tree = cached = (generation, tree_from_db())
     return cached[1]

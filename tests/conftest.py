@@ -14,4 +14,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Tests change content and search at once: check the index's freshness on every search.
-    settings.SEARCH_INDEX_CHECK_SECONDS = 0
+    settings.CONTENT_CHECK_SECONDS = 0
+    # Each test starts with no rendered pages kept from another test's content.
+    from catalog import pagecache
+
+    pagecache.clear()

@@ -81,7 +81,7 @@ def test_post_is_not_allowed(client):
 
 
 def test_query_count_is_constant(client, django_assert_num_queries):
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         client.get("/kod/DU011/")
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         client.get("/kod/ZV509/")

@@ -46,8 +46,19 @@ def test_post_is_not_allowed(client):
     assert client.post("/lista/psykiatri/").status_code == 405
 
 
-# psykiatri's section instructions name codes (one more query to see which have pages); SKRS's name none.
-@pytest.mark.parametrize(("slug", "queries"), [("psykiatri", 4), ("psykologer-skrs", 3)])
+# One query asks whether the content changed; psykiatri's section instructions name codes (one
+# more query to see which have pages), SKRS's name none.
+@pytest.mark.parametrize(("slug", "queries"), [("psykiatri", 5), ("psykologer-skrs", 4)])
 def test_query_count_is_constant(client, django_assert_num_queries, slug, queries):
     with django_assert_num_queries(queries):
         client.get(f"/lista/{slug}/")
+
+
+def test_a_rendered_list_is_served_again_until_the_content_changes(client, django_assert_num_queries):
+    first = client.get("/lista/psykologer-skrs/").content
+    with django_assert_num_queries(1):
+        assert client.get("/lista/psykologer-skrs/").content == first
+    entry = CodeList.objects.get(slug="psykologer-skrs").entries.get(code__code="DU011")
+    entry.title = "Ändrad titel för KBT"
+    entry.save()
+    assert "Ändrad titel för KBT" in client.get("/lista/psykologer-skrs/").content.decode()
