@@ -11,7 +11,6 @@ steps ≥ 25 %.
 import argparse
 import os
 import shutil
-import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -19,7 +18,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.search import OUT, PY, QUERY_MIX, wait_for, wrk  # noqa: E402
+from urllib.parse import quote  # noqa: E402
+
+from bench.search import OUT, PY, QUERY_MIX, production_server, query_mix_script, wait_for, wrk  # noqa: E402
 
 PAGES = {
     "hello-world": "/hello/",
@@ -62,32 +63,9 @@ def main() -> int:
     }
     for command in (["migrate", "--no-input", "-v0"], ["collectstatic", "--no-input", "-v0"], ["load_content"]):
         subprocess.run([PY, "manage.py", *command], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
-    server = subprocess.Popen(
-        [
-            str(Path(PY).parent / "gunicorn"),
-            "bench.wsgi",
-            "--workers",
-            "2",
-            "--bind",
-            f"127.0.0.1:{args.port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{args.port}"
-    script = OUT / "search-mix.lua"
-    from urllib.parse import quote
-
-    paths = ", ".join(f'"/api/codes/?q={quote(q)}"' for q in QUERY_MIX if len(q) > 1)
-    script.write_text(
-        f"local paths = {{{paths}}}\nlocal i = 0\nrequest = function()\n  i = i % #paths + 1\n  return wrk.format('GET', paths[i])\nend\n"
-    )
     results = {}
-    try:
-        wait_for(f"{base}/hello/")
+    with production_server(env, args.port) as base:
+        script = query_mix_script()
         for path in [p for p in PAGES.values() if p] + [f"/api/codes/?q={quote(q)}" for q in QUERY_MIX]:
             for _ in range(3):
                 wait_for(base + path)
@@ -97,9 +75,6 @@ def main() -> int:
                     results[(name, connections)] = wrk(f"{base}/api/codes/", args.seconds, connections, script)
                 else:
                     results[(name, connections)] = wrk(base + path, args.seconds, connections)
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=10)
     print("| page | connections | req/s | p50 | p99 | errors | ratio to hello-world | target |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     failed = False

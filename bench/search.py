@@ -10,6 +10,7 @@ Targets: p95 ≤ 15 ms at 10,000 codes on both databases; throughput ≥ 25 % of
 """
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -130,7 +131,9 @@ def wait_for(url: str, seconds: float = 20.0) -> None:
     raise RuntimeError(f"server at {url} did not answer")
 
 
-def http(env: dict, seconds: int, port: int) -> dict:
+@contextlib.contextmanager
+def production_server(env: dict, port: int):
+    """gunicorn with 2 workers on 127.0.0.1:port, stopped on leaving the block."""
     server = subprocess.Popen(
         [
             str(Path(PY).parent / "gunicorn"),
@@ -149,21 +152,32 @@ def http(env: dict, seconds: int, port: int) -> dict:
     try:
         base = f"http://127.0.0.1:{port}"
         wait_for(f"{base}/hello/")
-        script = OUT / "search-mix.lua"
-        paths = ", ".join(f'"/api/codes/?q={quote(q)}"' for q in QUERY_MIX if len(q) > 1)
-        script.write_text(
-            f"local paths = {{{paths}}}\nlocal i = 0\n"
-            "request = function()\n  i = i % #paths + 1\n  return wrk.format('GET', paths[i])\nend\n"
-        )
+        yield base
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=10)
+
+
+def query_mix_script() -> Path:
+    """A wrk script that rotates through the query mix on /api/codes/?q=."""
+    script = OUT / "search-mix.lua"
+    paths = ", ".join(f'"/api/codes/?q={quote(q)}"' for q in QUERY_MIX if len(q) > 1)
+    script.write_text(
+        f"local paths = {{{paths}}}\nlocal i = 0\n"
+        "request = function()\n  i = i % #paths + 1\n  return wrk.format('GET', paths[i])\nend\n"
+    )
+    return script
+
+
+def http(env: dict, seconds: int, port: int) -> dict:
+    with production_server(env, port) as base:
+        script = query_mix_script()
         for q in QUERY_MIX:  # warm both workers' indexes before measuring
             for _ in range(2):
                 wait_for(f"{base}/api/codes/?q={quote(q)}")
         hello = wrk(f"{base}/hello/", seconds, 16)
         api = wrk(f"{base}/api/codes/", seconds, 16, script)
         return {"hello": hello, "search_api": api, "ratio": round(api["rps"] / hello["rps"], 3)}
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=10)
 
 
 def main() -> int:

@@ -404,31 +404,17 @@ def _check_tree(tree) -> None:
         raise ValidationError(problems)
 
 
-def _step_from_instance(step: WizardStep, options: list[wizard.Option]) -> wizard.Step:
-    return wizard.Step(
-        slug=step.slug,
-        question=step.question,
-        kind=step.kind,
-        help=step.help,
-        next=step.next_step.slug if step.next_step else None,
-        optional=step.optional,
-        options=options,
-    )
-
-
-def _option_from_instance(option: WizardOption, codes=None, notes=None) -> wizard.Option:
-    return wizard.Option(
-        slug=option.slug,
-        label=option.label,
-        help=option.help,
-        next=option.next_step.slug if option.next_step else None,
-        codes=codes if codes is not None else [],
-        notes=notes if notes is not None else [],
-        contact=f"{option.contact_type.document.slug}/{option.contact_type.slug}" if option.contact_type else None,
-        extra_points=option.extra_points,
-        extra_points_from=option.extra_points_from,
-        no_code=option.no_code,
-    )
+OPTION_FIELDS = [
+    "order",
+    "slug",
+    "label",
+    "help",
+    "next_step",
+    "contact_type",
+    "extra_points",
+    "extra_points_from",
+    "no_code",
+]
 
 
 class OptionFormSet(forms.BaseInlineFormSet):
@@ -449,11 +435,11 @@ class OptionFormSet(forms.BaseInlineFormSet):
                 continue
             old_slug = form.initial.get("slug") if form.instance.pk else None
             old = by_slug.get(old_slug or data["slug"])
-            option = _option_from_instance(form.instance, old.codes if old else [], old.notes if old else [])
+            option = wizard_store.option_from_model(form.instance, old.codes if old else [], old.notes if old else [])
             options.append(option)
         if existing and existing.slug != step.slug:
             del tree.steps[existing.slug]
-        tree.steps[step.slug] = _step_from_instance(step, options)
+        tree.steps[step.slug] = wizard_store.step_from_model(step, options)
         if step.is_start:
             tree.start = step.slug
         _check_tree(tree)
@@ -464,17 +450,7 @@ class WizardOptionInline(admin.StackedInline):
     formset = OptionFormSet
     fk_name = "step"
     extra = 0
-    fields = [
-        "order",
-        "slug",
-        "label",
-        "help",
-        "next_step",
-        "contact_type",
-        "extra_points",
-        "extra_points_from",
-        "no_code",
-    ]
+    fields = OPTION_FIELDS
     show_change_link = True
 
 
@@ -517,7 +493,7 @@ class CodeFormSet(forms.BaseInlineFormSet):
         else:
             codes = current.codes if current else []
             notes = [wizard.Note(text=d["text"], quote_from=d.get("quote_from", "")) for d in rows]
-        replacement = _option_from_instance(option, codes, notes)
+        replacement = wizard_store.option_from_model(option, codes, notes)
         step.options = [replacement if current is not None and o is current else o for o in step.options]
         if current is None:
             step.options.append(replacement)
@@ -546,15 +522,4 @@ class WizardOptionAdmin(HistoryAdmin):
     search_fields = ["slug", "label", "codes__code__code"]
     list_select_related = ["step", "next_step", "contact_type"]
     inlines = [WizardCodeInline, WizardNoteInline]
-    fields = [
-        "step",
-        "order",
-        "slug",
-        "label",
-        "help",
-        "next_step",
-        "contact_type",
-        "extra_points",
-        "extra_points_from",
-        "no_code",
-    ]
+    fields = ["step", *OPTION_FIELDS]

@@ -145,6 +145,36 @@ def tree_from_content(data: dict, contacts: dict[str, Contact]) -> Tree:
     return Tree(start=data.get("wizard", {}).get("start", ""), steps=steps, contacts=contacts)
 
 
+def step_from_model(step, options: list[Option]) -> Step:
+    """A wizard Step from a WizardStep row (saved or not) and its options."""
+    return Step(
+        slug=step.slug,
+        question=step.question,
+        kind=step.kind,
+        help=step.help,
+        next=step.next_step.slug if step.next_step else None,
+        optional=step.optional,
+        options=options,
+    )
+
+
+def option_from_model(option, codes: list[SuggestedCode], notes: list[Note]) -> Option:
+    """A wizard Option from a WizardOption row (saved or not) with the given codes and notes."""
+    contact = option.contact_type
+    return Option(
+        slug=option.slug,
+        label=option.label,
+        help=option.help,
+        next=option.next_step.slug if option.next_step else None,
+        codes=codes,
+        notes=notes,
+        contact=f"{contact.document.slug}/{contact.slug}" if contact else None,
+        extra_points=option.extra_points,
+        extra_points_from=option.extra_points_from,
+        no_code=option.no_code,
+    )
+
+
 def tree_from_db() -> Tree:
     from .models import Code, ContactType, WizardCode, WizardNote, WizardOption, WizardStep
 
@@ -162,36 +192,20 @@ def tree_from_db() -> Tree:
     for step in steps:
         if step.is_start:
             start = step.slug
-        tree_steps[step.slug] = Step(
-            slug=step.slug,
-            question=step.question,
-            kind=step.kind,
-            help=step.help,
-            next=step.next_step.slug if step.next_step else None,
-            optional=step.optional,
-            options=[
-                Option(
-                    slug=option.slug,
-                    label=option.label,
-                    help=option.help,
-                    next=option.next_step.slug if option.next_step else None,
-                    codes=[
-                        SuggestedCode(
-                            code=c.code.code, role=c.role, reason=c.reason, quote_from=c.quote_from, check=c.to_check
-                        )
-                        for c in option.codes.all()
-                    ],
-                    notes=[Note(text=n.text, quote_from=n.quote_from) for n in option.notes.all()],
-                    contact=f"{option.contact_type.document.slug}/{option.contact_type.slug}"
-                    if option.contact_type
-                    else None,
-                    extra_points=option.extra_points,
-                    extra_points_from=option.extra_points_from,
-                    no_code=option.no_code,
-                )
-                for option in step.options.all()
-            ],
-        )
+        options = [
+            option_from_model(
+                option,
+                codes=[
+                    SuggestedCode(
+                        code=c.code.code, role=c.role, reason=c.reason, quote_from=c.quote_from, check=c.to_check
+                    )
+                    for c in option.codes.all()
+                ],
+                notes=[Note(text=n.text, quote_from=n.quote_from) for n in option.notes.all()],
+            )
+            for option in step.options.all()
+        ]
+        tree_steps[step.slug] = step_from_model(step, options)
     contacts = {
         contact.ref: contact
         for contact in (contact_from_row(r) for r in ContactType.objects.select_related("document"))

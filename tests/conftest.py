@@ -19,3 +19,16 @@ def _test_settings(settings):
     from catalog import pagecache
 
     pagecache.clear()
+
+
+@pytest.fixture
+def logged_in_coordinator(client):
+    """A member of Kodningssamordnare, logged in on the test client."""
+    from django.contrib.auth.models import User
+
+    from catalog.accounts import coordinator_group
+
+    user = User.objects.create_user("samordnare", password="x", is_staff=True)
+    user.groups.add(coordinator_group())
+    client.force_login(user)
+    return user

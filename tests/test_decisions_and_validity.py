@@ -3,21 +3,11 @@
 import datetime
 
 import pytest
-from django.contrib.auth.models import User
 
 from catalog import search, wizard_store
-from catalog.accounts import coordinator_group
 from catalog.models import Code, CodeList, Entry, Revision, Section, SourceDocument
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def coordinator(client):
-    user = User.objects.create_user("samordnare", password="x", is_staff=True)
-    user.groups.add(coordinator_group())
-    client.force_login(user)
-    return user
 
 
 def decision_form(**codes):
@@ -40,7 +30,7 @@ def decision_form(**codes):
     return data
 
 
-def test_recording_a_decision_creates_its_codes_in_their_list_linked_to_it(client, coordinator):
+def test_recording_a_decision_creates_its_codes_in_their_list_linked_to_it(client, logged_in_coordinator):
     bhv = CodeList.objects.get(slug="bhv-hembesok")
     section = Section.objects.get(code_list=bhv, slug="nya-koder-genom-beslutet")
     data = decision_form(
@@ -60,7 +50,7 @@ def test_recording_a_decision_creates_its_codes_in_their_list_linked_to_it(clien
     assert "beslut RS 2026-00001" in client.get("/kod/UX299/").content.decode()
 
 
-def test_a_decision_for_a_code_that_does_not_exist_is_refused(client, coordinator):
+def test_a_decision_for_a_code_that_does_not_exist_is_refused(client, logged_in_coordinator):
     data = decision_form(bort={"action": "utgar", "code": "QQ123", "date": "2025-12-31"})
     response = client.post("/admin/catalog/sourcedocument/add/", data)
     assert response.status_code == 200

@@ -1,21 +1,11 @@
 """CSV export and import of a list, as coordinators do it with Excel."""
 
 import pytest
-from django.contrib.auth.models import User
 
 from catalog import exchange
-from catalog.accounts import coordinator_group
 from catalog.models import CodeList, Entry, Revision
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def coordinator(client):
-    user = User.objects.create_user("samordnare", password="x", is_staff=True)
-    user.groups.add(coordinator_group())
-    client.force_login(user)
-    return user
 
 
 def skrs():
@@ -72,7 +62,9 @@ def test_stale_export_is_refused_for_the_changed_row():
     )
 
 
-def test_import_through_the_admin_previews_then_applies_on_confirmation_and_records_history(client, coordinator):
+def test_import_through_the_admin_previews_then_applies_on_confirmation_and_records_history(
+    client, logged_in_coordinator
+):
     raw = edited_export("Endast vid KBT", "Endast vid KBT (importerad)")
     url = f"/admin/catalog/codelist/{skrs().pk}/import/"
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -88,10 +80,10 @@ def test_import_through_the_admin_previews_then_applies_on_confirmation_and_reco
     entry.refresh_from_db()
     assert entry.anvisning == "Endast vid KBT (importerad)"
     revision = Revision.objects.get(object_id=entry.pk, action=Revision.Action.IMPORTED)
-    assert revision.user == coordinator
+    assert revision.user == logged_in_coordinator
 
 
-def test_import_of_a_file_that_is_not_utf8_explains_how_to_save_it(client, coordinator):
+def test_import_of_a_file_that_is_not_utf8_explains_how_to_save_it(client, logged_in_coordinator):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     raw = "kod;avsnitt\nDU011;x;Åtgärd".encode("latin-1")
