@@ -129,7 +129,7 @@ def test_back_button_after_htmx_swaps_returns_to_the_previous_step(site, page):
     )
     second_url = page.url
     assert second_url != site + "/besok/"
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'steg-fraga'")
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'steg-fraga'")
     page.go_back()
     page.wait_for_function(
         "q => document.querySelector('#steg-fraga') && document.querySelector('#steg-fraga').innerText === q",
