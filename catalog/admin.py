@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
-from django.http import HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -240,16 +240,39 @@ class EntryAdmin(HistoryAdmin):
     ]
     readonly_fields = ["preview"]
 
-    @admin.display(description="Förhandsvisning (som den sparats)")
+    class Media:
+        js = ["js/admin-preview.js"]
+
+    @admin.display(description="Förhandsvisning")
     def preview(self, obj):
-        if not obj.pk:
-            return "Visas när posten är sparad."
-        known = Code.objects.listed_among(textlinks.codes_in(f"{obj.beskrivning or ''} {obj.anvisning or ''}"))
         return format_html(
-            '<div class="forhandsvisning"><h4>Beskrivning</h4>{}<h4>Anvisning</h4>{}</div>',
-            textlinks.paragraphs(textlinks.link_codes(obj.beskrivning, known)) if obj.beskrivning else "–",
-            textlinks.paragraphs(textlinks.link_codes(obj.anvisning, known)) if obj.anvisning else "–",
+            '<div class="forhandsvisning" data-forhandsvisning="{}" aria-live="polite">{}</div>',
+            reverse("admin:catalog_entry_preview"),
+            _render_preview(obj.beskrivning, obj.anvisning) if obj.pk else "Skriv i fälten så visas texterna här.",
         )
+
+    def get_urls(self):
+        return [
+            path("forhandsvisning/", self.admin_site.admin_view(self.preview_view), name="catalog_entry_preview"),
+            *super().get_urls(),
+        ]
+
+    def preview_view(self, request):
+        """The texts as the site will show them, with code links, before anything is saved."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        return HttpResponse(_render_preview(request.POST.get("beskrivning", ""), request.POST.get("anvisning", "")))
+
+
+def _render_preview(beskrivning: str | None, anvisning: str | None):
+    known = Code.objects.listed_among(textlinks.codes_in(f"{beskrivning or ''} {anvisning or ''}"))
+    return format_html(
+        "<h4>Beskrivning</h4>{}<h4>Anvisning</h4>{}",
+        textlinks.paragraphs(textlinks.link_codes(beskrivning, known)) if beskrivning else "–",
+        textlinks.paragraphs(textlinks.link_codes(anvisning, known)) if anvisning else "–",
+    )
 
 
 @admin.register(Section)
@@ -523,3 +546,27 @@ class WizardOptionAdmin(HistoryAdmin):
     list_select_related = ["step", "next_step", "contact_type"]
     inlines = [WizardCodeInline, WizardNoteInline]
     fields = ["step", *OPTION_FIELDS]
+
+    def delete_view(self, request, object_id, extra_context=None):
+        """Refuse to delete an answer when the tree would break without it (a step left with no answers)."""
+        option = (
+            WizardOption.objects.filter(pk=object_id).select_related("step").first()
+            if str(object_id).isdigit()
+            else None
+        )
+        if request.method == "POST" and option is not None:
+            tree = wizard_store.tree_from_db()
+            step = tree.steps[option.step.slug]
+            step.options = [o for o in step.options if o.slug != option.slug]
+            try:
+                _check_tree(tree)
+            except ValidationError as error:
+                messages.error(request, "Svaret kan inte tas bort: " + " ".join(error.messages))
+                return redirect(reverse("admin:catalog_wizardoption_change", args=[option.pk]))
+        return super().delete_view(request, object_id, extra_context)
+
+    def get_actions(self, request):
+        # Bulk deletion would bypass the tree check above.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions

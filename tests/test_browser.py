@@ -234,3 +234,24 @@ def test_no_accessibility_violations_on_any_page_type(site, page):
     if violations := axe_violations(page):
         found[page.url] = violations
     assert found == {}
+
+
+def test_coordinator_sees_a_live_preview_of_an_edited_text_in_the_admin(site, page):
+    from django.contrib.auth.models import User
+
+    from catalog.accounts import coordinator_group
+    from catalog.models import Entry
+
+    user = User.objects.create_user("samordnare", password="Kodning-2026-lang-fras", is_staff=True)
+    user.groups.add(coordinator_group())
+    entry = Entry.objects.get(code_list__slug="psykiatri", code__code="AU118")
+    page.goto(site + "/admin/login/?next=/admin/")
+    page.get_by_label("Användarnamn").fill("samordnare")
+    page.get_by_label("Lösenord").fill("Kodning-2026-lang-fras")
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_url(site + "/admin/")
+    page.goto(f"{site}/admin/catalog/entry/{entry.pk}/change/")
+    page.locator("#id_anvisning").fill("Koda även AU120 vid revidering.")
+    page.locator('[data-forhandsvisning] a[href="/kod/AU120/"]').wait_for()
+    entry.refresh_from_db()
+    assert "AU120 vid revidering" not in (entry.anvisning or "")

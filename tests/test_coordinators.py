@@ -80,3 +80,19 @@ def test_anonymous_user_cannot_change_anything(client):
 def test_admin_logout_needs_post(client, coordinator):
     client.force_login(coordinator)
     assert client.get("/admin/logout/").status_code == 405
+
+
+def test_preview_renders_an_edited_text_with_its_code_links_before_saving(client, coordinator):
+    client.force_login(coordinator)
+    response = client.post(
+        "/admin/catalog/entry/forhandsvisning/", {"anvisning": "Koda AU120 och ZV229.", "beskrivning": ""}
+    )
+    html = response.content.decode()
+    assert '<a class="kod" href="/kod/AU120/">AU120</a>' in html
+    assert 'class="kod-utanfor"' in html
+    assert Entry.objects.filter(anvisning="Koda AU120 och ZV229.").count() == 0
+
+
+def test_preview_is_for_coordinators_only(client):
+    response = client.post("/admin/catalog/entry/forhandsvisning/", {"anvisning": "x"})
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]

@@ -155,3 +155,15 @@ def test_step_page_query_count_is_constant(client, django_assert_num_queries):
 
 def test_lists_are_loaded(client):
     assert CodeList.objects.count() >= 4
+
+
+def test_coordinator_cannot_delete_the_only_answer_a_step_has(client, logged_in_coordinator):
+    from catalog.models import WizardOption, WizardStep
+
+    step = WizardStep.objects.get(is_start=True)
+    option = step.options.order_by("order").first()
+    step.options.exclude(pk=option.pk).delete()  # leave the first question with one answer
+    response = client.post(f"/admin/catalog/wizardoption/{option.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert WizardOption.objects.filter(pk=option.pk).exists()
+    assert any("kan inte tas bort" in str(m) for m in response.wsgi_request._messages)
