@@ -11,7 +11,7 @@ from .models import Code, CodeList, Entry, SearchMiss, Section
 
 
 def api_get(view):
-    """Like require_GET, but a refused method gets a JSON error, as every API answer does."""
+    """Like require_safe (GET and HEAD), but a refused method gets a JSON error, as every API answer does."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs):

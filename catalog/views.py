@@ -2,7 +2,7 @@ from django.db import DatabaseError, connection
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from . import exchange, history, textlinks
@@ -32,7 +32,7 @@ def _code_not_found(request: HttpRequest, raw: str) -> HttpResponse:
     return render(request, "catalog/code_not_found.html", context, status=404)
 
 
-@require_GET
+@require_safe
 @cached_page
 def home(request: HttpRequest) -> HttpResponse:
     lists = CodeList.objects.select_related("source").order_by("order", "title")
@@ -45,7 +45,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
@@ -63,7 +63,7 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "catalog/search.html", context)
 
 
-@require_GET
+@require_safe
 @cached_page
 def code_list(request: HttpRequest, slug: str) -> HttpResponse:
     code_list = get_object_or_404(CodeList.objects.select_related("source"), slug=slug)
@@ -80,7 +80,7 @@ def code_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @cached_page
 def code(request: HttpRequest, code: str) -> HttpResponse:
     normalized = textlinks.normalize_code(code)
@@ -149,7 +149,7 @@ def _document_page(request: HttpRequest, document: SourceDocument, template: str
     return render(request, template, context)
 
 
-@require_GET
+@require_safe
 @cached_page
 def rules(request: HttpRequest, slug: str) -> HttpResponse:
     document = get_object_or_404(
@@ -162,7 +162,7 @@ def _identifier_key(identifier: str) -> str:
     return "".join(ch for ch in identifier.upper() if ch.isalnum())
 
 
-@require_GET
+@require_safe
 @cached_page
 def decision(request: HttpRequest, identifier: str) -> HttpResponse:
     key = _identifier_key(identifier)
@@ -185,7 +185,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return render(request, "500.html", status=500)
 
 
-@require_GET
+@require_safe
 @cached_page
 def list_changes(request: HttpRequest, slug: str) -> HttpResponse:
     code_list = get_object_or_404(CodeList, slug=slug)
@@ -194,7 +194,7 @@ def list_changes(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "catalog/list_changes.html", {"code_list": code_list, "rows": rows})
 
 
-@require_GET
+@require_safe
 def list_csv(request: HttpRequest, slug: str) -> HttpResponse:
     code_list = get_object_or_404(CodeList, slug=slug)
     response = HttpResponse(exchange.export_csv(code_list), content_type="text/csv; charset=utf-8")
@@ -202,7 +202,7 @@ def list_csv(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
     """For load balancers: 200 when the database answers, 503 when it does not."""
     try:

@@ -3,7 +3,7 @@
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url
 
@@ -163,7 +163,7 @@ def _broken(request: HttpRequest, error: WalkError) -> HttpResponse:
     return render(request, "catalog/visit_broken.html", context, status=404)
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request", "Accept")
 @cached_page
 def visit(request: HttpRequest, answers: str = "") -> HttpResponse:

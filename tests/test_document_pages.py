@@ -66,3 +66,8 @@ def test_post_is_not_allowed(client, url):
 def test_query_count_is_constant(client, django_assert_num_queries, url, queries):
     with django_assert_num_queries(queries):
         client.get(url)
+
+
+@pytest.mark.parametrize("url", ["/", "/lista/psykiatri/", "/kod/AU118/", "/besok/", "/sok/?q=kbt", "/healthz"])
+def test_head_requests_are_answered_like_get(client, url):
+    assert client.head(url).status_code == 200
