@@ -140,3 +140,30 @@ def test_every_document_and_list_has_its_source():
     for code_list in CodeList.objects.all():
         assert code_list.source.seed_file
     assert Section.objects.filter(code_list__slug="psykiatri", instructions__contains="ECT").exists()
+
+
+def test_broken_wizard_file_is_refused_with_each_problem_named(content_dir):
+    path = content_dir / "besok.toml"
+    replace_in(path, 'next = "psy-syfte"', 'next = "finns-inte"')
+    replace_in(path, 'code = "AU118"', 'code = "QQ999"')
+    with pytest.raises(ContentError) as error:
+        read_content(content_dir)
+    message = str(error.value)
+    assert "besok.toml" in message
+    assert "finns-inte" in message and "QQ999" in message
+
+
+def test_wizard_quote_that_is_not_in_its_source_is_refused(content_dir):
+    path = content_dir / "besok.toml"
+    replace_in(path, "reason = 'Telefonsamtal med patient.", "reason = 'Påhittad regel som inte står någonstans.")
+    with pytest.raises(ContentError, match="står inte ordagrant"):
+        read_content(content_dir)
+
+
+def test_wizard_tree_is_loaded_and_reloading_it_changes_nothing():
+    from catalog.models import WizardOption, WizardStep
+
+    assert WizardStep.objects.filter(is_start=True).count() == 1
+    assert WizardOption.objects.count() > 100
+    report = load(read_content())
+    assert sum(report.created.values()) == sum(report.updated.values()) == sum(report.deleted.values()) == 0
