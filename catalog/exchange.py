@@ -50,7 +50,6 @@ class RowResult:
     line: int
     code: str
     section: str
-    action: str = ""  # "ändras", "oförändrad"
     changes: dict = field(default_factory=dict)  # field -> (before, after)
     errors: list[str] = field(default_factory=list)
 
@@ -137,7 +136,6 @@ def plan_import(code_list: CodeList, raw: bytes) -> ImportPlan:
             current = getattr(entry, attribute)
             if current != value:
                 row.changes[attribute] = (current, value)
-        row.action = "ändras" if row.changes else "oförändrad"
     if not rows:
         return ImportPlan(rows=[], errors=["Filen har inga rader under rubrikraden."])
     return ImportPlan(rows=rows)

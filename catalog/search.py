@@ -59,7 +59,6 @@ class Hit:
     lists: list[str]
     snippet: SafeString
     title_html: SafeString
-    score: float = 0.0
     retired_on: datetime.date | None = None
 
     @property
@@ -72,10 +71,6 @@ class SearchResult:
     query: str
     hits: list[Hit] = field(default_factory=list)
     hint: str = ""
-
-    @property
-    def is_empty_query(self) -> bool:
-        return not self.hits and bool(self.hint) and len(self.query) < 2
 
 
 @dataclass
@@ -427,9 +422,7 @@ def _score(index: SearchIndex, groups: list[_Group]) -> list[dict[str, float]]:
     return per_group
 
 
-def _rank(
-    per_group: list[dict[str, float]], code_hits: dict[str, float], in_list: set[str], limit: int
-) -> list[tuple[str, float]]:
+def _rank(per_group: list[dict[str, float]], code_hits: dict[str, float], in_list: set[str], limit: int) -> list[str]:
     """The best codes: named codes first, then by how many parts of the query they match,
     then (when searching from a list) that list's codes, then by score, then by code."""
     order = sorted(code_hits, key=lambda code: (-code_hits[code], code))[:limit]
@@ -458,7 +451,7 @@ def _rank(
                 best = sorted((c for c in pool if scores[c] >= threshold), key=lambda c: (-scores[c], c))[:need]
                 order += best
                 taken.update(best)
-    return [(code, code_hits.get(code, 0.0) + sum(values.get(code, 0.0) for values in per_group)) for code in order]
+    return order
 
 
 def _word_spans(text: str) -> list[tuple[int, int, str, str]]:
@@ -524,7 +517,7 @@ def search(query: str, within_list: str = "", limit: int = MAX_RESULTS) -> Searc
             retired, {c: v for c, v in code_hits.items() if c in index.retired}, in_list, limit - len(ranked)
         )
     hits = []
-    for code, score in ranked:
+    for code in ranked:
         indexed = index.codes[code]
         terms = matched_terms
         hits.append(
@@ -535,7 +528,6 @@ def search(query: str, within_list: str = "", limit: int = MAX_RESULTS) -> Searc
                 lists=[title for _slug, title in indexed.lists],
                 snippet=_snippet(indexed, terms),
                 title_html=_highlight(indexed.title, indexed.title_words(), terms, window=False),
-                score=round(score, 2),
                 retired_on=indexed.retired_on,
             )
         )

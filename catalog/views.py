@@ -15,7 +15,8 @@ def _texts_codes(*texts: str | None) -> set[str]:
     return {code for text in texts for code in textlinks.codes_in(text)}
 
 
-def _is_fragment_request(request: HttpRequest) -> bool:
+def is_fragment_request(request: HttpRequest) -> bool:
+    """An htmx request that wants only the changed part (a history restore wants the whole page)."""
     return bool(request.htmx) and not request.htmx.history_restore_request
 
 
@@ -52,7 +53,7 @@ def search(request: HttpRequest) -> HttpResponse:
     within_list = request.GET.get("lista", "")[:80]
     result = search_engine.search(query, within_list=within_list)
     context = {"query": result.query, "result": result, "within_list": within_list, "live": False}
-    if _is_fragment_request(request):
+    if is_fragment_request(request):
         # Live results while typing are previews: counting them would count every half-typed word.
         if len(result.query) < 2:
             return HttpResponse("")
@@ -86,7 +87,7 @@ def code(request: HttpRequest, code: str) -> HttpResponse:
     normalized = textlinks.normalize_code(code)
     if normalized and normalized != code:
         return redirect("catalog:code", code=normalized, permanent=True)
-    found = Code.objects.filter(code=normalized).first() if normalized else None
+    found = Code.objects.select_related("decision").filter(code=normalized).first() if normalized else None
     if found is None:
         return _code_not_found(request, code)
     entries = list(

@@ -10,6 +10,7 @@ from django_htmx.http import push_url
 from . import wizard, wizard_store
 from .models import Code, CodeList, Section, SourceDocument
 from .pagecache import cached_page
+from .views import is_fragment_request
 from .wizard import Walk, WalkError
 
 FIELD = "val"
@@ -214,7 +215,7 @@ def visit(request: HttpRequest, answers: str = "") -> HttpResponse:
     if walk.finished:
         context.update(_result_context(walk))
     status = 400 if error_message else 200
-    if request.htmx and not request.htmx.history_restore_request:
+    if is_fragment_request(request):
         response = render(request, "catalog/visit.html#guide", context, status=status)
         return push_url(response, _url(path)) if status == 200 else response
     return render(request, "catalog/visit.html", context, status=status)
