@@ -447,9 +447,8 @@ class OptionFormSet(forms.BaseInlineFormSet):
             return
         tree = wizard_store.tree_from_db()
         step: WizardStep = self.instance
-        existing = tree.steps.get(step.slug) or (
-            tree.steps.get(WizardStep.objects.get(pk=step.pk).slug) if step.pk else None
-        )
+        old_slug = WizardStep.objects.filter(pk=step.pk).values_list("slug", flat=True).first() if step.pk else None
+        existing = tree.steps.get(old_slug) if old_slug else None
         by_slug = {o.slug: o for o in existing.options} if existing else {}
         options = []
         for form in sorted(self.forms, key=lambda f: f.cleaned_data.get("order") or 0):
@@ -461,7 +460,14 @@ class OptionFormSet(forms.BaseInlineFormSet):
             option = wizard_store.option_from_model(form.instance, old.codes if old else [], old.notes if old else [])
             options.append(option)
         if existing and existing.slug != step.slug:
+            # A renamed step: what led to it (foreign keys in the database) still does.
             del tree.steps[existing.slug]
+            for other in tree.steps.values():
+                other.next = step.slug if other.next == existing.slug else other.next
+                for option in other.options:
+                    option.next = step.slug if option.next == existing.slug else option.next
+            if tree.start == existing.slug:
+                tree.start = step.slug
         tree.steps[step.slug] = wizard_store.step_from_model(step, options)
         if step.is_start:
             tree.start = step.slug

@@ -86,8 +86,6 @@ def test_code_retiring_in_the_future_is_still_in_use():
 def test_retired_code_is_never_suggested_by_the_wizard():
     tree = wizard_store.current_tree()
     suggested = {code.code for step in tree.steps.values() for option in step.options for code in option.codes}
-    if not suggested:
-        pytest.skip("no wizard tree loaded")
     code = sorted(suggested)[0]
     retire(code)
     from catalog.wizard import Answer, suggest

@@ -5,6 +5,7 @@ from django.contrib.auth.models import User
 
 from catalog.accounts import coordinator_group
 from catalog.models import Code, Entry, Revision
+from tests.admin_forms import change_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -22,21 +23,7 @@ def coordinators():
 
 def entry_form(client, entry):
     """The change form's fields as the browser would post them back."""
-    response = client.get(f"/admin/catalog/entry/{entry.pk}/change/")
-    form = response.context["adminform"].form
-    data = {}
-    for name, field in form.fields.items():
-        value = form.initial.get(name, field.initial)
-        if value is None:
-            value = ""
-        elif hasattr(value, "pk"):
-            value = value.pk
-        elif isinstance(value, bool):
-            if not value:
-                continue
-            value = "on"
-        data[name] = value
-    return data
+    return change_form_data(client.get(f"/admin/catalog/entry/{entry.pk}/change/"))
 
 
 def au118():
