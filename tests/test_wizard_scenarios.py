@@ -1,4 +1,4 @@
-"""The visits in ../shared/scenarios/, walked through the wizard as a clinician would answer them."""
+"""The public visit scenarios (tests/data/, copied from ../shared/scenarios/), walked as a clinician would answer them."""
 
 import json
 import os
@@ -9,11 +9,7 @@ import pytest
 
 from catalog import wizard, wizard_store
 
-SCENARIOS = Path(
-    os.environ.get(
-        "SCENARIOS_FILE", Path(__file__).resolve().parents[2] / "shared" / "scenarios" / "wizard-scenarios.json"
-    )
-)
+SCENARIOS = Path(os.environ.get("SCENARIOS_FILE", Path(__file__).resolve().parent / "data" / "wizard-scenarios.json"))
 
 # How a clinician answers each scenario's questions: the URL segments under /besok/.
 WALKS = {
@@ -47,8 +43,9 @@ pytestmark = pytest.mark.django_db
 
 
 def scenarios():
+    # A missing file must fail the run, not quietly collect no scenario.
     if not SCENARIOS.exists():
-        return []
+        raise FileNotFoundError(f"the scenario file {SCENARIOS} is missing; the project carries it in tests/data/")
     return json.loads(SCENARIOS.read_text(encoding="utf-8"))["scenarios"]
 
 
@@ -75,6 +72,7 @@ def in_range(code: str, low: str, high: str) -> bool:
 
 
 def test_every_scenario_has_a_walk():
+    assert len(scenarios()) >= 16
     assert {s["id"] for s in scenarios()} <= set(WALKS)
 
 
