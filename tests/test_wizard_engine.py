@@ -156,3 +156,93 @@ def test_unreachable_step_and_bad_quote_are_reported():
     assert any("gammal" in e and "nå" in e for e in validate(tree, {"ZV051", "DU011", "DU009", "ZV504", "ZV509"}))
     errors = validate(tiny_tree(), {"ZV051", "DU011", "DU009", "ZV504", "ZV509"}, quote_ok=lambda text, ref: False)
     assert any("ordagrant" in e for e in errors)
+
+
+def test_a_single_choice_answer_sent_by_the_form_goes_on_to_its_step():
+    tree = tiny_tree()
+    assert choose(tree.steps["kontakt"], ["video"]) == "video"
+    assert walk(tree, [choose(tree.steps["kontakt"], ["video"])]).current.slug == "metod"
+    with pytest.raises(WalkError, match="Välj ett av svaren"):
+        choose(tree.steps["kontakt"], ["video", "mottagning"])
+
+
+def test_no_answer_on_a_required_multiple_choice_step_is_a_broken_link_naming_the_question():
+    tree = tiny_tree()
+    tree.steps["medverkande"].optional = False
+    with pytest.raises(WalkError) as error:
+        walk(tree, ["mottagning", "kbt", "inga"])
+    assert error.value.valid_path == ["mottagning", "kbt"]
+    assert "Vilka medverkade?" in error.value.message and "minst ett svar" in error.value.message
+    with pytest.raises(WalkError, match="Välj minst ett av svaren"):
+        choose(tree.steps["medverkande"], [])
+
+
+def test_a_retired_code_is_left_out_with_a_note_and_the_answers_later_codes_stay():
+    tree = tiny_tree()
+    tree.steps["metod"].options[0].codes = [code("DU011"), code("DU009"), code("DU010")]
+    tree.retired = {"DU009": "2025-12-31"}
+    result = walk(tree, ["mottagning", "kbt", "inga", "nej"])
+    assert [c.code for c in result.suggestion.codes] == ["DU011", "DU010"]
+    assert [n.text for n in result.suggestion.notes] == [
+        "DU009 har utgått (gällde till och med 2025-12-31) och föreslås inte."
+    ]
+
+
+def test_a_walk_that_gives_codes_is_never_flagged_as_no_code():
+    result = walk(tiny_tree(), ["mottagning", "kbt", "inga", "nej"])
+    assert result.finished and result.suggestion.no_code is False
+    assert result.suggestion.contact is None and result.suggestion.extra_points is None
+    assert result.suggestion.points is None
+
+
+def test_extra_points_remember_the_rule_they_come_from():
+    result = walk(tiny_tree(), ["video", "kbt", "inga", "ja"])
+    assert result.suggestion.extra_points == Decimal("1.0")
+    assert result.suggestion.extra_points_from == "footnote:regler/**"
+    assert walk(tiny_tree(), ["video", "kbt", "inga", "nej"]).suggestion.extra_points_from == ""
+
+
+KNOWN = {"ZV051", "DU011", "DU009", "ZV504", "ZV509"}
+
+
+@pytest.mark.parametrize("bad_slug", ["inga", "Stor-Bokstav", "två ord", "-kant", ""])
+def test_an_answer_slug_that_cannot_stand_in_a_link_is_refused_naming_step_and_answer(bad_slug):
+    tree = tiny_tree()
+    tree.steps["metod"].options[1].slug = bad_slug
+    errors = validate(tree, KNOWN)
+    assert any(e.startswith(f"Steget ”metod”, svaret ”{bad_slug}”: kortnamnet") for e in errors), errors
+
+
+def test_a_step_slug_inga_is_refused():
+    tree = tiny_tree()
+    tree.steps["inga"] = tree.steps.pop("neuro")
+    tree.steps["inga"].slug = "inga"
+    tree.steps["medverkande"].next = "inga"
+    assert any(e.startswith("Steget ”inga”: kortnamnet") for e in validate(tree, KNOWN))
+
+
+def test_a_multiple_choice_step_with_a_missing_next_step_or_an_answer_with_its_own_next_is_refused():
+    tree = tiny_tree()
+    tree.steps["medverkande"].next = "saknas"
+    assert "Steget ”medverkande”: nästa steg ”saknas” finns inte." in validate(tree, KNOWN)
+    tree = tiny_tree()
+    tree.steps["medverkande"].options[0].next = "neuro"
+    assert (
+        "Steget ”medverkande”, svaret ”narstaende”: svar på en flervalsfråga kan inte ha eget nästa steg "
+        "(stegets nästa steg gäller)."
+    ) in validate(tree, KNOWN)
+
+
+def test_each_validation_message_names_its_step():
+    tree = tiny_tree()
+    tree.steps["metod"].question = " "
+    tree.steps["metod"].options[0].label = ""
+    tree.steps["metod"].options[0].codes = [SuggestedCode("DU011", "okänd", "Enligt regeln.", "")]
+    tree.steps["metod"].options[1].codes = [SuggestedCode("DU009", "åtgärd", " ", "")]
+    tree.steps["metod"].options.append(Option(slug="annan", label="Dubblett", next="medverkande", codes=[code("DU009")]))
+    errors = validate(tree, KNOWN)
+    assert "Steget ”metod”: frågan saknas." in errors
+    assert "Steget ”metod”, svaret ”kbt”: texten saknas." in errors
+    assert "Steget ”metod”, svaret ”annan”: finns två gånger." in errors
+    assert any(e.startswith("Steget ”metod”, svaret ”kbt”: rollen ”okänd” för DU011") for e in errors)
+    assert "Steget ”metod”, svaret ”annan”: DU009 saknar skäl (citat ur regeln)." in errors

@@ -1,0 +1,132 @@
+"""Mutation testing of the engines: `make mutation` (or `python mutation/run.py wizard search`).
+
+Each engine is mutated on its own, in a scratch copy of the project, with the test files that
+test it. The score leaves out the mutants listed in mutation/equivalents.toml: mutants shown to
+change no behaviour, each with the reason, so the exclusion can be checked.
+"""
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EQUIVALENTS = Path(__file__).resolve().parent / "equivalents.toml"
+
+# engine → (module, its own test files)
+ENGINES = {
+    "wizard": ("catalog/wizard.py", ["tests/test_wizard_engine.py"]),
+    "search": ("catalog/search.py", ["tests/test_search.py"]),
+    "swedish": ("catalog/swedish.py", ["tests/test_swedish.py", "tests/test_search.py"]),
+    "describe": ("catalog/describe.py", ["tests/test_describe_engine.py"]),
+}
+
+
+def project_files() -> list[str]:
+    listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT, capture_output=True, text=True)
+    return [name for name in listed.stdout.splitlines() if (ROOT / name).is_file()]
+
+
+def scratch_copy(module: str, tests: list[str]) -> Path:
+    work = Path(tempfile.mkdtemp(prefix="kva-mutation-"))
+    for name in project_files():
+        target = work / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, target)
+    config = f"""
+
+[tool.mutmut]
+source_paths = ["catalog"]
+only_mutate = [{json.dumps(module)}]
+also_copy = ["kvaguide", "templates", "static", "manage.py"]
+pytest_add_cli_args_test_selection = {json.dumps(tests)}
+pytest_add_cli_args = ["-x", "-q", "-p", "no:cacheprovider"]
+"""
+    with (work / "pyproject.toml").open("a", encoding="utf-8") as handle:
+        handle.write(config)
+    return work
+
+
+def results(work: Path) -> dict[str, str]:
+    out = subprocess.run(
+        [sys.executable, "-m", "mutmut", "results", "--all", "true"], cwd=work, capture_output=True, text=True
+    ).stdout
+    found = {}
+    for line in out.splitlines():
+        name, _, status = line.strip().rpartition(": ")
+        if name:
+            found[name] = status
+    return found
+
+
+def equivalents() -> dict[str, str]:
+    if not EQUIVALENTS.exists():
+        return {}
+    with EQUIVALENTS.open("rb") as handle:
+        return {m["mutant"]: m["reason"] for m in tomllib.load(handle).get("mutant", [])}
+
+
+def run(engine: str, keep: bool) -> dict:
+    module, tests = ENGINES[engine]
+    tests = [t for t in tests if (ROOT / t).exists()]
+    if not (ROOT / module).exists() or not tests:
+        return {"engine": engine, "skipped": f"{module} or its tests are not in the project"}
+    work = scratch_copy(module, tests)
+    try:
+        subprocess.run(
+            [sys.executable, "-m", "mutmut", "run", "--max-children", "2"],
+            cwd=work,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        found = results(work)
+    finally:
+        if not keep:
+            shutil.rmtree(work, ignore_errors=True)
+    known_equivalent = equivalents()
+    counted = {name: status for name, status in found.items() if name not in known_equivalent}
+    killed = sum(1 for status in counted.values() if status in ("killed", "timeout"))
+    survivors = sorted(name for name, status in counted.items() if status == "survived")
+    return {
+        "engine": engine,
+        "module": module,
+        "tests": tests,
+        "mutants": len(found),
+        "equivalent": len(found) - len(counted),
+        "killed": killed,
+        "score": round(100 * killed / len(counted), 1) if counted else None,
+        "survivors": survivors,
+        "work": str(work) if keep else None,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("engines", nargs="*", help=f"some of {', '.join(ENGINES)} (all when none is named)")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch copy (to run `mutmut show` there)")
+    parser.add_argument("--survivors", action="store_true", help="list the surviving mutants")
+    args = parser.parse_args()
+    unknown = set(args.engines) - set(ENGINES)
+    if unknown:
+        parser.error(f"unknown engine(s): {', '.join(sorted(unknown))}")
+    print(f"{'engine':<10} {'mutants':>8} {'equivalent':>11} {'killed':>7} {'score':>7}")
+    for engine in args.engines or list(ENGINES):
+        row = run(engine, args.keep)
+        if "skipped" in row:
+            print(f"{engine:<10} skipped: {row['skipped']}")
+            continue
+        print(f"{engine:<10} {row['mutants']:>8} {row['equivalent']:>11} {row['killed']:>7} {row['score']:>6}%")
+        if args.survivors:
+            for name in row["survivors"]:
+                print(f"    survived: {name}")
+        if row["work"]:
+            print(f"    scratch copy: {row['work']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
