@@ -239,10 +239,203 @@ def test_each_validation_message_names_its_step():
     tree.steps["metod"].options[0].label = ""
     tree.steps["metod"].options[0].codes = [SuggestedCode("DU011", "okänd", "Enligt regeln.", "")]
     tree.steps["metod"].options[1].codes = [SuggestedCode("DU009", "åtgärd", " ", "")]
-    tree.steps["metod"].options.append(Option(slug="annan", label="Dubblett", next="medverkande", codes=[code("DU009")]))
+    tree.steps["metod"].options.append(
+        Option(slug="annan", label="Dubblett", next="medverkande", codes=[code("DU009")])
+    )
     errors = validate(tree, KNOWN)
     assert "Steget ”metod”: frågan saknas." in errors
     assert "Steget ”metod”, svaret ”kbt”: texten saknas." in errors
     assert "Steget ”metod”, svaret ”annan”: finns två gånger." in errors
     assert any(e.startswith("Steget ”metod”, svaret ”kbt”: rollen ”okänd” för DU011") for e in errors)
     assert "Steget ”metod”, svaret ”annan”: DU009 saknar skäl (citat ur regeln)." in errors
+
+
+def test_a_bad_answer_in_a_link_is_quoted_shortened_to_sixty_characters():
+    long_slug = "x" * 100
+    with pytest.raises(WalkError) as error:
+        walk(tiny_tree(), [long_slug])
+    assert error.value.message == f"Svaret ”{'x' * 60}” finns inte (längre) på frågan ”Hur skedde kontakten?”."
+    with pytest.raises(WalkError) as error:
+        walk(tiny_tree(), ["mottagning", "kbt", "narstaende+" + long_slug])
+    assert error.value.message == f"Svaret ”{'x' * 60}” finns inte (längre) på frågan ”Vilka medverkade?”."
+
+
+def test_a_link_with_more_answers_than_questions_says_the_guide_was_done():
+    with pytest.raises(WalkError) as error:
+        walk(tiny_tree(), ["recept", "mer"])
+    assert error.value.message == "Länken har fler svar än frågor: guiden var redan klar."
+
+
+def test_each_answer_remembers_its_step_and_the_path_up_to_it():
+    result = walk(tiny_tree(), ["video", "kbt"])
+    assert [a.step.slug for a in result.answers] == ["kontakt", "metod"]
+    assert [a.path for a in result.answers] == [["video"], ["video", "kbt"]]
+    assert result.suggestion is None and result.current.slug == "medverkande"
+
+
+def test_form_errors_carry_an_empty_path_and_say_what_to_do():
+    tree = tiny_tree()
+    tree.steps["medverkande"].optional = False
+    for step, message in (
+        (tree.steps["kontakt"], "Välj ett av svaren."),
+        (tree.steps["medverkande"], "Välj minst ett av svaren."),
+    ):
+        with pytest.raises(WalkError) as error:
+            choose(step, [])
+        assert (error.value.message, error.value.valid_path) == (message, [])
+
+
+def contact_only_tree() -> Tree:
+    tree = tiny_tree()
+    tree.start = "enbart"
+    tree.steps["enbart"] = Step(
+        slug="enbart",
+        question="Bara kontakt?",
+        options=[Option(slug="video", label="Video", contact="regler/video")],
+    )
+    return tree
+
+
+def test_a_walk_that_ends_in_a_contact_type_without_codes_is_not_a_no_code_outcome():
+    result = walk(contact_only_tree(), ["video"])
+    assert result.finished and result.suggestion.codes == []
+    assert result.suggestion.contact.ref == "regler/video"
+    assert result.suggestion.no_code is False
+
+
+def test_codes_with_a_role_outside_the_known_ones_come_last():
+    tree = tiny_tree()
+    tree.steps["metod"].options[0].codes = [SuggestedCode("XX001", "annat", "Enligt regeln.", ""), code("DU011")]
+    result = walk(tree, ["video", "kbt", "inga", "nej"])
+    assert [c.code for c in result.suggestion.codes] == ["DU011", "ZV051", "XX001"]
+
+
+def dead_end_tree(count: int) -> Tree:
+    """A start step with ``count`` answers that each end without any code."""
+    return Tree(
+        start="start",
+        steps={
+            "start": Step(
+                slug="start",
+                question="Vad?",
+                options=[Option(slug=f"svar-{i}", label=f"Svar {i}") for i in range(count)],
+            )
+        },
+    )
+
+
+def test_dead_ends_are_reported_five_at_most():
+    errors = validate(dead_end_tree(7), set())
+    assert errors == [
+        f"En väg slutar utan kod, kontakttyp eller uttryckligt ”ingen kod”: start/svar-{i}." for i in range(5)
+    ]
+    assert len(validate(dead_end_tree(2), set())) == 2
+
+
+def test_skipping_an_optional_multiple_choice_step_goes_on_to_its_next_step_when_looking_for_dead_ends():
+    tree = Tree(
+        start="vilka",
+        steps={
+            "vilka": Step(
+                slug="vilka",
+                question="Vilka?",
+                kind="multiple",
+                optional=True,
+                next="metod",
+                options=[Option(slug="tolk", label="Tolk")],
+            ),
+            "metod": Step(
+                slug="metod", question="Metod?", options=[Option(slug="kbt", label="KBT", codes=[code("DU011")])]
+            ),
+        },
+    )
+    assert validate(tree, {"DU011"}) == []
+
+
+def test_optional_means_nothing_on_a_single_choice_step():
+    tree = tiny_tree()
+    tree.steps["metod"].optional = True
+    assert validate(tree, KNOWN) == []
+
+
+def test_wrong_kind_and_a_step_without_answers_are_named():
+    tree = tiny_tree()
+    tree.steps["neuro"].kind = "många"
+    tree.steps["metod"].options = []
+    errors = validate(tree, KNOWN)
+    assert "Steget ”neuro”: slaget måste vara single eller multiple." in errors
+    assert "Steget ”metod”: har inga svar att välja." in errors
+
+
+def test_quotes_are_checked_against_the_text_they_name():
+    checked = []
+
+    def quote_ok(text, ref):
+        checked.append((text, ref))
+        return ref != "entry:lista/DU009/anvisning"
+
+    tree = tiny_tree()
+    tree.steps["kontakt"].options[2].notes = [Note("Inte kvalificerad vård.", quote_from="part:regler/kvalificerad")]
+    errors = validate(tree, KNOWN, quote_ok=quote_ok)
+    assert ("Enligt regeln.", "entry:lista/DU011/anvisning") in checked
+    assert ("Inte kvalificerad vård.", "part:regler/kvalificerad") in checked
+    assert errors == [
+        "Steget ”metod”, svaret ”annan”: skälet för DU009 står inte ordagrant i entry:lista/DU009/anvisning."
+    ]
+
+
+def test_a_reason_without_a_source_and_a_misquoting_note_are_named():
+    tree = tiny_tree()
+    tree.steps["metod"].options[0].codes = [SuggestedCode("DU011", "huvudåtgärd", "Enligt regeln.", "")]
+    tree.steps["kontakt"].options[2].notes = [Note("Påhittat.", quote_from="part:regler/kvalificerad")]
+    errors = validate(tree, KNOWN, quote_ok=lambda text, ref: text != "Påhittat." and bool(ref))
+    assert errors == [
+        "Steget ”kontakt”, svaret ”recept”: anteckningen står inte ordagrant i part:regler/kvalificerad.",
+        "Steget ”metod”, svaret ”kbt”: skälet för DU011 står inte ordagrant i (ingen källa angiven).",
+    ]
+
+
+def test_an_unknown_contact_type_is_named_and_a_known_one_passes():
+    tree = tiny_tree()
+    assert validate(tree, KNOWN, contact_refs={"regler/video"}) == []
+    errors = validate(tree, KNOWN, contact_refs={"regler/telefon"})
+    assert errors == ["Steget ”kontakt”, svaret ”video”: kontakttypen ”regler/video” finns inte."]
+
+
+def test_a_cycle_is_named_step_by_step():
+    tree = tiny_tree()
+    tree.steps["neuro"].options[1].next = "metod"
+    assert "Trädet går i cirkel: metod → medverkande → neuro → metod." in validate(tree, KNOWN)
+
+
+def test_a_single_choice_step_takes_exactly_one_answer_from_a_link():
+    for segment in ("video+mottagning", "inga"):
+        with pytest.raises(WalkError) as error:
+            walk(tiny_tree(), [segment])
+        assert error.value.message == f"Svaret ”{segment}” finns inte (längre) på frågan ”Hur skedde kontakten?”."
+
+
+def test_an_unknown_role_is_named_with_the_roles_allowed():
+    tree = tiny_tree()
+    tree.steps["metod"].options[0].codes = [SuggestedCode("DU011", "okänd", "Enligt regeln.", "")]
+    assert validate(tree, KNOWN) == [
+        "Steget ”metod”, svaret ”kbt”: rollen ”okänd” för DU011 ska vara en av huvudåtgärd, åtgärd, tilläggskod."
+    ]
+
+
+def test_a_dead_end_over_several_steps_is_shown_as_the_whole_walk():
+    tree = tiny_tree()
+    tree.steps["metod"].options[1].codes = []
+    tree.steps["kontakt"].options = tree.steps["kontakt"].options[:1]
+    errors = validate(tree, KNOWN)
+    assert errors[0] == (
+        "En väg slutar utan kod, kontakttyp eller uttryckligt ”ingen kod”: "
+        "kontakt/mottagning → metod/annan → medverkande/inga → neuro/ja."
+    )
+
+
+def test_a_suggestion_before_any_answer_is_empty_and_not_an_explicit_no_code():
+    from catalog.wizard import suggest
+
+    empty = suggest(tiny_tree(), [])
+    assert empty.codes == [] and empty.no_code is False
