@@ -26,6 +26,7 @@ EDITABLE_MODELS = [
     "wizardcode",
     "wizardnote",
     "decisioncode",
+    "changesuggestion",
 ]
 READABLE_MODELS = ["searchmiss", "revision"]
 

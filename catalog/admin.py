@@ -576,3 +576,6 @@ class WizardOptionAdmin(HistoryAdmin):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
         return actions
+
+
+from . import suggestion_admin  # noqa: E402, F401  (the Förslag queue, in its own module)

@@ -587,3 +587,6 @@ class DecisionCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} ({self.get_action_display()})"
+
+
+from .suggestions import ChangeSuggestion  # noqa: E402, F401  (a model of its own module, registered here)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api, views, visit_views
+from . import api, suggestion_views, views, visit_views
 
 app_name = "catalog"
 
@@ -14,6 +14,8 @@ urlpatterns = [
     path("kod/<str:code>/", views.code, name="code"),
     path("besok/", visit_views.visit, name="visit"),
     path("besok/<path:answers>/", visit_views.visit, name="visit-step"),
+    path("forslag/", suggestion_views.suggest_change, name="suggest"),
+    path("forslag/tack/", suggestion_views.suggest_thanks, name="suggest-thanks"),
     path("regler/<slug:slug>/", views.rules, name="rules"),
     path("beslut/<str:identifier>/", views.decision, name="decision"),
     path("api/codes/", api.search, name="api-search"),

@@ -168,6 +168,13 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None
 SESSION_COOKIE_HTTPONLY = True
+# How many proxies in front of the site append to X-Forwarded-For; the client is the address the
+# outermost trusted one saw. 0 (the default) trusts no header: the address is the connection's.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1" if env_bool("BEHIND_PROXY", False) else "0"))
+
+# "Föreslå en ändring": suggestions from one address per hour, and days a closed one is kept.
+SUGGESTIONS_PER_HOUR = int(os.environ.get("SUGGESTIONS_PER_HOUR", "5"))
+SUGGESTION_RETENTION_DAYS = int(os.environ.get("SUGGESTION_RETENTION_DAYS", "90"))
 
 # How often a process checks whether its caches (search index, wizard tree, rendered pages) are
 # stale. Each check is one query; after an edit, every process finds it within this many seconds.

@@ -255,3 +255,27 @@ def test_coordinator_sees_a_live_preview_of_an_edited_text_in_the_admin(site, pa
     page.locator('[data-forhandsvisning] a[href="/kod/AU120/"]').wait_for()
     entry.refresh_from_db()
     assert "AU120 vid revidering" not in (entry.anvisning or "")
+
+
+def test_a_suggestion_is_sent_from_a_code_page_without_javascript_and_the_form_is_accessible(site, browser):
+    from catalog.suggestions import ChangeSuggestion
+
+    context = browser.new_context(java_script_enabled=False, locale="sv-SE")
+    page = context.new_page()
+    page.goto(f"{site}/kod/AU118/")
+    page.get_by_role("link", name="Föreslå en ändring").click()
+    page.get_by_role("button", name="Skicka förslaget").click()  # nothing filled in: errors, not a 500
+    assert "Välj vilken text det gäller." in page.content()
+    page.get_by_label("Anvisningen").check()
+    page.get_by_label("Vad är fel eller saknas?").fill("Meningen om dokumentationen är otydlig.")
+    page.get_by_role("button", name="Skicka förslaget").click()
+    assert "Tack! Förslaget har skickats" in page.content()
+    assert ChangeSuggestion.objects.filter(code="AU118", concerns="anvisning").count() == 1
+    context.close()
+    page = browser.new_page(locale="sv-SE")
+    page.goto(f"{site}/forslag/?kod=AU118")
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Skicka förslaget").click()
+    page.wait_for_selector("#fel-concerns")
+    assert axe_violations(page) == []  # the page with its error messages
+    page.close()

@@ -18,3 +18,14 @@ def kodtext(text: str | None, known: Collection[str]) -> SafeString:
 def kodrad(text: str | None, known: Collection[str]) -> SafeString:
     """Like kodtext, for one line (no paragraphs)."""
     return textlinks.link_codes(text, known)
+
+
+@register.simple_tag(takes_context=True)
+def new_suggestions(context) -> int | None:
+    """How many suggestions wait in the queue, for a user who may see it (None otherwise)."""
+    from catalog.suggestions import ChangeSuggestion
+
+    user = context["request"].user
+    if not user.has_perm("catalog.view_changesuggestion"):
+        return None
+    return ChangeSuggestion.objects.filter(status=ChangeSuggestion.Status.NEW).count()

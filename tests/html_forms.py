@@ -1,0 +1,101 @@
+"""Read a form from a rendered page and fill it in as a browser would submit it."""
+
+from html.parser import HTMLParser
+
+
+class _Form:
+    def __init__(self, attrs: dict):
+        self.action = attrs.get("action") or ""
+        self.method = (attrs.get("method") or "get").lower()
+        self.attrs = attrs
+        self.fields: list[tuple[str, str]] = []  # what the browser sends, in page order
+        self.names: set[str] = set()  # every named control, sent or not (unchecked boxes)
+        self.choices: dict[str, list[str]] = {}  # radio/checkbox/select values on offer
+
+
+class _Parser(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms: list[_Form] = []
+        self._form: _Form | None = None
+        self._textarea: tuple[str, list[str]] | None = None
+        self._select: tuple[str, list[tuple[str, bool]]] | None = None
+        self._option: tuple[str | None, bool, list[str]] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: (v if v is not None else "") for k, v in attrs}
+        if tag == "form":
+            self._form = _Form(a)
+            self.forms.append(self._form)
+            return
+        form = self._form
+        if form is None or "disabled" in a:
+            return
+        name = a.get("name")
+        if tag == "input" and name:
+            kind = a.get("type", "text").lower()
+            form.names.add(name)
+            if kind in ("checkbox", "radio"):
+                form.choices.setdefault(name, []).append(a.get("value", "on"))
+                if "checked" in a:
+                    form.fields.append((name, a.get("value", "on")))
+            elif kind not in ("submit", "button", "image", "reset", "file"):
+                form.fields.append((name, a.get("value", "")))
+        elif tag == "textarea" and name:
+            self._textarea = (name, [])
+        elif tag == "select" and name:
+            self._select = (name, [])
+        elif tag == "option" and self._select is not None:
+            self._option = (a.get("value"), "selected" in a, [])
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._textarea[1].append(data)
+        if self._option is not None:
+            self._option[2].append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
+        elif tag == "textarea" and self._textarea is not None and self._form is not None:
+            name, text = self._textarea
+            self._form.names.add(name)
+            # Browsers drop one newline right after <textarea>.
+            value = "".join(text)
+            self._form.fields.append((name, value[1:] if value.startswith("\n") else value))
+            self._textarea = None
+        elif tag == "option" and self._option is not None and self._select is not None:
+            value, selected, text = self._option
+            self._select[1].append((value if value is not None else "".join(text).strip(), selected))
+            self._option = None
+        elif tag == "select" and self._select is not None and self._form is not None:
+            name, options = self._select
+            self._form.names.add(name)
+            self._form.choices[name] = [v for v, _ in options]
+            chosen = [v for v, s in options if s] or [v for v, _ in options[:1]]
+            self._form.fields.extend((name, v) for v in chosen[:1])
+            self._select = None
+
+
+def forms_in(html: str) -> list[_Form]:
+    parser = _Parser()
+    parser.feed(html)
+    return parser.forms
+
+
+def post_form(html: str, method: str = "post", form_id: str | None = None) -> _Form:
+    """The first form on the page with this method (or the one with this id)."""
+    found = [f for f in forms_in(html) if f.method == method and (form_id is None or f.attrs.get("id") == form_id)]
+    assert found, f"the page has no {method} form" + (f" with id {form_id!r}" if form_id else "")
+    return found[0]
+
+
+def fill(form: _Form, **values: str) -> dict[str, str]:
+    """The form's own values with some fields filled in; a field the page does not render is an error."""
+    data = dict(form.fields)
+    for name, value in values.items():
+        assert name in form.names, f"the page renders no field named {name!r} (it has {sorted(form.names)})"
+        if name in form.choices:
+            assert value in form.choices[name], f"{value!r} is not offered for {name!r}: {form.choices[name]}"
+        data[name] = value
+    return data
