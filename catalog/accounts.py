@@ -27,6 +27,7 @@ EDITABLE_MODELS = [
     "wizardnote",
     "decisioncode",
     "changesuggestion",
+    "draft",
 ]
 READABLE_MODELS = ["searchmiss", "revision"]
 

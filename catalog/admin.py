@@ -16,6 +16,7 @@ from django.utils.html import format_html
 
 from . import decisions, exchange, history, textlinks, wizard, wizard_store
 from .accounts import ThrottledLoginForm
+from .draft_admin import DraftableAdmin
 from .models import (
     Code,
     CodeList,
@@ -198,7 +199,7 @@ class SearchMissAdmin(admin.ModelAdmin):
 
 
 @admin.register(Code)
-class CodeAdmin(HistoryAdmin):
+class CodeAdmin(DraftableAdmin, HistoryAdmin):
     list_display = ["code", "title", "is_tillaggskod", "is_regional", "outside_lists", "valid_to"]
     search_fields = ["code", "title"]
     list_filter = ["is_tillaggskod", "is_regional", "outside_lists", "entries__code_list", EditedSinceFilter]
@@ -216,7 +217,7 @@ class CodeAdmin(HistoryAdmin):
 
 
 @admin.register(Entry)
-class EntryAdmin(HistoryAdmin):
+class EntryAdmin(DraftableAdmin, HistoryAdmin):
     list_display = ["code", "title", "code_list", "section", "valid_to"]
     list_filter = ["code_list", "section", EditedSinceFilter]
     search_fields = ["code__code", "title", "beskrivning", "anvisning"]
@@ -276,7 +277,7 @@ def _render_preview(beskrivning: str | None, anvisning: str | None):
 
 
 @admin.register(Section)
-class SectionAdmin(HistoryAdmin):
+class SectionAdmin(DraftableAdmin, HistoryAdmin):
     list_display = ["title", "code_list", "order"]
     list_filter = ["code_list", EditedSinceFilter]
     search_fields = ["title", "instructions"]
@@ -284,7 +285,7 @@ class SectionAdmin(HistoryAdmin):
 
 @admin.register(CodeList)
 class CodeListAdmin(HistoryAdmin):
-    list_display = ["title", "slug", "source", "order", "import_link"]
+    list_display = ["title", "slug", "source", "order", "requires_review", "import_link"]
 
     @admin.display(description="Import/export")
     def import_link(self, obj):
@@ -484,7 +485,7 @@ class WizardOptionInline(admin.StackedInline):
 
 
 @admin.register(WizardStep)
-class WizardStepAdmin(HistoryAdmin):
+class WizardStepAdmin(DraftableAdmin, HistoryAdmin):
     list_display = ["slug", "question", "kind", "is_start"]
     search_fields = ["slug", "question", "options__label"]
     list_filter = ["kind", "is_start"]
@@ -545,7 +546,7 @@ class WizardNoteInline(admin.StackedInline):
 
 
 @admin.register(WizardOption)
-class WizardOptionAdmin(HistoryAdmin):
+class WizardOptionAdmin(DraftableAdmin, HistoryAdmin):
     list_display = ["__str__", "next_step", "contact_type", "no_code"]
     list_filter = ["step"]
     search_fields = ["slug", "label", "codes__code__code"]
@@ -578,4 +579,4 @@ class WizardOptionAdmin(HistoryAdmin):
         return actions
 
 
-from . import suggestion_admin  # noqa: E402, F401  (the Förslag queue, in its own module)
+from . import draft_admin, suggestion_admin  # noqa: E402, F401  (drafts and the Förslag queue, in their own modules)

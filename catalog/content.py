@@ -14,9 +14,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
-from . import history, textlinks, wizard, wizard_store
+from . import drafts, history, textlinks, wizard, wizard_store
 from .models import (
     Code,
     CodeList,
@@ -162,6 +163,9 @@ class Report:
     unchanged: Counter = field(default_factory=Counter)
     deleted: Counter = field(default_factory=Counter)
     kept_edits: list[str] = field(default_factory=list)
+    kept_for_drafts: list[str] = field(default_factory=list)
+    # (content type id, object id) → fields with a draft waiting for review; read once per load.
+    pending_drafts: dict | None = None
 
     def summary(self) -> str:
         def total(counter: Counter) -> int:
@@ -171,6 +175,11 @@ class Report:
             f"load_content: {total(self.created)} created, {total(self.updated)} updated, "
             f"{total(self.unchanged)} unchanged, {total(self.deleted)} removed, "
             f"{len(self.kept_edits)} edited in the site and kept"
+            + (
+                f", {len(self.kept_for_drafts)} not loaded over a draft waiting for review"
+                if self.kept_for_drafts
+                else ""
+            )
         )
 
 
@@ -402,8 +411,15 @@ def _upsert(model: type[ContentTracked], lookup: dict, values: dict, report: Rep
         return obj
     changed = False
     before = history.snapshot(obj)
+    if report.pending_drafts is None:
+        report.pending_drafts = drafts.pending_fields_index()
+    waiting = report.pending_drafts.get((ContentType.objects.get_for_model(model).pk, obj.pk), set())
     for key, value in values.items():
         current = plain_value(getattr(obj, key))
+        if key in waiting and current != stored[key]:
+            # A draft of this text waits for review: the release must not publish past it.
+            report.kept_for_drafts.append(f"{label}: {key}")
+            continue
         if current == stored[key]:
             if obj.loaded.get(key) != stored[key]:
                 obj.loaded[key] = stored[key]

@@ -175,6 +175,11 @@ class CodeList(ContentTracked):
     intro = models.TextField("inledning", blank=True)
     beskrivning_label = models.CharField("rubrik för beskrivning", max_length=100, default="Beskrivning")
     anvisning_label = models.CharField("rubrik för anvisning", max_length=100, default="Anvisning")
+    requires_review = models.BooleanField(
+        "ändringar kräver granskning",
+        default=False,
+        help_text="Ändringar av listans texter sparas som utkast och publiceras först när en annan samordnare godkänt dem.",
+    )
 
     class Meta:
         verbose_name = "lista"
@@ -589,4 +594,5 @@ class DecisionCode(models.Model):
         return f"{self.code} ({self.get_action_display()})"
 
 
-from .suggestions import ChangeSuggestion  # noqa: E402, F401  (a model of its own module, registered here)
+from .drafts import Draft  # noqa: E402, F401  (models of their own modules, registered here)
+from .suggestions import ChangeSuggestion  # noqa: E402, F401

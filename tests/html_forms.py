@@ -11,6 +11,7 @@ class _Form:
         self.fields: list[tuple[str, str]] = []  # what the browser sends, in page order
         self.names: set[str] = set()  # every named control, sent or not (unchecked boxes)
         self.choices: dict[str, list[str]] = {}  # radio/checkbox/select values on offer
+        self.buttons: list[tuple[str, str]] = []  # named submit buttons: the one pressed is sent
 
 
 class _Parser(HTMLParser):
@@ -32,6 +33,12 @@ class _Parser(HTMLParser):
         if form is None or "disabled" in a:
             return
         name = a.get("name")
+        if tag == "button" and name and a.get("type", "submit").lower() == "submit":
+            form.buttons.append((name, a.get("value", "")))
+            return
+        if tag == "input" and name and a.get("type", "").lower() == "submit":
+            form.buttons.append((name, a.get("value", "")))
+            return
         if tag == "input" and name:
             kind = a.get("type", "text").lower()
             form.names.add(name)
@@ -90,9 +97,18 @@ def post_form(html: str, method: str = "post", form_id: str | None = None) -> _F
     return found[0]
 
 
-def fill(form: _Form, **values: str) -> dict[str, str]:
-    """The form's own values with some fields filled in; a field the page does not render is an error."""
+def fill(form: _Form, press: str | None = None, **values: str) -> dict[str, str]:
+    """The form's own values with some fields filled in, as sent by pressing the button ``press``
+    (its name, or name=value for one of several buttons with the same name).
+
+    A field or button the page does not render is an error.
+    """
     data = dict(form.fields)
+    if press is not None:
+        name, _, value = press.partition("=")
+        pressed = [(n, v) for n, v in form.buttons if n == name and (not value or v == value)]
+        assert pressed, f"the page renders no button {press!r} (it has {form.buttons})"
+        data[name] = pressed[0][1]
     for name, value in values.items():
         assert name in form.names, f"the page renders no field named {name!r} (it has {sorted(form.names)})"
         if name in form.choices:

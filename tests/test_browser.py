@@ -279,3 +279,61 @@ def test_a_suggestion_is_sent_from_a_code_page_without_javascript_and_the_form_i
     page.wait_for_selector("#fel-concerns")
     assert axe_violations(page) == []  # the page with its error messages
     page.close()
+
+
+def test_two_coordinators_draft_and_approve_a_change_and_the_public_sees_it_only_then(site, browser):
+    import urllib.request
+
+    from django.contrib.auth.models import User
+
+    from catalog.accounts import coordinator_group
+    from catalog.models import Entry
+
+    for name in ("anna", "bengt"):
+        user = User.objects.create_user(name, password="Kodning-2026-lang-fras", is_staff=True)
+        user.groups.add(coordinator_group())
+    entry = Entry.objects.get(code_list__slug="psykiatri", code__code="AU118")
+    published, added = entry.anvisning, " Ny mening i utkastet."
+
+    def logged_in(name: str):
+        context = browser.new_context(locale="sv-SE")
+        page = context.new_page()
+        page.goto(site + "/admin/login/?next=/admin/")
+        page.get_by_label("Användarnamn").fill(name)
+        page.get_by_label("Lösenord").fill("Kodning-2026-lang-fras")
+        page.get_by_role("button", name="Logga in").click()
+        page.wait_for_url(site + "/admin/")
+        return context, page
+
+    def public_anvisning() -> tuple[str, str]:
+        with urllib.request.urlopen(site + "/kod/AU118/") as response:
+            html = response.read().decode()
+        with urllib.request.urlopen(site + "/api/codes/AU118/") as response:
+            import json
+
+            api = json.loads(response.read())
+        return html, next(e["anvisning"] for e in api["entries"] if e["list"] == "psykiatri")
+
+    anna_context, anna = logged_in("anna")
+    anna.goto(f"{site}/admin/catalog/entry/{entry.pk}/change/")
+    anna.locator("#id_anvisning").fill(published + added)
+    anna.get_by_role("button", name="Spara som utkast").click()
+    anna.get_by_text("Sparat som utkast").wait_for()
+    html, api_text = public_anvisning()
+    assert "Ny mening i utkastet." not in html and api_text == published
+    assert anna.get_by_role("button", name="Godkänn och publicera").count() == 0
+    review_url = anna.url
+
+    bengt_context, bengt = logged_in("bengt")
+    assert "1 utkast väntar på granskning" in bengt.content()
+    bengt.goto(review_url)
+    assert axe_violations(bengt) == []
+    bengt.get_by_role("button", name="Godkänn och publicera").click()
+    bengt.get_by_text("Utkastet är godkänt och publicerat").wait_for()
+    html, api_text = public_anvisning()
+    assert "Ny mening i utkastet." in html and api_text == published + added
+    bengt.goto(f"{site}/admin/catalog/entry/{entry.pk}/history/")
+    history = bengt.content()
+    assert "Utkast av anna" in history and "godkänt av bengt" in history
+    anna_context.close()
+    bengt_context.close()

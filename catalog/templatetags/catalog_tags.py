@@ -29,3 +29,13 @@ def new_suggestions(context) -> int | None:
     if not user.has_perm("catalog.view_changesuggestion"):
         return None
     return ChangeSuggestion.objects.filter(status=ChangeSuggestion.Status.NEW).count()
+
+
+@register.simple_tag(takes_context=True)
+def drafts_waiting(context) -> int | None:
+    """How many drafts wait for review, for a user who may see them (None otherwise)."""
+    from catalog.drafts import Draft
+
+    if not context["request"].user.has_perm("catalog.view_draft"):
+        return None
+    return Draft.objects.filter(status=Draft.Status.WAITING).count()

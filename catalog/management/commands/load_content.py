@@ -25,4 +25,6 @@ class Command(BaseCommand):
         report = load(content)
         for line in report.kept_edits:
             self.stdout.write(f"kept (edited in the site): {line}")
+        for line in report.kept_for_drafts:
+            self.stdout.write(f"kept (a draft waits for review): {line}")
         self.stdout.write(report.summary())

@@ -1,0 +1,163 @@
+"""Utkast: guidance changes wait for another coordinator's sign-off, through the pages coordinators use."""
+
+import pytest
+from django.contrib.auth.models import Permission, User
+from django.test import Client
+
+from catalog.accounts import coordinator_group
+from catalog.content import load, read_content
+from catalog.drafts import Draft
+from catalog.models import CodeList, Entry, Revision
+from tests.html_forms import fill, post_form
+
+pytestmark = pytest.mark.django_db
+
+ADDED = " Ny mening från samordnaren."
+
+
+def coordinator(name: str, *perms: str) -> Client:
+    user = User.objects.create_user(name, password="x", is_staff=True)
+    user.groups.add(coordinator_group())
+    for perm in perms:
+        user.user_permissions.add(Permission.objects.get(codename=perm))
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def au118() -> Entry:
+    return Entry.objects.get(code__code="AU118", code_list__slug="psykiatri")
+
+
+def edit_entry(client: Client, entry: Entry, press: str, **values) -> object:
+    url = f"/admin/catalog/entry/{entry.pk}/change/"
+    form = post_form(client.get(url).content.decode(), form_id="entry_form")
+    return client.post(url, fill(form, press=press, **values))
+
+
+def review(client: Client, draft: Draft, action: str, comment: str = "") -> object:
+    url = f"/admin/catalog/draft/{draft.pk}/change/"
+    form = post_form(client.get(url).content.decode(), form_id="granskning")
+    return client.post(url, fill(form, press=f"atgard={action}", kommentar=comment), follow=True)
+
+
+def public_texts(client: Client) -> tuple[str, str]:
+    page = client.get("/kod/AU118/").content.decode()
+    api = client.get("/api/codes/AU118/").json()
+    anvisning = next(e["anvisning"] for e in api["entries"] if e["list"] == "psykiatri")
+    return page, anvisning
+
+
+def test_a_draft_is_invisible_until_another_coordinator_approves_it_and_history_names_both():
+    author, reviewer, visitor = coordinator("anna"), coordinator("bengt"), Client()
+    entry = au118()
+    published = entry.anvisning
+    response = edit_entry(author, entry, "_utkast", anvisning=published + ADDED)
+    draft = Draft.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/admin/catalog/draft/{draft.pk}/change/"
+    page, api_text = public_texts(visitor)
+    assert "Ny mening från samordnaren." not in page and api_text == published
+    assert au118().anvisning == published
+
+    # The author sees no approve button, and a forged approval is refused.
+    own = author.get(f"/admin/catalog/draft/{draft.pk}/change/").content.decode()
+    assert "Godkänn och publicera" not in own and "<ins>från samordnaren.</ins>" in own.replace("Ny mening ", "")
+    refused = author.post(f"/admin/catalog/draft/{draft.pk}/change/", {"atgard": "godkann"}, follow=True)
+    assert "Du kan inte godkänna ditt eget utkast" in refused.content.decode()
+    assert au118().anvisning == published
+
+    review(reviewer, draft, "godkann")
+    page, api_text = public_texts(visitor)
+    assert "Ny mening från samordnaren." in page and api_text == published + ADDED
+    revision = Revision.objects.filter(object_id=entry.pk, action="changed").latest("id")
+    assert revision.user.username == "bengt"
+    assert "Utkast av anna" in revision.comment and "godkänt av bengt" in revision.comment
+    assert "Ny mening från samordnaren." in Client().get("/lista/psykiatri/andringar/").content.decode()
+
+
+def test_a_stale_approval_is_refused():
+    author, first, second = coordinator("anna"), coordinator("bengt"), coordinator("cecilia")
+    edit_entry(author, au118(), "_utkast", anvisning=au118().anvisning + ADDED)
+    draft = Draft.objects.get()
+    url = f"/admin/catalog/draft/{draft.pk}/change/"
+    stale_form = post_form(second.get(url).content.decode(), form_id="granskning")
+    review(first, draft, "skicka-tillbaka", comment="Skriv om meningen.")
+    response = second.post(url, fill(stale_form, press="atgard=godkann"), follow=True)
+    assert "Utkastet är redan skickad tillbaka" in response.content.decode()
+    assert ADDED not in au118().anvisning
+    draft.refresh_from_db()
+    assert (draft.status, draft.comment, draft.reviewer.username) == ("tillbaka", "Skriv om meningen.", "bengt")
+
+
+def test_approval_shows_the_conflict_when_the_published_text_changed_since():
+    author, reviewer = coordinator("anna"), coordinator("bengt")
+    entry = au118()
+    edit_entry(author, entry, "_utkast", anvisning=entry.anvisning + ADDED)
+    direct = entry.anvisning + " Rättat direkt."
+    edit_entry(reviewer, entry, "_save", anvisning=direct)
+    assert au118().anvisning == direct
+    response = review(reviewer, Draft.objects.get(), "godkann")
+    html = response.content.decode()
+    assert "har ändrats sedan utkastet gjordes" in html and 'id="konflikt"' in html
+    assert au118().anvisning == direct and Draft.objects.get().status == "vantar"
+
+
+def test_sending_back_needs_a_comment():
+    author, reviewer = coordinator("anna"), coordinator("bengt")
+    edit_entry(author, au118(), "_utkast", anvisning=au118().anvisning + ADDED)
+    response = review(reviewer, Draft.objects.get(), "skicka-tillbaka", comment="  ")
+    assert "Skriv en kommentar" in response.content.decode()
+    assert Draft.objects.get().status == "vantar"
+
+
+def test_a_list_that_requires_review_turns_a_save_into_a_draft_unless_one_may_publish_directly():
+    CodeList.objects.filter(slug="psykiatri").update(requires_review=True)
+    plain, trusted = coordinator("anna"), coordinator("bengt", "publish_directly")
+    entry = au118()
+    published = entry.anvisning
+    page = plain.get(f"/admin/catalog/entry/{entry.pk}/change/").content.decode()
+    assert "Listan kräver granskning" in page
+    edit_entry(plain, entry, "_save", anvisning=published + ADDED)
+    assert au118().anvisning == published and Draft.objects.filter(status="vantar").count() == 1
+    edit_entry(trusted, entry, "_save", anvisning=published + " Stavfel rättat.")
+    assert au118().anvisning == published + " Stavfel rättat."
+    revision = Revision.objects.filter(object_id=entry.pk, user__username="bengt").latest("id")
+    assert revision.comment.startswith("Publicerad direkt utan granskning.")
+
+
+def test_a_draft_that_would_break_a_wizard_quote_is_not_published():
+    author, reviewer = coordinator("anna"), coordinator("bengt")
+    entry = au118()
+    broken = entry.anvisning.replace("klinisk intervju", "klinisk undersökning")
+    edit_entry(author, entry, "_utkast", anvisning=broken)
+    response = review(reviewer, Draft.objects.get(), "godkann")
+    assert "Utkastet skulle göra besöksguiden ogiltig" in response.content.decode()
+    assert "klinisk intervju" in au118().anvisning and Draft.objects.get().status == "vantar"
+
+
+def test_load_content_never_publishes_over_a_draft_waiting_for_review():
+    author = coordinator("anna")
+    entry = au118()
+    release_text = entry.anvisning
+    # As if the previous release had another text, and this release corrects it …
+    Entry.objects.filter(pk=entry.pk).update(
+        anvisning="Gammal text.", loaded={**entry.loaded, "anvisning": "Gammal text."}
+    )
+    # … while a coordinator's draft of that text waits for review.
+    edit_entry(author, au118(), "_utkast", anvisning="Gammal text. Med tillägg.")
+    report = load(read_content())
+    assert au118().anvisning == "Gammal text."
+    assert len(report.kept_for_drafts) == 1 and "AU118" in report.kept_for_drafts[0]
+    assert report.kept_for_drafts[0].endswith(": anvisning")
+    assert "not loaded over a draft waiting for review" in report.summary()
+    Draft.objects.update(status="aterkallad")
+    load(read_content())
+    assert au118().anvisning == release_text
+
+
+def test_the_admin_start_page_counts_drafts_waiting():
+    author = coordinator("anna")
+    edit_entry(author, au118(), "_utkast", anvisning=au118().anvisning + ADDED)
+    assert "1 utkast väntar på granskning" in author.get("/admin/").content.decode()
+    queue = author.get("/admin/catalog/draft/").content.decode()
+    assert "Väntar på granskning" in queue and "AU118" in queue
