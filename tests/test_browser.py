@@ -146,7 +146,8 @@ def test_copy_buttons_copy_the_code_and_say_so(site, browser):
         page = context.new_page()
         page.goto(site + "/kod/AU118/")
         page.get_by_role("button", name="Kopiera koden AU118").click()
-        assert "Kopierat: AU118" in page.locator(".kopiera__status").inner_text()
+        # The status is written after the clipboard answers: wait for it rather than race it.
+        page.locator(".kopiera__status", has_text="Kopierat: AU118").wait_for()
         assert page.evaluate("navigator.clipboard.readText()") == "AU118"
     finally:
         context.close()
