@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -42,7 +42,13 @@ admin.site.index_title = "Innehåll"
 
 
 class VersionedForm(forms.ModelForm):
-    """Refuses to save over a change someone else saved after this form was opened."""
+    """Refuses to save over a change someone else saved after this form was opened.
+
+    The version the coordinator saw travels in a hidden field that every admin page renders
+    (HistoryAdmin and VersionedInline add it to the fields). The check reads the current version
+    with a row lock inside the admin's transaction, so two saves at once are serialised: the
+    second sees the first one's version and is refused instead of silently overwriting it.
+    """
 
     seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -63,24 +69,75 @@ class VersionedForm(forms.ModelForm):
             .first()
         )
         seen = cleaned.get("seen_version")
-        if current is not None and seen is not None and current != seen:
-            newer = history.revisions_for(type(self.instance), self.instance.pk).filter(version__gt=seen)
-            described = []
-            for revision in newer.order_by("created_at"):
-                who = revision.user.get_username() if revision.user else "load_content"
-                fields = ", ".join(f"{c.label}: ”{c.before}” → ”{c.after}”" for c in history.changes(revision))
-                described.append(
-                    f"{who} {revision.created_at:%Y-%m-%d %H:%M}: {fields or revision.get_action_display()}"
-                )
+        if current is not None and seen is None:
+            raise ValidationError("Formuläret saknar uppgift om vilken version du redigerar. Öppna sidan på nytt.")
+        if current is not None and current != seen:
             # Let the next save through: the coordinator has now seen the other change.
             self.data = self.data.copy()
             self.data[self.add_prefix("seen_version")] = current
-            raise ValidationError(
-                "Någon annan har sparat den här posten medan du redigerade, så din ändring sparades inte. "
-                + ("Deras ändring: " + " · ".join(described) + ". " if described else "")
-                + "Dina ändringar står kvar i formuläret: jämför och spara igen om de ska gälla."
-            )
+            raise ValidationError(conflict_message(type(self.instance), self.instance.pk, seen))
         return cleaned
+
+    def _post_clean(self):
+        super()._post_clean()
+        if not self.errors:
+            refused = quote_breaks(self.instance)
+            if refused:
+                self.add_error(None, refused)
+
+
+def conflict_message(model, pk: int, seen: int) -> str:
+    """Who changed what since the version the coordinator saw, and what it is now."""
+    newer = history.revisions_for(model, pk).filter(version__gt=seen)
+    described = []
+    for revision in newer.order_by("created_at", "id"):
+        who = revision.user.get_username() if revision.user else "load_content"
+        fields = ", ".join(f"{c.label}: ”{c.before}” → ”{c.after}”" for c in history.changes(revision))
+        when = timezone.localtime(revision.created_at)
+        described.append(f"{who} {when:%Y-%m-%d %H:%M}: {fields or revision.get_action_display()}")
+    return (
+        f"Någon annan har sparat ”{model.objects.filter(pk=pk).first()}” medan du redigerade, "
+        "så din ändring sparades inte. "
+        + ("Deras ändring: " + " · ".join(described) + ". " if described else "")
+        + "Dina ändringar står kvar i formuläret: jämför och spara igen om de ska gälla."
+    )
+
+
+def quote_breaks(obj) -> str:
+    """Refusal naming the wizard answers whose word-for-word quote this edit would break ("" if none)."""
+    if not obj.pk or not isinstance(obj, (Entry, Section, DocumentPart, ContactType)):
+        return ""
+    before = wizard_store.quote_texts_from_db()
+    after = wizard_store.quote_texts_from_db(replacing=obj)
+    touched = {ref for ref in after if after[ref] != before.get(ref)} | (set(before) - set(after))
+    if not touched:
+        return ""
+    quote_ok = wizard_store.quote_checker(after)
+    broken = [
+        f"”{row.option}” ({row.quote_from})"
+        for row in [
+            *WizardCode.objects.filter(quote_from__in=touched).select_related("option__step"),
+            *WizardNote.objects.filter(quote_from__in=touched).select_related("option__step"),
+        ]
+        if not quote_ok(getattr(row, "reason", None) or getattr(row, "text", ""), row.quote_from)
+    ]
+    if not broken:
+        return ""
+    return (
+        "Ändringen sparades inte: besöksguiden citerar den här texten ordagrant, och citatet skulle inte "
+        "längre stämma i " + ", ".join(sorted(set(broken))) + ". Ändra först citatet i de svaren "
+        "(Frågor i besöksguiden → svaret → koder och anteckningar), eller behåll den citerade meningen."
+    )
+
+
+class VersionedInline:
+    """Inline rows carry their version too, rendered as a hidden field in each row."""
+
+    form = VersionedForm
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        return fields if "seen_version" in fields else [*fields, "seen_version"]
 
 
 class HistoryAdmin(admin.ModelAdmin):
@@ -88,6 +145,11 @@ class HistoryAdmin(admin.ModelAdmin):
 
     form = VersionedForm
     object_history_template = "admin/catalog/object_history.html"
+
+    def get_fields(self, request, obj=None):
+        # Admins that list their fields would leave the hidden version out: the check needs it rendered.
+        fields = list(super().get_fields(request, obj))
+        return fields if "seen_version" in fields else [*fields, "seen_version"]
 
     def save_model(self, request, obj, form, change):
         before = history.snapshot(type(obj).objects.get(pk=obj.pk)) if change and obj.pk else None
@@ -97,7 +159,7 @@ class HistoryAdmin(admin.ModelAdmin):
         history.record(obj, Revision.Action.CHANGED if change else Revision.Action.CREATED, before, request.user)
 
     def delete_model(self, request, obj):
-        history.record(obj, Revision.Action.DELETED, history.snapshot(obj), request.user)
+        history.record_delete(obj, request.user)
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
@@ -112,7 +174,7 @@ class HistoryAdmin(admin.ModelAdmin):
         }
         instances = formset.save(commit=False)
         for obj in formset.deleted_objects:
-            history.record(obj, Revision.Action.DELETED, befores.get(obj.pk) or history.snapshot(obj), request.user)
+            history.record_delete(obj, request.user)
             obj.delete()
         for obj in instances:
             existed = obj.pk in befores
@@ -139,8 +201,38 @@ class HistoryAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.revert_view),
                 name="{}_{}_revert".format(*info),
             ),
+            path(
+                "borttagna/",
+                self.admin_site.admin_view(self.deleted_view),
+                name="{}_{}_deleted".format(*info),
+            ),
             *super().get_urls(),
         ]
+
+    def changelist_view(self, request, extra_context=None):
+        deleted_url = reverse(f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_deleted")
+        return super().changelist_view(request, {**(extra_context or {}), "deleted_url": deleted_url})
+
+    def deleted_view(self, request):
+        """Deleted objects of this kind that are not back, each with what went with it and a restore button."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        deletions = Revision.objects.filter(
+            content_type=ContentType.objects.get_for_model(self.model),
+            action=Revision.Action.DELETED,
+            cascade_of__isnull=True,
+        ).select_related("user")
+        existing = set(self.model.objects.filter(pk__in=deletions.values("object_id")).values_list("pk", flat=True))
+        rows = [
+            (deletion, deletion.cascaded.count()) for deletion in deletions[:200] if deletion.object_id not in existing
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Borttagna {self.model._meta.verbose_name_plural}",
+            "rows": rows,
+        }
+        return TemplateResponse(request, "admin/catalog/deleted.html", context)
 
     def revert_view(self, request, object_id, revision_id):
         if request.method != "POST":
@@ -151,11 +243,16 @@ class HistoryAdmin(admin.ModelAdmin):
         if not self.has_change_permission(request):
             raise PermissionDenied
         try:
-            obj = history.revert(revision, request.user)
+            # A restore is checked like a save: the wizard tree must stay valid (quotes included).
+            with transaction.atomic():
+                obj = history.revert(revision, request.user)
+                _check_tree(wizard_store.tree_from_db())
         except (IntegrityError, ValidationError) as error:
-            messages.error(request, f"Kunde inte återställa: {error}")
+            reasons = " ".join(getattr(error, "messages", [str(error)]))
+            messages.error(request, f"Kunde inte återställa, inget ändrades: {reasons}")
             return redirect(request.META.get("HTTP_REFERER") or "..")
-        messages.success(request, f"”{obj}” är återställd till läget {revision.created_at:%Y-%m-%d %H:%M}.")
+        when = timezone.localtime(revision.created_at)
+        messages.success(request, f"”{obj}” är återställd till läget {when:%Y-%m-%d %H:%M}.")
         return redirect(
             reverse(f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_change", args=[obj.pk])
         )
@@ -474,7 +571,7 @@ class OptionFormSet(forms.BaseInlineFormSet):
         _check_tree(tree)
 
 
-class WizardOptionInline(admin.StackedInline):
+class WizardOptionInline(VersionedInline, admin.StackedInline):
     model = WizardOption
     formset = OptionFormSet
     fk_name = "step"
@@ -529,7 +626,7 @@ class CodeFormSet(forms.BaseInlineFormSet):
         _check_tree(tree)
 
 
-class WizardCodeInline(admin.StackedInline):
+class WizardCodeInline(VersionedInline, admin.StackedInline):
     model = WizardCode
     formset = CodeFormSet
     extra = 0
@@ -537,7 +634,7 @@ class WizardCodeInline(admin.StackedInline):
     fields = ["order", "code", "role", "reason", "quote_from", "to_check"]
 
 
-class WizardNoteInline(admin.StackedInline):
+class WizardNoteInline(VersionedInline, admin.StackedInline):
     model = WizardNote
     formset = CodeFormSet
     extra = 0
