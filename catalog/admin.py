@@ -153,10 +153,28 @@ class HistoryAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         before = history.snapshot(type(obj).objects.get(pk=obj.pk)) if change and obj.pk else None
-        if change:
+        if change and form.has_changed():
             obj.version = (obj.version or 0) + 1
         super().save_model(request, obj, form, change)
         history.record(obj, Revision.Action.CHANGED if change else Revision.Action.CREATED, before, request.user)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        """Refuse a deletion that would leave the wizard tree invalid (a quoted text, a step's last answer)."""
+        obj = self.model.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
+        if request.method == "POST" and obj is not None:
+            problems = _tree_problems_without(obj)
+            if problems:
+                messages.error(request, f"”{obj}” kan inte tas bort: " + " ".join(problems))
+                info = self.model._meta.app_label, self.model._meta.model_name
+                return redirect(reverse("admin:{}_{}_change".format(*info), args=[obj.pk]))
+        return super().delete_view(request, object_id, extra_context)
+
+    def get_actions(self, request, action_location=None):
+        # Bulk deletion would bypass the tree check in delete_view for what the wizard uses or quotes.
+        actions = super().get_actions(request, **({"action_location": action_location} if action_location else {}))
+        if self.model in (Entry, Section, DocumentPart, ContactType, WizardStep, WizardOption):
+            actions.pop("delete_selected", None)
+        return actions
 
     def delete_model(self, request, obj):
         history.record_delete(obj, request.user)
@@ -524,6 +542,28 @@ def _check_tree(tree) -> None:
         raise ValidationError(problems)
 
 
+class _TryOnly(Exception):
+    pass
+
+
+def _tree_problems_without(obj) -> list[str]:
+    """What would be wrong with the wizard tree after deleting obj (tried, then rolled back)."""
+    problems: list[str] = []
+    try:
+        with transaction.atomic():
+            type(obj).objects.get(pk=obj.pk).delete()
+            try:
+                _check_tree(wizard_store.tree_from_db())
+            except ValidationError as error:
+                problems = error.messages
+            raise _TryOnly
+    except _TryOnly:
+        pass
+    except IntegrityError:
+        return []  # protected references: the admin's own confirmation page explains them
+    return problems
+
+
 OPTION_FIELDS = [
     "order",
     "slug",
@@ -649,27 +689,3 @@ class WizardOptionAdmin(HistoryAdmin):
     list_select_related = ["step", "next_step", "contact_type"]
     inlines = [WizardCodeInline, WizardNoteInline]
     fields = ["step", *OPTION_FIELDS]
-
-    def delete_view(self, request, object_id, extra_context=None):
-        """Refuse to delete an answer when the tree would break without it (a step left with no answers)."""
-        option = (
-            WizardOption.objects.filter(pk=object_id).select_related("step").first()
-            if str(object_id).isdigit()
-            else None
-        )
-        if request.method == "POST" and option is not None:
-            tree = wizard_store.tree_from_db()
-            step = tree.steps[option.step.slug]
-            step.options = [o for o in step.options if o.slug != option.slug]
-            try:
-                _check_tree(tree)
-            except ValidationError as error:
-                messages.error(request, "Svaret kan inte tas bort: " + " ".join(error.messages))
-                return redirect(reverse("admin:catalog_wizardoption_change", args=[option.pk]))
-        return super().delete_view(request, object_id, extra_context)
-
-    def get_actions(self, request):
-        # Bulk deletion would bypass the tree check above.
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
