@@ -13,7 +13,7 @@ from django.test import Client
 
 from catalog.accounts import coordinator_group
 from catalog.content import load, read_content
-from catalog.models import Entry, Revision
+from catalog.models import Revision
 from tests.concurrent_saves import editable_entries
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")

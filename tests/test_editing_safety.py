@@ -151,6 +151,31 @@ def test_a_stale_form_cannot_undo_a_load_content_correction(anna):
     assert not any(entry.code.code in line for line in report.kept_edits)
 
 
+def test_a_stale_form_cannot_undo_a_csv_import(anna):
+    import csv
+    import io
+
+    from catalog import exchange
+
+    entry = unquoted_entry()
+    stale = change_form_data(anna.get(change_url(entry)))
+    rows = list(csv.reader(io.StringIO(exchange.export_csv(entry.code_list).lstrip("\ufeff")), delimiter=";"))
+    header = rows[0]
+    for row in rows[1:]:
+        if row[header.index("kod")] == entry.code.code and row[header.index("avsnitt")] == entry.section.slug:
+            row[header.index("anvisning")] = "Importerad rättelse."
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(rows)
+    plan = exchange.apply_import(entry.code_list, ("\ufeff" + out.getvalue()).encode(), None)
+    assert plan.ok, plan.errors
+    stale["title"] = stale["title"] + " (ändrad)"
+    response = anna.post(change_url(entry), stale)
+    assert response.status_code == 200
+    assert "din ändring sparades inte" in unescape(response.content.decode())
+    entry.refresh_from_db()
+    assert entry.anvisning == "Importerad rättelse."
+
+
 # --- Wizard quotes --------------------------------------------------------------------------------
 
 
