@@ -7,12 +7,14 @@ from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import capfirst
 
 from . import decisions, exchange, history, textlinks, wizard, wizard_store
 from .accounts import ThrottledLoginForm
@@ -204,11 +206,27 @@ class HistoryAdmin(admin.ModelAdmin):
             )
         formset.save_m2m()
 
+    def _revisions(self, object_id: int):
+        """This object's revisions and those of its inline rows (an answer's codes, a step's answers)."""
+        wanted = Q(content_type=ContentType.objects.get_for_model(self.model), object_id=object_id)
+        for inline in self.inlines:
+            fk = forms.models._get_foreign_key(self.model, inline.model, fk_name=getattr(inline, "fk_name", None))
+            wanted |= Q(content_type=ContentType.objects.get_for_model(inline.model)) & (
+                Q(**{f"after__{fk.attname}": object_id}) | Q(**{f"before__{fk.attname}": object_id})
+            )
+        return Revision.objects.filter(wanted).select_related("user", "content_type")
+
     def history_view(self, request, object_id, extra_context=None):
-        revisions = (
-            history.revisions_for(self.model, int(object_id)) if str(object_id).isdigit() else Revision.objects.none()
-        )
-        rows = [(revision, history.changes(revision, self.model)) for revision in revisions]
+        revisions = self._revisions(int(object_id)) if str(object_id).isdigit() else Revision.objects.none()
+        rows, seen = [], set()
+        for revision in revisions:
+            key = (revision.content_type_id, revision.object_id)
+            current, deleted = key not in seen, revision.action == Revision.Action.DELETED
+            seen.add(key)
+            model = revision.content_type.model_class()
+            label = "" if model is self.model else f"{capfirst(model._meta.verbose_name)}: {revision.object_repr}"
+            restorable = current if deleted else (revision.after is not None and not current)
+            rows.append((revision, history.changes(revision, model), label, restorable, current and not deleted))
         return super().history_view(request, object_id, {**(extra_context or {}), "revisions": rows})
 
     def get_urls(self):
@@ -255,9 +273,7 @@ class HistoryAdmin(admin.ModelAdmin):
     def revert_view(self, request, object_id, revision_id):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        revision = get_object_or_404(
-            Revision, pk=revision_id, object_id=object_id, content_type=ContentType.objects.get_for_model(self.model)
-        )
+        revision = get_object_or_404(self._revisions(object_id), pk=revision_id)
         if not self.has_change_permission(request):
             raise PermissionDenied
         try:
@@ -271,8 +287,9 @@ class HistoryAdmin(admin.ModelAdmin):
             return redirect(request.META.get("HTTP_REFERER") or "..")
         when = timezone.localtime(revision.created_at)
         messages.success(request, f"”{obj}” är återställd till läget {when:%Y-%m-%d %H:%M}.")
+        parent = obj.pk if isinstance(obj, self.model) else object_id
         return redirect(
-            reverse(f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_change", args=[obj.pk])
+            reverse(f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_change", args=[parent])
         )
 
 

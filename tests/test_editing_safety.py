@@ -288,6 +288,31 @@ def test_restoring_a_deleted_wizard_answer_brings_back_its_codes_and_notes(anna)
     assert walk.status_code == 200
 
 
+def test_a_row_deleted_in_an_inline_is_in_the_parents_history_and_can_be_restored(anna):
+    option = WizardOption.objects.filter(notes__isnull=False).order_by("pk").first()
+    note = option.notes.order_by("order").first()
+    page = anna.get(change_url(option))
+    data = change_form_data(page)
+    row = next(
+        n.removesuffix("-id") for n in data if n.startswith("notes-") and n.endswith("-id") and data[n] == str(note.pk)
+    )
+    assert f'name="{row}-DELETE"' in page.content.decode()
+    data[f"{row}-DELETE"] = "on"  # ticking the row's "Radera?" checkbox
+    assert anna.post(change_url(option), data).status_code == 302
+    assert not WizardNote.objects.filter(pk=note.pk).exists()
+    history = anna.get(f"/admin/catalog/wizardoption/{option.pk}/history/").content.decode()
+    assert "Återställ det borttagna" in history
+    button = next(
+        b
+        for b in restore_buttons(history)
+        if b.endswith(
+            f"/{Revision.objects.get(action=Revision.Action.DELETED, content_type__model='wizardnote', object_id=note.pk).pk}/aterstall/"
+        )
+    )
+    assert anna.post(button).status_code == 302
+    assert WizardNote.objects.get(pk=note.pk).text == note.text
+
+
 def test_a_restore_that_would_break_the_wizard_tree_is_refused_and_changes_nothing(anna):
     from catalog import history
 
