@@ -58,7 +58,7 @@ test-sqlite: venv browser
 	DATABASE_URL=sqlite:///db.sqlite3 $(PY) -m pytest
 
 # Reaches the local PostgreSQL (starting it if it is installed but down); skips, saying so, only when no server can be had.
-test-postgres: venv
+test-postgres: venv browser
 	@echo "== tests on PostgreSQL =="
 	@url="$${DATABASE_URL:-}"; case "$$url" in postgres*) ;; *) url="$(PG_URL)";; esac; \
 	if ! $(PY) .ci/postgres.py "$$url"; then \

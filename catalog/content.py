@@ -579,6 +579,8 @@ def load(content: ContentSet) -> Report:
                 )
     if content.wizard is not None:
         _load_wizard(content.wizard, codes, report)
+    # Everything as loaded has a first revision, so a coordinator's first edit can be undone.
+    history.baseline(ContentTracked.__subclasses__())
     return report
 
 

@@ -4,13 +4,17 @@ import difflib
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import models, router, transaction
+from django.db.models.deletion import Collector
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from .models import CodeList, ContentTracked, Entry, Revision, Section, plain_value
 
 SKIPPED = {"loaded", "version", "id"}
+# Rows derived from other content (rebuilt on save) or history itself: never recorded.
+UNRECORDED = {"mention", "revision", "searchindexstate"}
 
 
 def snapshot(obj: models.Model) -> dict:
@@ -31,7 +35,9 @@ def code_list_of(obj: models.Model) -> CodeList | None:
     return None
 
 
-def record(obj: models.Model, action: str, before: dict | None, user=None, comment: str = "") -> Revision | None:
+def record(
+    obj: models.Model, action: str, before: dict | None, user=None, comment: str = "", cascade_of=None
+) -> Revision | None:
     """Write one revision; nothing when a change changed nothing."""
     after = None if action == Revision.Action.DELETED else snapshot(obj)
     if before is not None and after is not None and before == after and action != Revision.Action.REVERTED:
@@ -48,7 +54,55 @@ def record(obj: models.Model, action: str, before: dict | None, user=None, comme
         version=getattr(obj, "version", None),
         code_list=code_list_of(obj),
         comment=comment[:300],
+        cascade_of=cascade_of,
     )
+
+
+def record_delete(obj: models.Model, user=None, comment: str = "") -> Revision:
+    """Record a deletion and everything it takes with it (a section's entries, an answer's codes).
+
+    Call before deleting. The rows removed by the cascade are recorded as part of this deletion,
+    parents before children, so that restoring the deletion brings them all back.
+    """
+    root = record(obj, Revision.Action.DELETED, snapshot(obj), user, comment)
+    collector = Collector(using=router.db_for_write(type(obj)))
+    collector.collect([obj])
+    collector.sort()
+    for model, instances in reversed(list(collector.data.items())):
+        if model._meta.app_label != "catalog" or model._meta.model_name in UNRECORDED:
+            continue
+        for child in instances:
+            if not (type(child) is type(obj) and child.pk == obj.pk):
+                record(child, Revision.Action.DELETED, snapshot(child), user, comment, cascade_of=root)
+    for queryset in collector.fast_deletes:
+        if queryset.model._meta.app_label == "catalog" and queryset.model._meta.model_name not in UNRECORDED:
+            for child in queryset:
+                record(child, Revision.Action.DELETED, snapshot(child), user, comment, cascade_of=root)
+    return root
+
+
+def baseline(model_classes) -> int:
+    """A "loaded" revision for every object with no history yet, so the loaded state can be restored."""
+    created = 0
+    for model in model_classes:
+        content_type = ContentType.objects.get_for_model(model)
+        recorded = Revision.objects.filter(content_type=content_type).values("object_id")
+        missing = model.objects.exclude(pk__in=recorded)
+        rows = [
+            Revision(
+                content_type=content_type,
+                object_id=obj.pk,
+                object_repr=str(obj)[:300],
+                action=Revision.Action.LOADED,
+                after=snapshot(obj),
+                version=getattr(obj, "version", None),
+                code_list_id=obj.code_list_id if isinstance(obj, Entry | Section) else None,
+            )
+            for obj in missing
+        ]
+        Revision.objects.bulk_create(rows, batch_size=500)
+        created += len(rows)
+    return created
 
 
 def revisions_for(obj_or_model, object_id: int | None = None):
@@ -107,9 +161,7 @@ def _apply(obj: models.Model, data: dict) -> None:
             setattr(obj, field.attname, value)
 
 
-@transaction.atomic
-def revert(revision: Revision, user=None) -> models.Model:
-    """Put the object back as it was right after this revision (recreating it if it was deleted)."""
+def _restore(revision: Revision, user, comment: str) -> models.Model:
     model = revision.content_type.model_class()
     state = revision.after if revision.after is not None else revision.before
     obj = model.objects.select_for_update().filter(pk=revision.object_id).first()
@@ -120,11 +172,22 @@ def revert(revision: Revision, user=None) -> models.Model:
     if isinstance(obj, ContentTracked):
         obj.version = (obj.version or 0) + 1
     obj.save()
-    record(
-        obj,
-        Revision.Action.REVERTED,
-        before,
-        user,
-        comment=f"Återställd till läget {revision.created_at:%Y-%m-%d %H:%M}",
-    )
+    record(obj, Revision.Action.REVERTED, before, user, comment=comment)
+    return obj
+
+
+@transaction.atomic
+def revert(revision: Revision, user=None) -> models.Model:
+    """Put the object back as it was right after this revision (recreating it if it was deleted).
+
+    Restoring a deletion also brings back what was deleted with it (a wizard answer's codes
+    and notes, a section's entries), unless they exist again.
+    """
+    comment = f"Återställd till läget {timezone.localtime(revision.created_at):%Y-%m-%d %H:%M}"
+    obj = _restore(revision, user, comment)
+    if revision.action == Revision.Action.DELETED:
+        for child in revision.cascaded.select_related("content_type").order_by("id"):
+            model = child.content_type.model_class()
+            if not model.objects.filter(pk=child.object_id).exists():
+                _restore(child, user, comment)
     return obj

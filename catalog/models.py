@@ -532,6 +532,15 @@ class Revision(models.Model):
         CodeList, on_delete=models.SET_NULL, null=True, blank=True, related_name="revisions", verbose_name="lista"
     )
     comment = models.CharField("kommentar", max_length=300, blank=True)
+    cascade_of = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="cascaded",
+        verbose_name="borttagen tillsammans med",
+        help_text="Raden togs bort för att den hörde till det borttagna objektet; återställs med det.",
+    )
 
     class Meta:
         verbose_name = "ändring"

@@ -190,7 +190,9 @@ def server_error(request: HttpRequest) -> HttpResponse:
 @cached_page
 def list_changes(request: HttpRequest, slug: str) -> HttpResponse:
     code_list = get_object_or_404(CodeList, slug=slug)
-    revisions = list(Revision.objects.filter(code_list=code_list).select_related("content_type")[:200])
+    # The baseline revisions of the first load are not changes: clinicians see only what changed since.
+    changed = Revision.objects.filter(code_list=code_list).exclude(action=Revision.Action.LOADED, before__isnull=True)
+    revisions = list(changed.select_related("content_type")[:200])
     rows = [(revision, history.changes(revision)) for revision in revisions]
     return render(request, "catalog/list_changes.html", {"code_list": code_list, "rows": rows})
 

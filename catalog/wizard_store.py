@@ -54,19 +54,26 @@ def quote_texts_from_content(documents: list[tuple[str, dict]]) -> dict[str, str
     return texts
 
 
-def quote_texts_from_db() -> dict[str, str]:
+def quote_texts_from_db(replacing=None) -> dict[str, str]:
+    """The texts quotes may come from; `replacing` is an unsaved edit standing in for its stored row."""
     from .models import ContactType, DocumentPart, Entry, Footnote, Section
 
+    def rows(queryset):
+        for row in queryset:
+            yield (
+                replacing if replacing is not None and type(row) is type(replacing) and row.pk == replacing.pk else row
+            )
+
     texts: dict[str, str] = {}
-    for part in DocumentPart.objects.select_related("document"):
+    for part in rows(DocumentPart.objects.select_related("document")):
         texts[f"part:{part.document.slug}/{part.slug}"] = part.body
-    for row in ContactType.objects.select_related("document"):
+    for row in rows(ContactType.objects.select_related("document")):
         texts[f"contact:{row.document.slug}/{row.slug}"] = "\n".join([row.printed, row.description, row.patient_fee])
     for footnote in Footnote.objects.select_related("document"):
         texts[f"footnote:{footnote.document.slug}/{footnote.mark}"] = footnote.text
-    for section in Section.objects.select_related("code_list"):
+    for section in rows(Section.objects.select_related("code_list")):
         texts[f"section:{section.code_list.slug}/{section.slug}"] = section.instructions
-    for entry in Entry.objects.select_related("code_list", "code"):
+    for entry in rows(Entry.objects.select_related("code_list", "code")):
         for key in ("title", "beskrivning", "anvisning"):
             ref = f"entry:{entry.code_list.slug}/{entry.code.code}/{key}"
             texts[ref] = texts.get(ref, "") + "\n" + (getattr(entry, key) or "")

@@ -42,6 +42,13 @@ def database_from_url(url: str) -> dict:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": name if Path(name).is_absolute() else BASE_DIR / name,
+            # Writers take the lock when their transaction begins (no "database is locked" halfway
+            # through a save), wait up to 20 s for it, and WAL lets readers go on meanwhile.
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
         }
     if parts.scheme in {"postgres", "postgresql", "pgsql"}:
         return {

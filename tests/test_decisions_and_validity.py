@@ -6,27 +6,27 @@ import pytest
 
 from catalog import search, wizard_store
 from catalog.models import Code, CodeList, Entry, Revision, Section, SourceDocument
+from tests.admin_forms import add_inline_row, change_form_data
 
 pytestmark = pytest.mark.django_db
 
 
-def decision_form(**codes):
-    data = {
-        "slug": "rs-2026-00001",
-        "title": "Beslut om regional kod för testning",
-        "kind": "beslut",
-        "identifier": "RS 2026-00001",
-        "date": "2026-01-10",
-        "valid_from": "2026-02-01",
-        "seed_file": "-",
-        "decision_codes-TOTAL_FORMS": str(len(codes)),
-        "decision_codes-INITIAL_FORMS": "0",
-        "decision_codes-MIN_NUM_FORMS": "0",
-        "decision_codes-MAX_NUM_FORMS": "1000",
-    }
-    for i, values in enumerate(codes.values()):
-        for key, value in values.items():
-            data[f"decision_codes-{i}-{key}"] = value
+def decision_form(client, **codes):
+    """The add page of a source document as the browser posts it, filled in, one inline row per code."""
+    data = change_form_data(client.get("/admin/catalog/sourcedocument/add/"))
+    data.update(
+        {
+            "slug": "rs-2026-00001",
+            "title": "Beslut om regional kod för testning",
+            "kind": "beslut",
+            "identifier": "RS 2026-00001",
+            "date": "2026-01-10",
+            "valid_from": "2026-02-01",
+            "seed_file": "-",
+        }
+    )
+    for values in codes.values():
+        add_inline_row(data, "decision_codes", values)
     return data
 
 
@@ -34,6 +34,7 @@ def test_recording_a_decision_creates_its_codes_in_their_list_linked_to_it(clien
     bhv = CodeList.objects.get(slug="bhv-hembesok")
     section = Section.objects.get(code_list=bhv, slug="nya-koder-genom-beslutet")
     data = decision_form(
+        client,
         ny={"action": "ny", "code": "ux299", "title": "Testbesök", "code_list": bhv.pk, "section": section.pk},
         bort={"action": "utgar", "code": "UX284", "date": "2025-12-31"},
     )
@@ -51,7 +52,7 @@ def test_recording_a_decision_creates_its_codes_in_their_list_linked_to_it(clien
 
 
 def test_a_decision_for_a_code_that_does_not_exist_is_refused(client, logged_in_coordinator):
-    data = decision_form(bort={"action": "utgar", "code": "QQ123", "date": "2025-12-31"})
+    data = decision_form(client, bort={"action": "utgar", "code": "QQ123", "date": "2025-12-31"})
     response = client.post("/admin/catalog/sourcedocument/add/", data)
     assert response.status_code == 200
     assert "QQ123 finns inte i guiden" in response.content.decode()

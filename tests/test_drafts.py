@@ -7,7 +7,7 @@ from django.test import Client
 from catalog.accounts import coordinator_group
 from catalog.content import load, read_content
 from catalog.drafts import Draft
-from catalog.models import CodeList, Entry, Revision
+from catalog.models import CodeList, Entry, Revision, WizardCode
 from tests.html_forms import fill, post_form
 
 pytestmark = pytest.mark.django_db
@@ -125,28 +125,41 @@ def test_a_list_that_requires_review_turns_a_save_into_a_draft_unless_one_may_pu
     assert revision.comment.startswith("Publicerad direkt utan granskning.")
 
 
-def test_a_draft_that_would_break_a_wizard_quote_is_not_published():
-    author, reviewer = coordinator("anna"), coordinator("bengt")
+def test_a_change_that_breaks_a_wizard_quote_cannot_even_be_drafted():
+    author = coordinator("anna")
     entry = au118()
     broken = entry.anvisning.replace("klinisk intervju", "klinisk undersökning")
-    edit_entry(author, entry, "_utkast", anvisning=broken)
+    response = edit_entry(author, entry, "_utkast", anvisning=broken)
+    assert response.status_code == 200 and "Strukturerad suicidriskbedömning" in response.content.decode()
+    assert not Draft.objects.exists()
+
+
+def test_approval_checks_the_wizard_as_it_is_when_approving():
+    author, reviewer = coordinator("anna"), coordinator("bengt")
+    entry = au118()
+    second = "Värderingen av suicidrisk ska vara strukturerat dokumenterad"
+    edit_entry(author, entry, "_utkast", anvisning=entry.anvisning.split(second)[0].rstrip())
+    # Meanwhile the wizard starts quoting the sentence the draft removes.
+    WizardCode.objects.filter(code__code="AU118", quote_from="entry:psykiatri/AU118/anvisning").update(
+        reason=second + "."
+    )
     response = review(reviewer, Draft.objects.get(), "godkann")
     assert "Utkastet skulle göra besöksguiden ogiltig" in response.content.decode()
-    assert "klinisk intervju" in au118().anvisning and Draft.objects.get().status == "vantar"
+    assert second in au118().anvisning and Draft.objects.get().status == "vantar"
 
 
 def test_load_content_never_publishes_over_a_draft_waiting_for_review():
     author = coordinator("anna")
     entry = au118()
     release_text = entry.anvisning
-    # As if the previous release had another text, and this release corrects it …
-    Entry.objects.filter(pk=entry.pk).update(
-        anvisning="Gammal text.", loaded={**entry.loaded, "anvisning": "Gammal text."}
-    )
+    # As if the previous release had only the first sentence, and this release adds the second …
+    old = release_text.split(" Värderingen av suicidrisk")[0]
+    Entry.objects.filter(pk=entry.pk).update(anvisning=old, loaded={**entry.loaded, "anvisning": old})
     # … while a coordinator's draft of that text waits for review.
-    edit_entry(author, au118(), "_utkast", anvisning="Gammal text. Med tillägg.")
+    edit_entry(author, au118(), "_utkast", anvisning=old + " Med tillägg.")
+    assert Draft.objects.filter(status="vantar").count() == 1
     report = load(read_content())
-    assert au118().anvisning == "Gammal text."
+    assert au118().anvisning == old
     assert len(report.kept_for_drafts) == 1 and "AU118" in report.kept_for_drafts[0]
     assert report.kept_for_drafts[0].endswith(": anvisning")
     assert "not loaded over a draft waiting for review" in report.summary()

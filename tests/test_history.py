@@ -26,79 +26,88 @@ def entry_form(client, entry):
     return change_form_data(client.get(f"/admin/catalog/entry/{entry.pk}/change/"))
 
 
-def au118():
-    return Entry.objects.get(code_list__slug="psykiatri", code__code="AU118")
+def editable_entry():
+    """A psychiatry entry whose Anvisning the wizard does not quote (so editing it is allowed)."""
+    from catalog.models import WizardCode, WizardNote
+
+    quoted = {
+        *WizardCode.objects.values_list("quote_from", flat=True),
+        *WizardNote.objects.values_list("quote_from", flat=True),
+    }
+    entries = Entry.objects.filter(code_list__slug="psykiatri", anvisning__isnull=False).select_related("code")
+    return next(e for e in entries.order_by("pk") if f"entry:psykiatri/{e.code.code}/anvisning" not in quoted)
 
 
 def test_save_records_who_when_before_and_after(client, coordinators):
     client.force_login(coordinators[0])
-    data = entry_form(client, au118())
+    data = entry_form(client, editable_entry())
     data["anvisning"] = "Ny anvisning."
-    response = client.post(f"/admin/catalog/entry/{au118().pk}/change/", data)
+    response = client.post(f"/admin/catalog/entry/{editable_entry().pk}/change/", data)
     assert response.status_code == 302
-    revision = Revision.objects.get(object_id=au118().pk, action=Revision.Action.CHANGED)
+    revision = Revision.objects.get(object_id=editable_entry().pk, action=Revision.Action.CHANGED)
     assert revision.user == coordinators[0]
     assert revision.after["anvisning"] == "Ny anvisning." and revision.before["anvisning"] != "Ny anvisning."
-    assert au118().version == 2
+    assert editable_entry().version == 2
 
 
 def test_second_concurrent_save_is_refused_with_the_other_change_shown(client, coordinators):
     anna, bertil = coordinators
     client.force_login(anna)
-    annas_form = entry_form(client, au118())
+    annas_form = entry_form(client, editable_entry())
     other = client.__class__()
     other.force_login(bertil)
-    bertils_form = entry_form(other, au118())
+    bertils_form = entry_form(other, editable_entry())
     bertils_form["anvisning"] = "Bertils version."
-    assert other.post(f"/admin/catalog/entry/{au118().pk}/change/", bertils_form).status_code == 302
+    assert other.post(f"/admin/catalog/entry/{editable_entry().pk}/change/", bertils_form).status_code == 302
     annas_form["anvisning"] = "Annas version."
-    response = client.post(f"/admin/catalog/entry/{au118().pk}/change/", annas_form)
+    response = client.post(f"/admin/catalog/entry/{editable_entry().pk}/change/", annas_form)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Någon annan har sparat den här posten" in html
+    assert "Någon annan har sparat" in html and "din ändring sparades inte" in html
     assert "bertil" in html and "Bertils version." in html
-    assert au118().anvisning == "Bertils version."
-    # Having seen the other change, Anna can save deliberately.
-    annas_form["seen_version"] = au118().version
-    assert client.post(f"/admin/catalog/entry/{au118().pk}/change/", annas_form).status_code == 302
-    assert au118().anvisning == "Annas version."
+    assert editable_entry().anvisning == "Bertils version."
+    # Anna's text stays in the form; having seen the other change, she saves it deliberately.
+    again = change_form_data(response)
+    assert again["anvisning"] == "Annas version."
+    assert client.post(f"/admin/catalog/entry/{editable_entry().pk}/change/", again).status_code == 302
+    assert editable_entry().anvisning == "Annas version."
 
 
 def test_history_page_shows_a_readable_difference_and_revert_restores(client, coordinators):
     client.force_login(coordinators[0])
-    original = au118().anvisning
+    original = editable_entry().anvisning
     for text in ("Första ändringen.", "Andra ändringen."):
-        data = entry_form(client, au118())
+        data = entry_form(client, editable_entry())
         data["anvisning"] = text
-        client.post(f"/admin/catalog/entry/{au118().pk}/change/", data)
-    html = client.get(f"/admin/catalog/entry/{au118().pk}/history/").content.decode()
+        client.post(f"/admin/catalog/entry/{editable_entry().pk}/change/", data)
+    html = client.get(f"/admin/catalog/entry/{editable_entry().pk}/history/").content.decode()
     assert "<del>Första</del> <ins>Andra</ins> ändringen." in html
     first = (
-        Revision.objects.filter(object_id=au118().pk, action=Revision.Action.CHANGED)
+        Revision.objects.filter(object_id=editable_entry().pk, action=Revision.Action.CHANGED)
         .order_by("created_at", "id")
         .first()
     )
-    response = client.post(f"/admin/catalog/entry/{au118().pk}/historik/{first.pk}/aterstall/")
+    response = client.post(f"/admin/catalog/entry/{editable_entry().pk}/historik/{first.pk}/aterstall/")
     assert response.status_code == 302
-    assert au118().anvisning == "Första ändringen."
-    assert Revision.objects.filter(object_id=au118().pk, action=Revision.Action.REVERTED).exists()
+    assert editable_entry().anvisning == "Första ändringen."
+    assert Revision.objects.filter(object_id=editable_entry().pk, action=Revision.Action.REVERTED).exists()
     # Reverting the revert's predecessor all the way back gives the source text again.
-    assert original != au118().anvisning
+    assert original != editable_entry().anvisning
 
 
 def test_revert_needs_post(client, coordinators):
     client.force_login(coordinators[0])
-    assert client.get(f"/admin/catalog/entry/{au118().pk}/historik/1/aterstall/").status_code == 405
+    assert client.get(f"/admin/catalog/entry/{editable_entry().pk}/historik/1/aterstall/").status_code == 405
 
 
 def test_public_changes_page_shows_what_changed_in_the_list(client, coordinators):
     client.force_login(coordinators[0])
-    data = entry_form(client, au118())
-    data["anvisning"] = "Synlig ändring för kliniker."
-    client.post(f"/admin/catalog/entry/{au118().pk}/change/", data)
+    data = entry_form(client, editable_entry())
+    data["anvisning"] = "Testtext synligt omskriven."
+    client.post(f"/admin/catalog/entry/{editable_entry().pk}/change/", data)
     client.logout()
     html = client.get("/lista/psykiatri/andringar/").content.decode()
-    assert "Synlig ändring för kliniker." in html and "AU118" in html
+    assert "Testtext synligt omskriven." in html and editable_entry().code.code in html
     assert "anna" not in html
 
 
@@ -118,9 +127,9 @@ def test_reload_after_a_site_edit_keeps_it(client, coordinators):
     from catalog.content import load, read_content
 
     client.force_login(coordinators[0])
-    data = entry_form(client, au118())
+    data = entry_form(client, editable_entry())
     data["anvisning"] = "Samordnarens text."
-    client.post(f"/admin/catalog/entry/{au118().pk}/change/", data)
+    client.post(f"/admin/catalog/entry/{editable_entry().pk}/change/", data)
     report = load(read_content())
-    assert au118().anvisning == "Samordnarens text."
-    assert any("AU118" in line for line in report.kept_edits)
+    assert editable_entry().anvisning == "Samordnarens text."
+    assert any(editable_entry().code.code in line for line in report.kept_edits)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0005_decisions'),
+        ("catalog", "0006_history_cascades"),
     ]
 
     operations = [

@@ -1,0 +1,107 @@
+"""Two coordinators in two real browsers editing the same entry: the second save is refused, keeps
+its text, shows the other change, and saving again applies it. Runs on SQLite and on PostgreSQL.
+
+Debian's Chromium through Playwright, as in tests/test_browser.py (`make test` installs it).
+"""
+
+import os
+import shutil
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from catalog.accounts import coordinator_group
+from catalog.content import load, read_content
+from catalog.models import Revision
+from tests.concurrent_saves import editable_entries
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+pytestmark = [
+    pytest.mark.skipif(not shutil.which(CHROMIUM), reason=f"no Chromium at {CHROMIUM} (make test installs it)"),
+]
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def site(live_server, transactional_db):
+    """A live server with the real content (transactional tests start from an empty database)."""
+    load(read_content())
+    return live_server.url
+
+
+def coordinator_page(browser, site: str, name: str):
+    """A browser context of its own, logged in as a coordinator (the session cookie of a real login)."""
+    user = User.objects.create_user(name, password="x", is_staff=True)
+    user.groups.add(coordinator_group())
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context(locale="sv-SE")
+    host = site.split("://", 1)[1].split(":")[0]
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "domain": host, "path": "/"}]
+    )
+    return context.new_page()
+
+
+def axe_violations(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
+    return [f"{v['id']}: {v['help']}" for v in results.response["violations"]]
+
+
+def test_second_coordinator_is_refused_keeps_her_text_sees_the_change_and_can_apply_hers(site, browser):
+    entry = editable_entries(1)[0]
+    url = f"{site}/admin/catalog/entry/{entry.pk}/change/"
+    anna = coordinator_page(browser, site, "anna")
+    bertil = coordinator_page(browser, site, "bertil")
+    anna.goto(url)
+    bertil.goto(url)
+
+    anna.locator("#id_anvisning").fill("Annas nya anvisning.")
+    anna.locator('input[name="_save"]').click()
+    anna.wait_for_url(f"{site}/admin/catalog/entry/")
+
+    bertil.locator("#id_anvisning").fill("Bertils nya anvisning.")
+    bertil.locator('input[name="_save"]').click()
+    error = bertil.locator(".errornote, .errorlist.nonfield").last
+    error.wait_for()
+    refused = bertil.locator("#content").inner_text()
+    assert "din ändring sparades inte" in refused
+    assert "anna" in refused and "Annas nya anvisning." in refused  # the other change, as it is now
+    assert bertil.locator("#id_anvisning").input_value() == "Bertils nya anvisning."
+    entry.refresh_from_db()
+    assert entry.anvisning == "Annas nya anvisning."
+    assert axe_violations(bertil) == []
+
+    bertil.locator('input[name="_save"]').click()
+    bertil.wait_for_url(f"{site}/admin/catalog/entry/")
+    entry.refresh_from_db()
+    assert entry.anvisning == "Bertils nya anvisning."
+    saved = Revision.objects.filter(content_type__model="entry", object_id=entry.pk, action=Revision.Action.CHANGED)
+    assert sorted(r.user.username for r in saved) == ["anna", "bertil"]
+    anna.context.close()
+    bertil.context.close()
