@@ -173,7 +173,7 @@ def available(step: Step, answers: list[Answer]) -> list[Option]:
     return [
         o
         for o in step.options
-        if (not o.when or _on_path(o.when, answers)) and not (o.unless and _on_path(o.unless, answers))
+        if (not o.when or o.implied or _on_path(o.when, answers)) and not (o.unless and _on_path(o.unless, answers))
     ]
 
 
@@ -379,10 +379,8 @@ def validate(tree: Tree, known_codes: set[str], quote_ok=None, contact_refs: set
                     f"{o_where}: kortnamnet får bara ha små bokstäver a–z, siffror och bindestreck "
                     "(och inte vara ”inga” eller ”inget-passar”)."
                 )
-            for ref in [*option.when, *option.unless]:
-                ref_step, _, ref_option = ref.partition("/")
-                if ref_step not in tree.steps or tree.steps[ref_step].option(ref_option) is None:
-                    errors.append(f"{o_where}: villkoret ”{ref}” nämner ett svar som inte finns.")
+            # Conditions name "step/option"; a step renamed in the admin leaves them unmatched (not an
+            # error, so renaming stays possible): an unmatched "when" hides the option, "unless" is ignored.
             if option.implied and not option.when:
                 errors.append(f"{o_where}: ett underförstått svar behöver ett villkor (when).")
             if not option.label.strip():
