@@ -73,12 +73,54 @@ def code_list(request: HttpRequest, slug: str) -> HttpResponse:
             Prefetch("entries", queryset=Entry.objects.select_related("code").order_by("order"))
         )
     )
-    known = Code.objects.listed_among(_texts_codes(code_list.intro, *(s.instructions for s in sections)))
-    return render(
-        request,
-        "catalog/list.html",
-        {"code_list": code_list, "sections": sections, "known": known, "search_list": code_list},
+    known = Code.objects.listed_among(
+        _texts_codes(
+            code_list.intro,
+            *(s.instructions for s in sections),
+            *(t for s in sections for e in s.entries.all() for t in (e.beskrivning, e.anvisning)),
+        )
     )
+    narrow = request.GET.get("filtrera", "").strip()[:100]
+    shown = 0
+    for section in sections:
+        section.rows = [e for e in section.entries.all() if _entry_matches(e, narrow)]
+        shown += len(section.rows)
+    context = {
+        "code_list": code_list,
+        "sections": sections,
+        "known": known,
+        "search_list": code_list,
+        "narrow": narrow,
+        "shown": shown,
+        "total": sum(len(s.entries.all()) for s in sections),
+    }
+    return render(request, "catalog/list.html", context)
+
+
+def _entry_matches(entry: Entry, narrow: str) -> bool:
+    """The list filter: every word of ``narrow`` stands in the row's code, title or texts (case ignored).
+
+    The same rule as the page's script (static/js/site.js), so the page narrows alike with and without it.
+    """
+    if not narrow:
+        return True
+    haystack = " ".join(
+        [entry.code.code, entry.title, entry.marker, entry.beskrivning or "", entry.anvisning or ""]
+    ).casefold()
+    return all(word in haystack for word in narrow.casefold().split())
+
+
+@require_safe
+@cached_page
+def cheat_sheet(request: HttpRequest, slug: str) -> HttpResponse:
+    """A one-page A4 "fusklapp": the list's codes and titles, from the live data."""
+    code_list = get_object_or_404(CodeList.objects.select_related("source"), slug=slug)
+    sections = list(
+        code_list.sections.order_by("order").prefetch_related(
+            Prefetch("entries", queryset=Entry.objects.select_related("code").order_by("order"))
+        )
+    )
+    return render(request, "catalog/cheat_sheet.html", {"code_list": code_list, "sections": sections})
 
 
 @require_safe

@@ -277,6 +277,7 @@ def visit(request: HttpRequest, answers: str = "") -> HttpResponse:
         "restart_url": _url([]),
         "json_url": _url(path) + "?format=json",
         "step_number": _asked(walk) + 1,
+        "page_url": request.build_absolute_uri(_url(path)),
     }
     if walk.current:
         context.update(
