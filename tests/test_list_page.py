@@ -1,3 +1,6 @@
+import re
+from html import escape, unescape
+
 import pytest
 
 from catalog.models import CodeList
@@ -62,3 +65,49 @@ def test_a_rendered_list_is_served_again_until_the_content_changes(client, djang
     entry.title = "Ändrad titel för KBT"
     entry.save()
     assert "Ändrad titel för KBT" in client.get("/lista/psykologer-skrs/").content.decode()
+
+
+def test_every_row_unfolds_to_the_full_beskrivning_anvisning_and_marker(client):
+    from catalog.models import Entry
+
+    html = client.get("/lista/psykiatri/").content.decode()
+    entry = Entry.objects.get(code_list__slug="psykiatri", code__code="AU118")
+    assert (
+        html.count('<details class="rad__texter">')
+        >= Entry.objects.filter(code_list__slug="psykiatri")
+        .exclude(beskrivning=None, anvisning=None, marker="")
+        .count()
+    )
+    row = html.split('href="/kod/AU118/"', 1)[1].split("</tr>", 1)[0]
+    assert "<dt>Anvisning</dt>" in row
+    # The full texts, not cut at 160 characters (code links may sit inside them).
+    plain = re.sub(r"<[^>]+>", "", row)
+    for text in (entry.beskrivning, entry.anvisning):
+        assert unescape(plain).replace("\n", " ").count(text.replace("\n", " ")[:300]) >= 1
+
+
+def test_filter_form_narrows_rows_without_javascript(client):
+    html = client.get("/lista/psykiatri/", {"filtrera": "suicid"}).content.decode()
+    codes = set(re.findall(r'<th scope="row"><a class="kod" href="/kod/([A-Z]{2}\d{3})/">', html))
+    assert "AU118" in codes and "DU011" not in codes
+    assert 'name="filtrera"' in html and 'value="suicid"' in html
+    assert re.search(r"\d+ av \d+ koder visas", html)
+
+
+def test_each_row_has_a_copy_button(client):
+    html = client.get("/lista/psykologer-skrs/").content.decode()
+    rows = html.count('<tr class="rad" data-rad>')
+    assert rows == html.count('class="kopiera kopiera--liten" data-kopiera="') and rows >= 14
+
+
+def test_fusklapp_lists_every_code_and_title_from_the_live_data(client):
+    from catalog.models import Entry
+
+    Entry.objects.filter(code_list__slug="psykologer-skrs", code__code="DU113").update(title="Stödsamtal (ändrad)")
+    response = client.get("/lista/psykologer-skrs/fusklapp/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    for code, title in Entry.objects.filter(code_list__slug="psykologer-skrs").values_list("code__code", "title"):
+        assert f'<span class="kod">{code}</span> {escape(title)}' in html
+    assert "Stödsamtal (ändrad)" in html
+    assert client.get("/lista/finns-inte/fusklapp/").status_code == 404
