@@ -347,3 +347,12 @@ def test_no_accessibility_violations_on_the_new_page_types(site, page):
         if violations := axe_violations(page):
             found[path] = violations
     assert found == {}
+
+
+def test_home_page_loads_without_any_404_favicon_included(site, page):
+    missing = []
+    page.on("response", lambda response: missing.append(response.url) if response.status == 404 else None)
+    page.goto(site + "/")
+    page.wait_for_load_state("networkidle")
+    assert missing == []
+    assert page.evaluate("fetch(document.querySelector('link[rel=icon]').href).then(r => r.status)") == 200
