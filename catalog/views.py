@@ -10,7 +10,6 @@ from . import search as search_engine
 from .models import Code, CodeList, Entry, Mention, Revision, SearchMiss, Section, SourceDocument
 from .pagecache import cached_page
 
-
 FIRST_LISTS = ["psykiatri", "psykologer-skrs"]
 
 
