@@ -181,11 +181,6 @@ def _implied(step: Step, answers: list[Answer]) -> Option | None:
     return next((o for o in step.options if o.implied and o.when and _on_path(o.when, answers)), None)
 
 
-def accepts_none(step: Step) -> bool:
-    """Whether "inga" is an answer: always for multiple choice (optional: go on; else: the way out)."""
-    return step.kind == "multiple"
-
-
 def _parse(step: Step, segment: str, path: list[str], offered: list[Option] | None = None) -> list[Option]:
     offered = step.options if offered is None else offered
     if step.kind == "single":

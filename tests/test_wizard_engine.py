@@ -156,3 +156,51 @@ def test_unreachable_step_and_bad_quote_are_reported():
     assert any("gammal" in e and "nå" in e for e in validate(tree, {"ZV051", "DU011", "DU009", "ZV504", "ZV509"}))
     errors = validate(tiny_tree(), {"ZV051", "DU011", "DU009", "ZV504", "ZV509"}, quote_ok=lambda text, ref: False)
     assert any("ordagrant" in e for e in errors)
+
+
+def test_path_conditions_offer_an_answer_only_where_it_applies():
+    from catalog.wizard import available
+
+    tree = tiny_tree()
+    tree.steps["metod"].options[1].unless = ["kontakt/video"]
+    tree.steps["metod"].options[0].when = ["kontakt/video"]
+    after_video = walk(tree, ["video"])
+    assert [o.slug for o in available(after_video.current, after_video.answers)] == ["kbt"]
+    after_visit = walk(tree, ["mottagning"])
+    assert [o.slug for o in available(after_visit.current, after_visit.answers)] == ["annan"]
+    with pytest.raises(WalkError):
+        walk(tree, ["video", "annan"])
+
+
+def test_an_implied_answer_is_taken_without_asking_and_adds_no_address_segment():
+    tree = tiny_tree()
+    tree.steps["neuro"].options[0].when = ["medverkande/narstaende"]
+    tree.steps["neuro"].options[0].implied = True
+    result = walk(tree, ["video", "kbt", "narstaende"])
+    assert result.finished and result.answers[-1].implied and result.answers[-1].path == ["video", "kbt", "narstaende"]
+    assert result.suggestion.points == Decimal("2.2")
+    assert not walk(tree, ["video", "kbt", "inga"]).finished  # not implied: asked
+
+
+def test_way_out_ends_the_walk_with_no_code_and_the_steps_text():
+    tree = tiny_tree()
+    tree.steps["metod"].way_out = "Registrera enligt enhetens rutin."
+    result = walk(tree, ["mottagning", "inget-passar"])
+    assert result.finished and result.suggestion.no_code and result.suggestion.incomplete
+    assert result.suggestion.way_out.step.slug == "metod"
+
+
+def test_only_add_on_codes_make_the_suggestion_incomplete():
+    assert walk(tiny_tree(), ["video", "kbt", "inga", "nej"]).suggestion.incomplete is False
+    tree = tiny_tree()
+    tree.steps["metod"].options[0].codes = []
+    tree.steps["metod"].options[0].no_code = True
+    assert walk(tree, ["video", "kbt", "inga", "nej"]).suggestion.incomplete is True
+
+
+def test_remaining_at_most_counts_the_longest_way_to_the_end():
+    from catalog.wizard import remaining_at_most
+
+    tree = tiny_tree()
+    assert remaining_at_most(tree, "kontakt") == 4
+    assert remaining_at_most(tree, "neuro") == 1

@@ -152,3 +152,18 @@ def test_contact_type_code_is_read_from_the_printed_row(printed, code):
 def test_group_video_says_which_row_applies_with_its_points():
     step = wizard_store.current_tree().steps["rehab-video-fysioterapeut"]
     assert "0,6" in step.option("patientutbildning-grupp").help and "0,3" in step.option("gruppbehandling").help
+
+
+def test_wording_fits_relatives_being_taught_and_courses_for_parents():
+    tree = wizard_store.current_tree()
+    assert "utöver vårdpersonalen och patienten" not in tree.steps["medverkan"].question
+    assert "deltagare, inte medverkande" in tree.steps["medverkan"].help
+    form = tree.steps["psy-form"]
+    assert "föräldrakurs" in form.option("grupp").help
+
+
+def test_shared_step_help_uses_one_phrasing_for_none_of_these(client):
+    tree = wizard_store.current_tree()
+    assert "inget av dessa" not in tree.steps["tillagg"].help  # lower case: the old, second phrasing
+    html = client.get("/besok/psykiatri/mottagningsbesok/sprututbyte/").content.decode()
+    assert html.count("Inget av dessa") >= 2 and 'value="inga" id="val-inga"' in html
