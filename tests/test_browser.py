@@ -298,6 +298,8 @@ def test_list_filter_narrows_rows_as_you_type(site, page):
     page.locator("#filtrera").fill("suicid")
     visible = page.locator("tr[data-rad]:not([hidden])")
     assert 0 < visible.count() < total
+    hidden_row = page.locator("tr[data-rad][hidden]").first
+    assert not hidden_row.is_visible()
     assert any("AU118" in text for text in visible.all_inner_texts())
     assert "koder visas" in page.locator(".filter__antal").inner_text()
 
@@ -321,7 +323,8 @@ def test_printed_wizard_result_has_answers_codes_reasons_and_address_without_cha
     assert page.locator(".forslag__skal").first.is_visible()
     assert not page.locator("a.andra").first.is_visible()
     assert not page.locator(".borja-om").is_visible()
-    assert url in page.locator(".utskriftsinfo").inner_text()
+    info = page.locator(".utskriftsinfo").inner_text()
+    assert url in info and "Utskrivet 20" in info and "Innehållsversion" in info
 
 
 def test_fusklapp_fits_one_a4_page(site, page):

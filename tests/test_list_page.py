@@ -111,3 +111,12 @@ def test_fusklapp_lists_every_code_and_title_from_the_live_data(client):
         assert f'<span class="kod">{code}</span> {escape(title)}' in html
     assert "Stödsamtal (ändrad)" in html
     assert client.get("/lista/finns-inte/fusklapp/").status_code == 404
+
+
+def test_printed_pages_carry_address_print_date_and_content_date(client):
+    from django.utils import timezone
+
+    html = client.get("/lista/psykiatri/").content.decode()
+    info = html.split('class="utskriftsinfo bara-utskrift">', 1)[1].split("</p>", 1)[0]
+    assert "http://testserver/lista/psykiatri/" in info and f"Utskrivet {timezone.localdate().isoformat()}" in info
+    assert "Innehåll: Baslista psykiatri" in info and "Innehållsversion" in info

@@ -18,3 +18,11 @@ def kodtext(text: str | None, known: Collection[str]) -> SafeString:
 def kodrad(text: str | None, known: Collection[str]) -> SafeString:
     """Like kodtext, for one line (no paragraphs)."""
     return textlinks.link_codes(text, known)
+
+
+@register.simple_tag
+def content_version() -> str:
+    """A short identifier of the content as this page was rendered (changes with every save)."""
+    from catalog import freshness
+
+    return freshness.last_seen().split(":", 1)[0][:8]
