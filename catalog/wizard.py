@@ -222,6 +222,10 @@ def walk(tree: Tree, segments: list[str]) -> Walk:
 
     settle_implied()
     for segment in segments:
+        if answers and answers[-1].implied and segment == answers[-1].segment:
+            # A link made before this answer was implied still names it: skip it (the view then
+            # redirects to the address without it).
+            continue
         if current is None:
             raise WalkError("Länken har fler svar än frågor: guiden var redan klar.", path)
         if (segment == WAY_OUT_SEGMENT and current.kind == "single") or (

@@ -167,3 +167,8 @@ def test_shared_step_help_uses_one_phrasing_for_none_of_these(client):
     assert "inget av dessa" not in tree.steps["tillagg"].help  # lower case: the old, second phrasing
     html = client.get("/besok/psykiatri/mottagningsbesok/sprututbyte/").content.decode()
     assert html.count("Inget av dessa") >= 2 and 'value="inga" id="val-inga"' in html
+
+
+def test_an_old_link_that_names_the_implied_answer_redirects_to_the_address_without_it(client):
+    response = client.get("/besok/psykiatri/inneliggande/ect/bilateral/nej/slutenvard/")
+    assert response.status_code == 302 and response["Location"] == "/besok/psykiatri/inneliggande/ect/bilateral/nej/"
