@@ -101,6 +101,8 @@ def test_bhv_family_outside_the_target_group_gets_no_code_and_ux293_says_target_
     assert walk("bhv", "utanfor-malgruppen").suggestion.no_code
     option = wizard_store.current_tree().steps["bhv-utfall"].option("ej-erbjuden")
     assert "målgruppen" in option.label
+    notes = [n.text for n in walk("bhv", "ej-erbjuden").suggestion.notes]
+    assert any("familjer i målgruppen som ej erbjuds" in text for text in notes)
 
 
 def test_change_on_a_multiple_choice_step_keeps_the_earlier_ticks(client):
