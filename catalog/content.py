@@ -117,6 +117,7 @@ STEP_SCHEMA = {
     "kind": (str, False),
     "next": (str, False),
     "optional": (bool, False),
+    "way_out": (str, False),
     "options": (list, True),
 }
 OPTION_SCHEMA = {
@@ -130,6 +131,9 @@ OPTION_SCHEMA = {
     "extra_points": ((int, float), False),
     "extra_points_from": (str, False),
     "no_code": (bool, False),
+    "when": (list, False),
+    "unless": (list, False),
+    "implied": (bool, False),
 }
 WIZARD_CODE_SCHEMA = {
     "code": (str, True),
@@ -601,6 +605,7 @@ def _load_wizard(data: dict, codes: dict[str, Code], report: Report) -> None:
                 "help": step.get("help", ""),
                 "kind": step.get("kind", "single"),
                 "optional": step.get("optional", False),
+                "way_out": step.get("way_out", ""),
             },
             report,
             f"{name} {step['slug']}",
@@ -628,6 +633,9 @@ def _load_wizard(data: dict, codes: dict[str, Code], report: Report) -> None:
                     "extra_points": Decimal(str(option["extra_points"])) if "extra_points" in option else None,
                     "extra_points_from": option.get("extra_points_from", ""),
                     "no_code": option.get("no_code", False),
+                    "when": list(option.get("when", [])),
+                    "unless": list(option.get("unless", [])),
+                    "implied": option.get("implied", False),
                 },
                 report,
                 label,

@@ -23,3 +23,8 @@ def generation() -> str:
         _local.value = f"{SearchIndexState.current()}:{timezone.localdate().isoformat()}"
         _local.checked = now
     return _local.value
+
+
+def last_seen() -> str:
+    """The token this process last read (no query): a short content version for printed pages."""
+    return getattr(_local, "value", "")

@@ -427,6 +427,11 @@ class WizardStep(ContentTracked):
         help_text="Bara för flervalsfrågor: steget som följer oavsett svar.",
     )
     optional = models.BooleanField("”Inget av detta” är ett svar", default=False)
+    way_out = models.TextField(
+        "när inget svar passar",
+        blank=True,
+        help_text="Vad man registrerar i stället när inget av svaren passar. Tomt: guidens allmänna text.",
+    )
 
     class Meta:
         verbose_name = "fråga i besöksguiden"
@@ -458,6 +463,17 @@ class WizardOption(ContentTracked):
     extra_points = models.DecimalField("extra kontaktpoäng", max_digits=4, decimal_places=2, null=True, blank=True)
     extra_points_from = models.CharField("källa för extra poäng", max_length=200, blank=True)
     no_code = models.BooleanField("ger uttryckligen ingen kod", default=False)
+    when = models.JSONField(
+        "visas bara efter", default=list, blank=True, help_text="Svar (”steg/svar”) varav ett ska ha valts tidigare."
+    )
+    unless = models.JSONField(
+        "visas inte efter", default=list, blank=True, help_text="Svar (”steg/svar”) som utesluter detta svar."
+    )
+    implied = models.BooleanField(
+        "underförstått",
+        default=False,
+        help_text="Väljs utan att frågan ställs när villkoret ”visas bara efter” är uppfyllt.",
+    )
 
     class Meta:
         verbose_name = "svar i besöksguiden"

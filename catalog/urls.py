@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("sok/", views.search, name="search"),
     path("lista/<slug:slug>/", views.code_list, name="list"),
+    path("lista/<slug:slug>/fusklapp/", views.cheat_sheet, name="list-cheat-sheet"),
     path("lista/<slug:slug>/andringar/", views.list_changes, name="list-changes"),
     path("lista/<slug:slug>/export.csv", views.list_csv, name="list-csv"),
     path("kod/<str:code>/", views.code, name="code"),

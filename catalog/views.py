@@ -1,5 +1,5 @@
 from django.db import DatabaseError, connection
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
@@ -9,6 +9,8 @@ from . import exchange, history, textlinks
 from . import search as search_engine
 from .models import Code, CodeList, Entry, Mention, Revision, SearchMiss, Section, SourceDocument
 from .pagecache import cached_page
+
+FIRST_LISTS = ["psykiatri", "psykologer-skrs"]
 
 
 def _texts_codes(*texts: str | None) -> set[str]:
@@ -36,7 +38,15 @@ def _code_not_found(request: HttpRequest, raw: str) -> HttpResponse:
 @require_safe
 @cached_page
 def home(request: HttpRequest) -> HttpResponse:
-    lists = CodeList.objects.select_related("source").order_by("order", "title")
+    # The lists most users need first (psychiatry, then psychologists), then the rest in their order.
+    lists = sorted(
+        CodeList.objects.select_related("source").annotate(code_count=Count("entries")),
+        key=lambda code_list: (
+            FIRST_LISTS.index(code_list.slug) if code_list.slug in FIRST_LISTS else len(FIRST_LISTS),
+            code_list.order,
+            code_list.title,
+        ),
+    )
     documents = SourceDocument.objects.filter(kind__in=[SourceDocument.Kind.REGLER, SourceDocument.Kind.GUIDE])
     decisions = SourceDocument.objects.filter(kind=SourceDocument.Kind.BESLUT).order_by("-date")[:5]
     return render(
@@ -73,12 +83,54 @@ def code_list(request: HttpRequest, slug: str) -> HttpResponse:
             Prefetch("entries", queryset=Entry.objects.select_related("code").order_by("order"))
         )
     )
-    known = Code.objects.listed_among(_texts_codes(code_list.intro, *(s.instructions for s in sections)))
-    return render(
-        request,
-        "catalog/list.html",
-        {"code_list": code_list, "sections": sections, "known": known, "search_list": code_list},
+    mentioned = _texts_codes(
+        code_list.intro,
+        *(s.instructions for s in sections),
+        *(t for s in sections for e in s.entries.all() for t in (e.beskrivning, e.anvisning)),
     )
+    known = Code.objects.listed_among(mentioned)
+    narrow = request.GET.get("filtrera", "").strip()[:100]
+    shown = 0
+    for section in sections:
+        section.rows = [e for e in section.entries.all() if _entry_matches(e, narrow)]
+        shown += len(section.rows)
+    context = {
+        "code_list": code_list,
+        "sections": sections,
+        "known": known,
+        "search_list": code_list,
+        "narrow": narrow,
+        "shown": shown,
+        "shows_grey": bool(mentioned - known),
+        "total": sum(len(s.entries.all()) for s in sections),
+    }
+    return render(request, "catalog/list.html", context)
+
+
+def _entry_matches(entry: Entry, narrow: str) -> bool:
+    """The list filter: every word of ``narrow`` stands in the row's code, title or texts (case ignored).
+
+    The same rule as the page's script (static/js/site.js), so the page narrows alike with and without it.
+    """
+    if not narrow:
+        return True
+    haystack = " ".join(
+        [entry.code.code, entry.title, entry.marker, entry.beskrivning or "", entry.anvisning or ""]
+    ).casefold()
+    return all(word in haystack for word in narrow.casefold().split())
+
+
+@require_safe
+@cached_page
+def cheat_sheet(request: HttpRequest, slug: str) -> HttpResponse:
+    """A one-page A4 "fusklapp": the list's codes and titles, from the live data."""
+    code_list = get_object_or_404(CodeList.objects.select_related("source"), slug=slug)
+    sections = list(
+        code_list.sections.order_by("order").prefetch_related(
+            Prefetch("entries", queryset=Entry.objects.select_related("code").order_by("order"))
+        )
+    )
+    return render(request, "catalog/cheat_sheet.html", {"code_list": code_list, "sections": sections})
 
 
 @require_safe
@@ -102,14 +154,16 @@ def code(request: HttpRequest, code: str) -> HttpResponse:
         .select_related("entry__code", "entry__code_list", "section__code_list", "part__document")
         .order_by("id")
     )
-    known = Code.objects.listed_among(
-        _texts_codes(*(t for e in entries for t in (e.beskrivning, e.anvisning, e.section.instructions)))
-    )
-    return render(
-        request,
-        "catalog/code.html",
-        {"code": found, "entries": entries, "mentions": mentions, "known": known},
-    )
+    mentioned = _texts_codes(*(t for e in entries for t in (e.beskrivning, e.anvisning, e.section.instructions)))
+    known = Code.objects.listed_among(mentioned)
+    context = {
+        "code": found,
+        "entries": entries,
+        "mentions": mentions,
+        "known": known,
+        "shows_grey": bool(mentioned - known),
+    }
+    return render(request, "catalog/code.html", context)
 
 
 def _document_page(request: HttpRequest, document: SourceDocument, template: str) -> HttpResponse:
@@ -146,6 +200,7 @@ def _document_page(request: HttpRequest, document: SourceDocument, template: str
         "footnotes": footnotes,
         "code_lists": code_lists,
         "known": known,
+        "shows_grey": bool(mentioned - known),
     }
     return render(request, template, context)
 

@@ -1,5 +1,7 @@
 """The visit wizard's pages: /besok/ and one URL per step, each with a JSON twin."""
 
+from urllib.parse import urlencode
+
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,6 +16,7 @@ from .views import is_fragment_request
 from .wizard import Walk, WalkError
 
 FIELD = "val"
+PREVIOUS = "tidigare"  # the answer given before "Ändra": shown ticked
 
 
 def _url(path: list[str]) -> str:
@@ -56,6 +59,24 @@ def _source_labels(refs: set[str]) -> dict[str, tuple[str, str]]:
     return labels
 
 
+def _contact_facts(walk: Walk) -> dict | None:
+    """Normalised values beside the verbatim row: contact-type code, fee and points as numbers."""
+    contact = walk.suggestion.contact if walk.suggestion else None
+    if contact is None:
+        return None
+    points = walk.suggestion.points
+    return {
+        "code": wizard.contact_type_code(contact.printed),
+        "fee_kr": wizard.fee_kronor(contact.patient_fee),
+        "points": float(points) if points is not None else None,
+    }
+
+
+def _change_url(answer) -> str:
+    """Back to the question, with the earlier answer marked (ticked boxes stay ticked)."""
+    return _url(answer.path[:-1]) + "?" + urlencode({PREVIOUS: answer.segment})
+
+
 def _result_context(walk: Walk) -> dict:
     suggestion = walk.suggestion
     codes = {
@@ -81,6 +102,8 @@ def _result_context(walk: Walk) -> dict:
         "rows": rows,
         "notes": notes,
         "all_codes": " ".join(s.code for s in suggestion.codes),
+        "facts": _contact_facts(walk),
+        "way_out_result_text": wizard.way_out_text(suggestion.way_out.step) if suggestion.way_out else "",
         "contact_source": labels.get(f"contact:{suggestion.contact.ref}") if suggestion.contact else None,
         "extra_source": labels.get(suggestion.extra_points_from) if suggestion.extra_points_from else None,
     }
@@ -96,7 +119,9 @@ def _as_json(request: HttpRequest, walk: Walk, path: list[str]) -> dict:
                 "question": answer.step.question,
                 "answer": [option.label for option in answer.chosen],
                 "segment": answer.segment,
-                "change_url": absolute(_url(answer.path[:-1])),
+                "implied": answer.implied,
+                "none_fits": answer.way_out,
+                "change_url": None if answer.implied else absolute(_change_url(answer)),
             }
             for answer in walk.answers
         ],
@@ -106,8 +131,11 @@ def _as_json(request: HttpRequest, walk: Walk, path: list[str]) -> dict:
     }
     if walk.current is not None:
         step = walk.current
+        offered = wizard.available(step, walk.answers)
         data["step"] = {
             "slug": step.slug,
+            "number": _asked(walk) + 1,
+            "at_most": _asked(walk) + wizard.remaining_at_most(wizard_store.current_tree(), step.slug),
             "question": step.question,
             "help": step.help or None,
             "kind": step.kind,
@@ -119,8 +147,13 @@ def _as_json(request: HttpRequest, walk: Walk, path: list[str]) -> dict:
                     "help": option.help or None,
                     "url": absolute(_url([*path, option.slug])) if step.kind == "single" else None,
                 }
-                for option in step.options
+                for option in offered
             ],
+            "none_fits": {
+                "label": _way_out_label(step),
+                "text": wizard.way_out_text(step) if _way_out_ends(step) else None,
+                "url": absolute(_url([*path, _way_out_segment(step)])),
+            },
             "answer_with": (
                 f"{absolute(_url(path))}?{FIELD}=<svar>" + (f"&{FIELD}=<svar>…" if step.kind == "multiple" else "")
             ),
@@ -141,6 +174,10 @@ def _as_json(request: HttpRequest, walk: Walk, path: list[str]) -> dict:
             ],
             "notes": [{"text": n.text, "quote_from": n.quote_from or None} for n in suggestion.notes],
             "no_code": suggestion.no_code,
+            "complete": not suggestion.incomplete,
+            "none_fits": None
+            if suggestion.way_out is None
+            else {"question": suggestion.way_out.step.question, "text": wizard.way_out_text(suggestion.way_out.step)},
             "contact": None
             if contact is None
             else {
@@ -150,9 +187,34 @@ def _as_json(request: HttpRequest, walk: Walk, path: list[str]) -> dict:
                 "patient_fee": contact.patient_fee or None,
                 "contact_points": float(suggestion.points) if suggestion.points is not None else None,
                 "qualified": contact.qualified,
+                **{f"{key}": value for key, value in (_facts_json(walk) or {}).items()},
             },
         }
     return data
+
+
+def _facts_json(walk: Walk) -> dict | None:
+    facts = _contact_facts(walk)
+    if facts is None:
+        return None
+    return {"type_code": facts["code"], "patient_fee_kr": facts["fee_kr"], "points": facts["points"]}
+
+
+def _asked(walk: Walk) -> int:
+    return sum(1 for answer in walk.answers if not answer.implied)
+
+
+def _way_out_ends(step) -> bool:
+    """Whether "none of these" ends the walk (single choice, or a multiple choice that needs an answer)."""
+    return step.kind == "single" or not step.optional
+
+
+def _way_out_segment(step) -> str:
+    return wizard.WAY_OUT_SEGMENT if step.kind == "single" else wizard.NONE_SEGMENT
+
+
+def _way_out_label(step) -> str:
+    return "Inget av dessa passar" if _way_out_ends(step) else "Inget av dessa"
 
 
 def _broken(request: HttpRequest, error: WalkError) -> HttpResponse:
@@ -206,12 +268,24 @@ def visit(request: HttpRequest, answers: str = "") -> HttpResponse:
         "path": path,
         "field": FIELD,
         "error_message": error_message,
-        "summary": [(answer, _url(answer.path[:-1])) for answer in walk.answers],
-        "options": [(option, _url([*path, option.slug])) for option in walk.current.options] if walk.current else [],
+        "summary": [(answer, None if answer.implied else _change_url(answer)) for answer in walk.answers],
+        "options": [(option, _url([*path, option.slug])) for option in wizard.available(walk.current, walk.answers)]
+        if walk.current
+        else [],
+        "previous": set(request.GET.get(PREVIOUS, "").split("+")) - {""},
+        "step_at_most": _asked(walk) + wizard.remaining_at_most(tree, walk.current.slug) if walk.current else 0,
         "restart_url": _url([]),
         "json_url": _url(path) + "?format=json",
-        "step_number": len(walk.answers) + 1,
+        "step_number": _asked(walk) + 1,
+        "page_url": request.build_absolute_uri(_url(path)),
     }
+    if walk.current:
+        context.update(
+            way_out_ends=_way_out_ends(walk.current),
+            way_out_label=_way_out_label(walk.current),
+            way_out_url=_url([*path, _way_out_segment(walk.current)]),
+            way_out_text=wizard.way_out_text(walk.current),
+        )
     if walk.finished:
         context.update(_result_context(walk))
     status = 400 if error_message else 200

@@ -11,6 +11,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 NONE_SEGMENT = "inga"
+# A single-choice step's way out when none of its answers fits (a multiple-choice step's is "inga").
+WAY_OUT_SEGMENT = "inget-passar"
+RESERVED_SLUGS = (NONE_SEGMENT, WAY_OUT_SEGMENT)
+DEFAULT_WAY_OUT = (
+    "Guiden föreslår ingen kod när inget av svaren passar. Välj inte en kod som reglerna inte stöder: "
+    "läs listan för din verksamhet, eller fråga den som ansvarar för kodningen på din enhet."
+)
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ROLES = ("huvudåtgärd", "åtgärd", "tilläggskod")
 KINDS = ("single", "multiple")
@@ -57,6 +64,13 @@ class Option:
     extra_points: Decimal | None = None
     extra_points_from: str = ""
     no_code: bool = False
+    # Path conditions, as "step/option" references: the option is offered only when one of
+    # ``when`` was answered earlier on the walk, and never when one of ``unless`` was.
+    when: list[str] = field(default_factory=list)
+    unless: list[str] = field(default_factory=list)
+    # With ``when`` met, the step is answered with this option without asking again
+    # (the walk already said it, e.g. "Inneliggande patient" before "inskriven i slutenvård?").
+    implied: bool = False
 
 
 @dataclass
@@ -68,6 +82,7 @@ class Step:
     next: str | None = None  # multiple-choice steps: where every answer goes on
     optional: bool = False
     options: list[Option] = field(default_factory=list)
+    way_out: str = ""  # what to register instead when no answer fits (shown with the way out)
 
     def option(self, slug: str) -> Option | None:
         return next((o for o in self.options if o.slug == slug), None)
@@ -86,7 +101,13 @@ class Answer:
     step: Step
     chosen: list[Option]
     segment: str
-    path: list[str]  # segments up to and including this answer
+    path: list[str]  # segments up to and including this answer (implied answers add none)
+    implied: bool = False  # answered by the walk itself, not asked
+    way_out: bool = False  # "none of these fits": the walk ends here
+
+
+def way_out_text(step: Step) -> str:
+    return step.way_out or DEFAULT_WAY_OUT
 
 
 @dataclass
@@ -97,6 +118,14 @@ class Suggestion:
     extra_points: Decimal | None
     extra_points_from: str
     no_code: bool
+    way_out: Answer | None = None  # the step where no answer fitted
+
+    @property
+    def incomplete(self) -> bool:
+        """True when the codes alone cannot be registered: only add-on codes, or the walk was left early."""
+        if self.way_out is not None:
+            return True
+        return bool(self.codes) and all(c.role == "tilläggskod" for c in self.codes)
 
     @property
     def points(self) -> Decimal | None:
@@ -134,19 +163,36 @@ def segment_for(step: Step, chosen: list[Option]) -> str:
     return "+".join(o.slug for o in sorted(chosen, key=lambda o: order[o.slug]))
 
 
-def _parse(step: Step, segment: str, path: list[str]) -> list[Option]:
+def _on_path(refs: list[str], answers: list[Answer]) -> bool:
+    taken = {f"{a.step.slug}/{o.slug}" for a in answers for o in a.chosen}
+    return any(ref in taken for ref in refs)
+
+
+def available(step: Step, answers: list[Answer]) -> list[Option]:
+    """The options that can apply after these answers (path conditions ``when``/``unless``)."""
+    return [
+        o
+        for o in step.options
+        if (not o.when or o.implied or _on_path(o.when, answers)) and not (o.unless and _on_path(o.unless, answers))
+    ]
+
+
+def _implied(step: Step, answers: list[Answer]) -> Option | None:
+    return next((o for o in step.options if o.implied and o.when and _on_path(o.when, answers)), None)
+
+
+def _parse(step: Step, segment: str, path: list[str], offered: list[Option] | None = None) -> list[Option]:
+    offered = step.options if offered is None else offered
     if step.kind == "single":
-        option = step.option(segment)
+        option = next((o for o in offered if o.slug == segment), None)
         if option is None:
             raise WalkError(f"Svaret ”{segment[:60]}” finns inte (längre) på frågan ”{step.question}”.", path)
         return [option]
     if segment == NONE_SEGMENT:
-        if not step.optional:
-            raise WalkError(f"Frågan ”{step.question}” behöver minst ett svar.", path)
         return []
     chosen = []
     for slug in segment.split("+"):
-        option = step.option(slug)
+        option = next((o for o in offered if o.slug == slug), None)
         if option is None:
             raise WalkError(f"Svaret ”{slug[:60]}” finns inte (längre) på frågan ”{step.question}”.", path)
         if option not in chosen:
@@ -163,29 +209,69 @@ def walk(tree: Tree, segments: list[str]) -> Walk:
     answers: list[Answer] = []
     current: Step | None = tree.steps[tree.start]
     path: list[str] = []
+    way_out: Answer | None = None
+
+    def settle_implied() -> None:
+        nonlocal current
+        while current is not None and current.kind == "single":
+            option = _implied(current, answers)
+            if option is None:
+                return
+            answers.append(Answer(step=current, chosen=[option], segment=option.slug, path=path, implied=True))
+            current = tree.steps.get(option.next) if option.next else None
+
+    settle_implied()
     for segment in segments:
+        if answers and answers[-1].implied and segment == answers[-1].segment:
+            # A link made before this answer was implied still names it: skip it (the view then
+            # redirects to the address without it).
+            continue
         if current is None:
             raise WalkError("Länken har fler svar än frågor: guiden var redan klar.", path)
-        chosen = _parse(current, segment, path)
+        if (segment == WAY_OUT_SEGMENT and current.kind == "single") or (
+            segment == NONE_SEGMENT and current.kind == "multiple" and not current.optional
+        ):
+            path = [*path, segment]
+            way_out = Answer(step=current, chosen=[], segment=segment, path=path, way_out=True)
+            answers.append(way_out)
+            current = None
+            continue
+        chosen = _parse(current, segment, path, available(current, answers))
         canonical = segment_for(current, chosen)
         path = [*path, canonical]
         answers.append(Answer(step=current, chosen=chosen, segment=canonical, path=path))
         following = _next_step(current, chosen)
         current = tree.steps.get(following) if following else None
+        settle_implied()
     suggestion = suggest(tree, answers) if current is None else None
     return Walk(answers=answers, current=current, suggestion=suggestion)
 
 
 def choose(step: Step, selected: list[str]) -> str:
     """The URL segment for answers given in a form (checkbox values or one radio value)."""
+    if step.kind == "single" and list(selected) == [WAY_OUT_SEGMENT]:
+        return WAY_OUT_SEGMENT
     chosen = [o for o in step.options if o.slug in set(selected)]
     if step.kind == "single":
         if len(chosen) != 1:
             raise WalkError("Välj ett av svaren.", [])
         return chosen[0].slug
-    if not chosen and not step.optional:
-        raise WalkError("Välj minst ett av svaren.", [])
+    if not chosen and not step.optional and NONE_SEGMENT not in selected:
+        raise WalkError("Välj minst ett av svaren, eller ”Inget av dessa”.", [])
     return segment_for(step, chosen)
+
+
+def remaining_at_most(tree: Tree, slug: str | None, memo: dict | None = None) -> int:
+    """The most questions a walk can still ask from this step (itself included): for "Fråga 3 av högst 7"."""
+    if not slug or slug not in tree.steps:
+        return 0
+    memo = {} if memo is None else memo
+    if slug not in memo:
+        memo[slug] = 0  # guard; trees have no cycles
+        step = tree.steps[slug]
+        following = {o.next for o in step.options} | {step.next}
+        memo[slug] = 1 + max((remaining_at_most(tree, f, memo) for f in following), default=0)
+    return memo[slug]
 
 
 ROLE_ORDER = {role: i for i, role in enumerate(ROLES)}
@@ -198,7 +284,10 @@ def suggest(tree: Tree, answers: list[Answer]) -> Suggestion:
     extra_points = None
     extra_from = ""
     no_code = False
+    way_out = None
     for answer in answers:
+        if answer.way_out:
+            way_out = answer
         for option in answer.chosen:
             for code in option.codes:
                 if code.code in tree.retired:
@@ -225,7 +314,8 @@ def suggest(tree: Tree, answers: list[Answer]) -> Suggestion:
         contact=contact,
         extra_points=extra_points,
         extra_points_from=extra_from,
-        no_code=no_code and not ordered,
+        no_code=(no_code or way_out is not None) and not ordered,
+        way_out=way_out,
     )
 
 
@@ -265,7 +355,7 @@ def validate(tree: Tree, known_codes: set[str], quote_ok=None, contact_refs: set
         return [f"Startsteget ”{tree.start}” finns inte."]
     for step in tree.steps.values():
         where = f"Steget ”{step.slug}”"
-        if not SLUG_RE.match(step.slug) or step.slug == NONE_SEGMENT:
+        if not SLUG_RE.match(step.slug) or step.slug in RESERVED_SLUGS:
             errors.append(
                 f"{where}: kortnamnet får bara ha små bokstäver a–z, siffror och bindestreck (och inte vara ”inga”)."
             )
@@ -283,10 +373,15 @@ def validate(tree: Tree, known_codes: set[str], quote_ok=None, contact_refs: set
             if option.slug in seen:
                 errors.append(f"{o_where}: finns två gånger.")
             seen.add(option.slug)
-            if not SLUG_RE.match(option.slug) or option.slug == NONE_SEGMENT:
+            if not SLUG_RE.match(option.slug) or option.slug in RESERVED_SLUGS:
                 errors.append(
-                    f"{o_where}: kortnamnet får bara ha små bokstäver a–z, siffror och bindestreck (och inte vara ”inga”)."
+                    f"{o_where}: kortnamnet får bara ha små bokstäver a–z, siffror och bindestreck "
+                    "(och inte vara ”inga” eller ”inget-passar”)."
                 )
+            # Conditions name "step/option"; a step renamed in the admin leaves them unmatched (not an
+            # error, so renaming stays possible): an unmatched "when" hides the option, "unless" is ignored.
+            if option.implied and not option.when:
+                errors.append(f"{o_where}: ett underförstått svar behöver ett villkor (when).")
             if not option.label.strip():
                 errors.append(f"{o_where}: texten saknas.")
             if step.kind == "single" and option.next and option.next not in tree.steps:
@@ -343,3 +438,33 @@ def validate(tree: Tree, known_codes: set[str], quote_ok=None, contact_refs: set
 
 def reachable_codes(tree: Tree) -> set[str]:
     return {code.code for step in tree.steps.values() for option in step.options for code in option.codes}
+
+
+CONTACT_NUMBER_RE = re.compile(r"^(?:Kontakttyp\s*)?(\d+)\s*[.:]")
+CONTACT_ABBREVIATION_RE = re.compile(r"\(([A-ZÅÄÖ]+)\s*[,)/]")
+
+
+def contact_type_code(printed: str) -> str | None:
+    """The contact-type code in a printed row: "Telefon som ersätter besök (TB)" → "TB", "23.Distanskontakt video" → "23".
+
+    A row with several abbreviations ("(M, T)") gives the first: the contact type; the rest say who took part.
+    """
+    number = CONTACT_NUMBER_RE.match(printed.strip())
+    if number:
+        return number.group(1)
+    abbreviation = CONTACT_ABBREVIATION_RE.search(printed)
+    return abbreviation.group(1) if abbreviation else None
+
+
+def fee_kronor(printed: str) -> int | None:
+    """The patient fee in kronor as a number: "100 kr" → 100, "0" → 0, "Ingen patientavgift …" → 0.
+
+    None where the source names no amount ("patientutgift ska tas ut").
+    """
+    text = printed.strip()
+    amount = re.fullmatch(r"(\d+)(?:\s*kr)?", text)
+    if amount:
+        return int(amount.group(1))
+    if text.lower().startswith("ingen patientavgift"):
+        return 0
+    return None

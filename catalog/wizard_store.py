@@ -121,6 +121,7 @@ def tree_from_content(data: dict, contacts: dict[str, Contact]) -> Tree:
             help=step.get("help", ""),
             next=step.get("next"),
             optional=step.get("optional", False),
+            way_out=step.get("way_out", ""),
             options=[
                 Option(
                     slug=option["slug"],
@@ -145,6 +146,9 @@ def tree_from_content(data: dict, contacts: dict[str, Contact]) -> Tree:
                     extra_points=Decimal(str(option["extra_points"])) if "extra_points" in option else None,
                     extra_points_from=option.get("extra_points_from", ""),
                     no_code=option.get("no_code", False),
+                    when=list(option.get("when", [])),
+                    unless=list(option.get("unless", [])),
+                    implied=option.get("implied", False),
                 )
                 for option in step.get("options", [])
             ],
@@ -162,6 +166,7 @@ def step_from_model(step, options: list[Option]) -> Step:
         next=step.next_step.slug if step.next_step else None,
         optional=step.optional,
         options=options,
+        way_out=step.way_out,
     )
 
 
@@ -179,6 +184,9 @@ def option_from_model(option, codes: list[SuggestedCode], notes: list[Note]) -> 
         extra_points=option.extra_points,
         extra_points_from=option.extra_points_from,
         no_code=option.no_code,
+        when=list(option.when or []),
+        unless=list(option.unless or []),
+        implied=option.implied,
     )
 
 

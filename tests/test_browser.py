@@ -5,6 +5,7 @@ Runs Debian's Chromium through Playwright (see ../shared/MACHINE-NOTES.md); `mak
 """
 
 import os
+import re
 import shutil
 
 import pytest
@@ -338,3 +339,106 @@ def test_two_coordinators_draft_and_approve_a_change_and_the_public_sees_it_only
     assert "Utkast av anna" in history and "godkänt av bengt" in history
     anna_context.close()
     bengt_context.close()
+
+
+PHONE = {"width": 375, "height": 740}
+
+
+def test_phone_wizard_step_shows_the_question_and_first_answer_without_scrolling(site, browser):
+    context = browser.new_context(viewport=PHONE)
+    try:
+        page = context.new_page()
+        for path in ["/besok/", "/besok/psykiatri/mottagningsbesok/", "/besok/psykiatri/mottagningsbesok/bedomning/"]:
+            page.goto(site + path)
+            question = page.locator("#steg-fraga").bounding_box()
+            first = page.locator("a.val__knapp, .kryss").first.bounding_box()
+            assert question["y"] >= 0 and first["y"] + first["height"] <= PHONE["height"], (path, question, first)
+        header = page.locator(".sidhuvud").bounding_box()
+        assert header["height"] <= 110, header
+        assert page.locator("#sok-q").is_visible()
+    finally:
+        context.close()
+
+
+def test_phone_result_puts_codes_and_copy_first_and_folds_the_answers(site, browser):
+    context = browser.new_context(viewport=PHONE)
+    try:
+        page = context.new_page()
+        page.goto(site + "/besok/psykiatri/mottagningsbesok/bedomning/au006+au118/tolk/inga/")
+        copy = page.get_by_role("button", name="Kopiera alla koder").bounding_box()
+        first_code = page.locator("#forslag [data-code]").first.bounding_box()
+        assert copy["y"] + copy["height"] <= PHONE["height"] and first_code["y"] < PHONE["height"]
+        answers = page.locator("details.svar-hittills")
+        assert answers.evaluate("e => !e.open") and answers.bounding_box()["y"] > first_code["y"]
+    finally:
+        context.close()
+
+
+def test_list_filter_narrows_rows_as_you_type(site, page):
+    page.goto(site + "/lista/psykiatri/")
+    rows = page.locator("tr[data-rad]")
+    total = rows.count()
+    page.locator("#filtrera").fill("suicid")
+    visible = page.locator("tr[data-rad]:not([hidden])")
+    assert 0 < visible.count() < total
+    hidden_row = page.locator("tr[data-rad][hidden]").first
+    assert not hidden_row.is_visible()
+    assert any("AU118" in text for text in visible.all_inner_texts())
+    assert "koder visas" in page.locator(".filter__antal").inner_text()
+
+
+def test_printed_list_shows_full_texts_and_where_and_when_it_was_printed(site, page):
+    page.goto(site + "/lista/psykiatri/")
+    page.emulate_media(media="print")
+    anvisning = page.locator("tr:has(a[href='/kod/AU118/']) .rad__hela")
+    assert anvisning.is_visible() and "Anvisning" in anvisning.inner_text()
+    info = page.locator(".utskriftsinfo")
+    assert info.is_visible() and info.evaluate("e => getComputedStyle(e).position") == "fixed"
+    text = info.inner_text()
+    assert "/lista/psykiatri/" in text and "Utskrivet 20" in text and "Baslista psykiatri" in text
+
+
+def test_printed_wizard_result_has_answers_codes_reasons_and_address_without_change_links(site, page):
+    url = site + "/besok/psykiatri/mottagningsbesok/bedomning/au006+au118/tolk/inga/"
+    page.goto(url)
+    page.emulate_media(media="print")
+    assert page.locator(".svar-hittills li").first.is_visible()
+    assert page.locator(".forslag__skal").first.is_visible()
+    assert not page.locator("a.andra").first.is_visible()
+    assert not page.locator(".borja-om").is_visible()
+    info = page.locator(".utskriftsinfo").inner_text()
+    assert url in info and "Utskrivet 20" in info and "Innehållsversion" in info
+
+
+def test_fusklapp_fits_one_a4_page(site, page):
+    for slug in ["psykiatri", "psykologer-skrs"]:
+        page.goto(site + f"/lista/{slug}/fusklapp/")
+        page.emulate_media(media="print")
+        pdf = page.pdf(format="A4")
+        assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) == 1, slug
+
+
+def test_no_accessibility_violations_on_the_new_page_types(site, page):
+    found = {}
+    for path in [
+        "/lista/psykiatri/?filtrera=suicid",
+        "/lista/psykiatri/fusklapp/",
+        "/besok/psykiatri/mottagningsbesok/bedomning/?tidigare=au006%2Bau118",
+        "/besok/psykiatri/mottagningsbesok/bedomning/inga/",
+        "/besok/rehab/logoped/video/enskilt/ej-neuroteam/",
+        "/besok/psykiatri/inneliggande/ect/bilateral/nej/",
+    ]:
+        page.goto(site + path)
+        page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+        if violations := axe_violations(page):
+            found[path] = violations
+    assert found == {}
+
+
+def test_home_page_loads_without_any_404_favicon_included(site, page):
+    missing = []
+    page.on("response", lambda response: missing.append(response.url) if response.status == 404 else None)
+    page.goto(site + "/")
+    page.wait_for_load_state("networkidle")
+    assert missing == []
+    assert page.evaluate("fetch(document.querySelector('link[rel=icon]').href).then(r => r.status)") == 200

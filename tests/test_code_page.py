@@ -85,3 +85,21 @@ def test_query_count_is_constant(client, django_assert_num_queries):
         client.get("/kod/DU011/")
     with django_assert_num_queries(5):
         client.get("/kod/ZV509/")
+
+
+def test_list_title_shows_only_where_it_differs_from_the_codes_title(client):
+    from catalog.models import Entry
+
+    same = Entry.objects.select_related("code").filter(code__code="AU118").first()
+    assert same.title == same.code.title
+    assert "Titel i listan" not in client.get("/kod/AU118/").content.decode()
+    differing = next(e for e in Entry.objects.select_related("code") if e.title != e.code.title)
+    html = client.get(f"/kod/{differing.code.code}/").content.decode()
+    assert "Titel i listan" in html
+
+
+def test_grey_code_legend_only_where_a_grey_code_shows(client):
+    html = client.get("/kod/DA006/").content.decode()
+    assert "kod-utanfor" in html and "Grå koder" in html
+    html = client.get("/kod/AU118/").content.decode()
+    assert "kod-utanfor" not in html and "Grå koder" not in html

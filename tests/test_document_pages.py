@@ -71,3 +71,21 @@ def test_query_count_is_constant(client, django_assert_num_queries, url, queries
 @pytest.mark.parametrize("url", ["/", "/lista/psykiatri/", "/kod/AU118/", "/besok/", "/sok/?q=kbt", "/healthz"])
 def test_head_requests_are_answered_like_get(client, url):
     assert client.head(url).status_code == 200
+
+
+def test_home_puts_psychiatry_and_psychologists_first_and_subtitles_do_not_repeat_titles(client):
+    import re
+
+    html = client.get("/").content.decode()
+    cards = re.findall(r'<li><a href="/lista/([^/]+)/">([^<]+)</a>\s*<span class="kort__kalla">([^<]*)</span>', html)
+    assert [slug for slug, _, _ in cards[:2]] == ["psykiatri", "psykologer-skrs"]
+    for _, title, subtitle in cards:
+        assert title not in subtitle and "koder" in subtitle
+
+
+def test_every_page_names_a_favicon_that_exists(client):
+    from django.contrib.staticfiles import finders
+
+    html = client.get("/").content.decode()
+    assert '<link rel="icon" href="/static/favicon.svg"' in html
+    assert finders.find("favicon.svg")

@@ -1,3 +1,6 @@
+import re
+from html import escape, unescape
+
 import pytest
 
 from catalog.models import CodeList
@@ -46,9 +49,9 @@ def test_post_is_not_allowed(client):
     assert client.post("/lista/psykiatri/").status_code == 405
 
 
-# One query asks whether the content changed; psykiatri's section instructions name codes (one
-# more query to see which have pages), SKRS's name none.
-@pytest.mark.parametrize(("slug", "queries"), [("psykiatri", 5), ("psykologer-skrs", 4)])
+# One query asks whether the content changed; both lists' texts (section instructions, or the rows'
+# Beskrivning and Anvisning now shown in full) name codes: one more query to see which have pages.
+@pytest.mark.parametrize(("slug", "queries"), [("psykiatri", 5), ("psykologer-skrs", 5)])
 def test_query_count_is_constant(client, django_assert_num_queries, slug, queries):
     with django_assert_num_queries(queries):
         client.get(f"/lista/{slug}/")
@@ -62,3 +65,58 @@ def test_a_rendered_list_is_served_again_until_the_content_changes(client, djang
     entry.title = "Ändrad titel för KBT"
     entry.save()
     assert "Ändrad titel för KBT" in client.get("/lista/psykologer-skrs/").content.decode()
+
+
+def test_every_row_unfolds_to_the_full_beskrivning_anvisning_and_marker(client):
+    from catalog.models import Entry
+
+    html = client.get("/lista/psykiatri/").content.decode()
+    entry = Entry.objects.get(code_list__slug="psykiatri", code__code="AU118")
+    assert (
+        html.count('<details class="rad__texter">')
+        >= Entry.objects.filter(code_list__slug="psykiatri")
+        .exclude(beskrivning=None, anvisning=None, marker="")
+        .count()
+    )
+    row = html.split('href="/kod/AU118/"', 1)[1].split("</tr>", 1)[0]
+    assert "<dt>Anvisning</dt>" in row
+    # The full texts, not cut at 160 characters (code links may sit inside them).
+    plain = re.sub(r"<[^>]+>", "", row)
+    for text in (entry.beskrivning, entry.anvisning):
+        assert unescape(plain).replace("\n", " ").count(text.replace("\n", " ")[:300]) >= 1
+
+
+def test_filter_form_narrows_rows_without_javascript(client):
+    html = client.get("/lista/psykiatri/", {"filtrera": "suicid"}).content.decode()
+    codes = set(re.findall(r'<th scope="row"><a class="kod" href="/kod/([A-Z]{2}\d{3})/">', html))
+    assert "AU118" in codes and "DU011" not in codes
+    assert 'name="filtrera"' in html and 'value="suicid"' in html
+    assert re.search(r"\d+ av \d+ koder visas", html)
+
+
+def test_each_row_has_a_copy_button(client):
+    html = client.get("/lista/psykologer-skrs/").content.decode()
+    rows = html.count('<tr class="rad" data-rad>')
+    assert rows == html.count('class="kopiera kopiera--liten" data-kopiera="') and rows >= 14
+
+
+def test_fusklapp_lists_every_code_and_title_from_the_live_data(client):
+    from catalog.models import Entry
+
+    Entry.objects.filter(code_list__slug="psykologer-skrs", code__code="DU113").update(title="Stödsamtal (ändrad)")
+    response = client.get("/lista/psykologer-skrs/fusklapp/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    for code, title in Entry.objects.filter(code_list__slug="psykologer-skrs").values_list("code__code", "title"):
+        assert f'<span class="kod">{code}</span> {escape(title)}' in html
+    assert "Stödsamtal (ändrad)" in html
+    assert client.get("/lista/finns-inte/fusklapp/").status_code == 404
+
+
+def test_printed_pages_carry_address_print_date_and_content_date(client):
+    from django.utils import timezone
+
+    html = client.get("/lista/psykiatri/").content.decode()
+    info = html.split('class="utskriftsinfo bara-utskrift">', 1)[1].split("</p>", 1)[0]
+    assert "http://testserver/lista/psykiatri/" in info and f"Utskrivet {timezone.localdate().isoformat()}" in info
+    assert "Innehåll: Baslista psykiatri" in info and "Innehållsversion" in info

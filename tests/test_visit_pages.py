@@ -91,7 +91,7 @@ def test_answer_link_leads_to_the_next_step_and_summary_offers_a_change(client):
     first = LINK_RE.findall(html)[0]
     response, html = page(client, first)
     assert "Dina svar" in html
-    assert 'href="/besok/" class="andra"' in html
+    assert f'href="/besok/?tidigare={first.strip("/").split("/")[-1]}" class="andra"' in html
 
 
 def test_htmx_request_gets_only_the_guide_fragment_and_pushes_the_address(client):

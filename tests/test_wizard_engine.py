@@ -166,13 +166,12 @@ def test_a_single_choice_answer_sent_by_the_form_goes_on_to_its_step():
         choose(tree.steps["kontakt"], ["video", "mottagning"])
 
 
-def test_no_answer_on_a_required_multiple_choice_step_is_a_broken_link_naming_the_question():
+def test_no_answer_on_a_required_multiple_choice_step_is_the_way_out_and_ends_without_a_code():
     tree = tiny_tree()
     tree.steps["medverkande"].optional = False
-    with pytest.raises(WalkError) as error:
-        walk(tree, ["mottagning", "kbt", "inga"])
-    assert error.value.valid_path == ["mottagning", "kbt"]
-    assert "Vilka medverkade?" in error.value.message and "minst ett svar" in error.value.message
+    result = walk(tree, ["mottagning", "kbt", "inga"])
+    assert result.finished and result.answers[-1].way_out
+    assert result.answers[-1].path == ["mottagning", "kbt", "inga"]
     with pytest.raises(WalkError, match="Välj minst ett av svaren"):
         choose(tree.steps["medverkande"], [])
 
@@ -278,7 +277,7 @@ def test_form_errors_carry_an_empty_path_and_say_what_to_do():
     tree.steps["medverkande"].optional = False
     for step, message in (
         (tree.steps["kontakt"], "Välj ett av svaren."),
-        (tree.steps["medverkande"], "Välj minst ett av svaren."),
+        (tree.steps["medverkande"], "Välj minst ett av svaren, eller ”Inget av dessa”."),
     ):
         with pytest.raises(WalkError) as error:
             choose(step, [])
@@ -439,3 +438,51 @@ def test_a_suggestion_before_any_answer_is_empty_and_not_an_explicit_no_code():
 
     empty = suggest(tiny_tree(), [])
     assert empty.codes == [] and empty.no_code is False
+
+
+def test_path_conditions_offer_an_answer_only_where_it_applies():
+    from catalog.wizard import available
+
+    tree = tiny_tree()
+    tree.steps["metod"].options[1].unless = ["kontakt/video"]
+    tree.steps["metod"].options[0].when = ["kontakt/video"]
+    after_video = walk(tree, ["video"])
+    assert [o.slug for o in available(after_video.current, after_video.answers)] == ["kbt"]
+    after_visit = walk(tree, ["mottagning"])
+    assert [o.slug for o in available(after_visit.current, after_visit.answers)] == ["annan"]
+    with pytest.raises(WalkError):
+        walk(tree, ["video", "annan"])
+
+
+def test_an_implied_answer_is_taken_without_asking_and_adds_no_address_segment():
+    tree = tiny_tree()
+    tree.steps["neuro"].options[0].when = ["medverkande/narstaende"]
+    tree.steps["neuro"].options[0].implied = True
+    result = walk(tree, ["video", "kbt", "narstaende"])
+    assert result.finished and result.answers[-1].implied and result.answers[-1].path == ["video", "kbt", "narstaende"]
+    assert result.suggestion.points == Decimal("2.2")
+    assert not walk(tree, ["video", "kbt", "inga"]).finished  # not implied: asked
+
+
+def test_way_out_ends_the_walk_with_no_code_and_the_steps_text():
+    tree = tiny_tree()
+    tree.steps["metod"].way_out = "Registrera enligt enhetens rutin."
+    result = walk(tree, ["mottagning", "inget-passar"])
+    assert result.finished and result.suggestion.no_code and result.suggestion.incomplete
+    assert result.suggestion.way_out.step.slug == "metod"
+
+
+def test_only_add_on_codes_make_the_suggestion_incomplete():
+    assert walk(tiny_tree(), ["video", "kbt", "inga", "nej"]).suggestion.incomplete is False
+    tree = tiny_tree()
+    tree.steps["metod"].options[0].codes = []
+    tree.steps["metod"].options[0].no_code = True
+    assert walk(tree, ["video", "kbt", "inga", "nej"]).suggestion.incomplete is True
+
+
+def test_remaining_at_most_counts_the_longest_way_to_the_end():
+    from catalog.wizard import remaining_at_most
+
+    tree = tiny_tree()
+    assert remaining_at_most(tree, "kontakt") == 4
+    assert remaining_at_most(tree, "neuro") == 1

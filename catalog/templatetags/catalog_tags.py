@@ -39,3 +39,11 @@ def drafts_waiting(context) -> int | None:
     if not context["request"].user.has_perm("catalog.view_draft"):
         return None
     return Draft.objects.filter(status=Draft.Status.WAITING).count()
+
+
+@register.simple_tag
+def content_version() -> str:
+    """A short identifier of the content as this page was rendered (changes with every save)."""
+    from catalog import freshness
+
+    return freshness.last_seen().split(":", 1)[0][:8]

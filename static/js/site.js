@@ -69,7 +69,46 @@
     }
   });
 
-  document.addEventListener("DOMContentLoaded", function () { setUpCopyButtons(document); });
+  // The list filter narrows rows as you type, by the same rule as the server's GET form
+  // (catalog.views._entry_matches): every word must stand in the row's text.
+  function setUpListFilter() {
+    var form = document.querySelector("form[data-filter]");
+    if (!form) return;
+    var box = form.querySelector("input[name=filtrera]");
+    var status = form.querySelector(".filter__antal");
+    var rows = Array.prototype.slice.call(document.querySelectorAll("tr[data-rad]"));
+    function apply() {
+      var words = box.value.toLocaleLowerCase("sv").split(/\s+/).filter(Boolean);
+      var shown = 0;
+      rows.forEach(function (row) {
+        var text = row.textContent.toLocaleLowerCase("sv");
+        var match = words.every(function (word) { return text.indexOf(word) !== -1; });
+        row.hidden = !match;
+        if (match) shown += 1;
+      });
+      document.querySelectorAll(".lista .avsnitt").forEach(function (section) {
+        section.hidden = words.length > 0 && !section.querySelector("tr[data-rad]:not([hidden])");
+      });
+      if (status) status.textContent = words.length ? shown + " av " + rows.length + " koder visas." : "";
+    }
+    box.addEventListener("input", apply);
+  }
+
+  // Printing shows every folded text (lists print Beskrivning and Anvisning in full).
+  var closedBeforePrint = [];
+  window.addEventListener("beforeprint", function () {
+    closedBeforePrint = Array.prototype.slice.call(document.querySelectorAll("details:not([open])"));
+    closedBeforePrint.forEach(function (details) { details.open = true; });
+  });
+  window.addEventListener("afterprint", function () {
+    closedBeforePrint.forEach(function (details) { details.open = false; });
+    closedBeforePrint = [];
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    setUpCopyButtons(document);
+    setUpListFilter();
+  });
   document.addEventListener("htmx:afterSwap", function (event) { setUpCopyButtons(event.target); });
 
   // After the wizard swaps in a new step, put focus on its question so keyboard and
