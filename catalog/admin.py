@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from . import decisions, exchange, history, textlinks, wizard, wizard_store
-from .accounts import ThrottledLoginForm
+from .accounts import LoginForm
 from .models import (
     Code,
     CodeList,
@@ -35,7 +35,7 @@ from .models import (
     WizardStep,
 )
 
-admin.site.login_form = ThrottledLoginForm
+admin.site.login_form = LoginForm
 admin.site.site_header = "KVÅ-guiden – administration"
 admin.site.site_title = "KVÅ-guiden"
 admin.site.index_title = "Innehåll"

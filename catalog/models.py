@@ -538,22 +538,6 @@ class Revision(models.Model):
         return f"{self.get_action_display()}: {self.object_repr}"
 
 
-class LoginFailure(models.Model):
-    """Failed logins per user name or address, to lock out guessing for a while."""
-
-    key = models.CharField(max_length=200, unique=True)
-    count = models.PositiveIntegerField(default=0)
-    first_at = models.DateTimeField()
-    locked_until = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = "misslyckad inloggning"
-        verbose_name_plural = "misslyckade inloggningar"
-
-    def __str__(self) -> str:
-        return f"{self.key}: {self.count}"
-
-
 class DecisionCode(models.Model):
     """A code a regional decision creates or retires; applying it changes the catalogue."""
 

@@ -4,6 +4,7 @@ Defaults give a working local site on SQLite. Production sets SECRET_KEY, DEBUG=
 ALLOWED_HOSTS and DATABASE_URL (postgres://…).
 """
 
+import datetime
 import os
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -76,6 +77,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "axes",
     "catalog",
 ]
 
@@ -90,6 +92,14 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, so that it can turn a locked-out login into the Swedish lock-out page.
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes checks every login before Django's own backend does (see catalog.accounts).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "kvaguide.urls"
@@ -168,6 +178,32 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None
 SESSION_COOKIE_HTTPONLY = True
+
+# Login lock-out (django-axes, see catalog.accounts). Failures are counted per user name and
+# address (AXES_FAILURE_LIMIT) and per address alone (LOGIN_FAILURES_PER_ADDRESS, higher), so a
+# guesser locks out only what they guess from, never a colleague at another address.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURES_PER_USER", "5"))
+LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "20"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "catalog.accounts.LockoutHandler"
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "catalog.accounts.login_name"
+AXES_LOCKOUT_CALLABLE = "catalog.accounts.locked_out"
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+# The client's address: REMOTE_ADDR, or behind TRUSTED_PROXIES proxies (default 1) the address the
+# outermost trusted proxy put into X-Forwarded-For. The last proxy is REMOTE_ADDR itself, so the
+# header holds TRUSTED_PROXIES - 1 proxy addresses after the client's; whatever a client wrote in
+# front of those is ignored.
+if BEHIND_PROXY:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    AXES_IPWARE_PROXY_COUNT = max(0, int(os.environ.get("TRUSTED_PROXIES", "1")) - 1)
+    AXES_IPWARE_PROXY_ORDER = "left-most"
+    IPWARE_STRICT = False
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 
 # How often a process checks whether its caches (search index, wizard tree, rendered pages) are
 # stale. Each check is one query; after an edit, every process finds it within this many seconds.
