@@ -348,6 +348,8 @@ class DecisionCodeForm(forms.ModelForm):
         if not code:
             raise ValidationError("Koden ska vara två bokstäver och tre siffror, t.ex. UX293.")
         cleaned["code"] = code
+        if self.instance.applied_at and not self.has_changed():
+            return self.cleaned_data  # an applied row saved again unchanged: nothing to apply
         if self.instance.applied_at:
             raise ValidationError(
                 "Den här raden är redan genomförd och kan inte ändras; lägg till en ny rad i stället."

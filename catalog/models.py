@@ -6,9 +6,11 @@ and carries a ``version``, so that a stale save can be refused.
 """
 
 import datetime
+import re
 import uuid
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -70,9 +72,21 @@ class SourceDocument(ContentTracked):
     def __str__(self) -> str:
         return f"{self.title} ({self.identifier})" if self.identifier else self.title
 
+    @property
+    def decision_key(self) -> str:
+        """The decision's address segment: its diarienummer with every run of non-letters as one
+        hyphen ("RS 2026/78" → "RS-2026-78"), or its kortnamn when it has none, so no identifier
+        can break an address."""
+        return "-".join(re.findall(r"[^\W_]+", self.identifier)) or self.slug
+
+    def clean(self):
+        super().clean()
+        if self.kind == self.Kind.BESLUT and not re.search(r"[^\W_]", self.identifier):
+            raise ValidationError({"identifier": "Ett beslut behöver ett diarienummer, t.ex. RS 2026-00078."})
+
     def get_absolute_url(self) -> str:
         if self.kind == self.Kind.BESLUT:
-            return reverse("catalog:decision", args=[self.identifier.replace(" ", "-")])
+            return reverse("catalog:decision", args=[self.decision_key])
         if self.kind in (self.Kind.REGLER, self.Kind.GUIDE):
             return reverse("catalog:rules", args=[self.slug])
         code_list = self.code_lists.first()

@@ -168,8 +168,10 @@ def _identifier_key(identifier: str) -> str:
 def decision(request: HttpRequest, identifier: str) -> HttpResponse:
     key = _identifier_key(identifier)
     decisions = SourceDocument.objects.filter(kind=SourceDocument.Kind.BESLUT)
-    document = next((d for d in decisions if _identifier_key(d.identifier) == key), None)
-    if document is None or not key:
+    document = next(
+        (d for d in decisions if d.decision_key == identifier or (key and _identifier_key(d.identifier) == key)), None
+    )
+    if document is None:
         raise Http404("Beslutet finns inte")
     return _document_page(request, document, "catalog/decision.html")
 
