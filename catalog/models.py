@@ -72,6 +72,14 @@ class SourceDocument(ContentTracked):
     def __str__(self) -> str:
         return f"{self.title} ({self.identifier})" if self.identifier else self.title
 
+    def get_absolute_url(self) -> str:
+        if self.kind == self.Kind.BESLUT:
+            return reverse("catalog:decision", args=[self.decision_key])
+        if self.kind in (self.Kind.REGLER, self.Kind.GUIDE):
+            return reverse("catalog:rules", args=[self.slug])
+        code_list = self.code_lists.first()
+        return code_list.get_absolute_url() if code_list else reverse("catalog:home")
+
     @property
     def decision_key(self) -> str:
         """The decision's address segment: its diarienummer with every run of non-letters as one
@@ -83,14 +91,6 @@ class SourceDocument(ContentTracked):
         super().clean()
         if self.kind == self.Kind.BESLUT and not re.search(r"[^\W_]", self.identifier):
             raise ValidationError({"identifier": "Ett beslut behöver ett diarienummer, t.ex. RS 2026-00078."})
-
-    def get_absolute_url(self) -> str:
-        if self.kind == self.Kind.BESLUT:
-            return reverse("catalog:decision", args=[self.decision_key])
-        if self.kind in (self.Kind.REGLER, self.Kind.GUIDE):
-            return reverse("catalog:rules", args=[self.slug])
-        code_list = self.code_lists.first()
-        return code_list.get_absolute_url() if code_list else reverse("catalog:home")
 
 
 class DocumentPart(ContentTracked):
