@@ -40,8 +40,7 @@ serve: venv
 	DEBUG=0 HTTPS=$${HTTPS:-0} SECRET_KEY=$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')} \
 	  $(PY) manage.py load_content
 	DEBUG=0 HTTPS=$${HTTPS:-0} SECRET_KEY=$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')} \
-	  $(VENV)/bin/gunicorn kvaguide.wsgi --workers $(WORKERS) --bind 127.0.0.1:$(PORT) \
-	  --access-logfile - --access-logformat '{"time":"%(t)s","method":"%(m)s","path":"%(U)s","status":%(s)s,"bytes":"%(B)s","ms":%(M)s}'
+	  $(VENV)/bin/gunicorn kvaguide.wsgi --workers $(WORKERS) --bind 127.0.0.1:$(PORT)
 
 test: test-sqlite test-postgres
 

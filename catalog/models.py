@@ -10,6 +10,7 @@ import re
 import uuid
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.urls import reverse
@@ -387,6 +388,18 @@ class SearchMiss(models.Model):
                     cls.objects.create(query=query, count=1)
             except IntegrityError:
                 cls.objects.filter(query=query).update(count=models.F("count") + 1, last_seen=timezone.now())
+            else:
+                cls.prune()
+
+    @classmethod
+    def prune(cls) -> None:
+        """Keep the table bounded: misses not seen for SEARCH_MISS_DAYS go, and beyond
+        SEARCH_MISS_LIMIT rows the ones seen longest ago go. Run whenever a new query is added."""
+        cls.objects.filter(last_seen__lt=timezone.now() - datetime.timedelta(days=settings.SEARCH_MISS_DAYS)).delete()
+        surplus = cls.objects.order_by("-last_seen", "-pk").values_list("pk", flat=True)[settings.SEARCH_MISS_LIMIT :]
+        stale = list(surplus[:1000])
+        if stale:
+            cls.objects.filter(pk__in=stale).delete()
 
 
 class SearchIndexState(models.Model):

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "kvaguide.logs.AccessLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -192,6 +193,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "catalog.accounts.login_name"
 AXES_LOCKOUT_CALLABLE = "catalog.accounts.locked_out"
 AXES_ENABLE_ADMIN = False
+# Failed attempts older than the cool-off are deleted by axes on every login; successful logins
+# are not logged (Django keeps each user's last login).
+AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
 # The client's address: REMOTE_ADDR, or behind TRUSTED_PROXIES proxies (default 1) the address the
 # outermost trusted proxy put into X-Forwarded-For. The last proxy is REMOTE_ADDR itself, so the
@@ -209,6 +213,11 @@ else:
 # stale. Each check is one query; after an edit, every process finds it within this many seconds.
 CONTENT_CHECK_SECONDS = float(os.environ.get("CONTENT_CHECK_SECONDS", "1"))
 
+# Searches without hits: at most this many distinct queries, none older than this many days
+# (catalog.models.SearchMiss.prune, run whenever a new query is recorded).
+SEARCH_MISS_LIMIT = int(os.environ.get("SEARCH_MISS_LIMIT", "5000"))
+SEARCH_MISS_DAYS = int(os.environ.get("SEARCH_MISS_DAYS", "365"))
+
 # Structured (JSON) logs in production, readable lines while developing.
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain" if DEBUG else "json")
 LOGGING = {
@@ -221,5 +230,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # axes logs every successful login at INFO; failures and lock-outs are warnings.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # One JSON line per request (kvaguide.logs.AccessLogMiddleware): on in production.
+        "kvaguide.access": {"level": "INFO" if env_bool("ACCESS_LOG", not DEBUG) else "WARNING"},
+    },
 }
