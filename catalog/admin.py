@@ -312,6 +312,7 @@ class CodeListAdmin(HistoryAdmin):
             "opts": self.model._meta,
             "code_list": code_list,
             "title": f"Importera CSV till {code_list}",
+            "limit": exchange.LIMIT_TEXT,
         }
         if request.method == "POST":
             if request.POST.get("payload"):
@@ -322,9 +323,11 @@ class CodeListAdmin(HistoryAdmin):
                     return redirect(request.path)
                 plan = exchange.apply_import(code_list, raw, request.user)
                 if plan.ok:
+                    changed = len(plan.changed)
+                    summary = f"{changed} {'post' if changed == 1 else 'poster'} ändrades"
+                    self.log_change(request, code_list, f"CSV-import: {summary}.")
                     messages.success(
-                        request,
-                        f"Importen är genomförd: {len(plan.changed)} poster ändrades. Ändringarna syns i historiken och kan ångras.",
+                        request, f"Importen är genomförd: {summary}. Ändringarna syns i historiken och kan ångras."
                     )
                     return redirect(reverse("admin:catalog_codelist_changelist"))
                 context["plan"] = plan
