@@ -156,6 +156,7 @@ class HistoryAdmin(admin.ModelAdmin):
             messages.error(request, f"Kunde inte återställa: {error}")
             return redirect(request.META.get("HTTP_REFERER") or "..")
         messages.success(request, f"”{obj}” är återställd till läget {revision.created_at:%Y-%m-%d %H:%M}.")
+        self.log_change(request, obj, f"Återställd från historiken (version {revision.pk}).")
         return redirect(
             reverse(f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_change", args=[obj.pk])
         )
@@ -169,7 +170,8 @@ class EditedSinceFilter(admin.SimpleListFilter):
         return [("1", "senaste dygnet"), ("7", "senaste veckan"), ("30", "senaste 30 dagarna"), ("365", "senaste året")]
 
     def queryset(self, request, queryset):
-        if not self.value() or not self.value().isdigit():
+        # Only the offered choices: any other value (a typo, "²", a number too large for a date) is ignored.
+        if self.value() not in {value for value, _label in self.lookups(request, None)}:
             return queryset
         since = timezone.now() - datetime.timedelta(days=int(self.value()))
         changed = Revision.objects.filter(
@@ -505,6 +507,8 @@ class CodeFormSet(forms.BaseInlineFormSet):
         if any(self.errors):
             return
         option: WizardOption = self.instance
+        if option.step_id is None:
+            return  # no question chosen: the answer's own form says so, there is no tree to check yet
         tree = wizard_store.tree_from_db()
         step = tree.steps[option.step.slug]
         current = next(
