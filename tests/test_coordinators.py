@@ -79,3 +79,30 @@ def test_preview_renders_an_edited_text_with_its_code_links_before_saving(client
 def test_preview_is_for_coordinators_only(client):
     response = client.post("/admin/catalog/entry/forhandsvisning/", {"anvisning": "x"})
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_make_coordinator_uses_the_venv_and_says_which_database(tmp_path):
+    import os
+    import subprocess
+
+    database = tmp_path / "ny.sqlite3"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "KVA_PW": PASSWORD, "DEBUG": "1"}
+    env["PATH"] = "/usr/bin:/bin"  # no venv on PATH: make must find .venv's Python itself
+    done = subprocess.run(
+        ["make", "--no-print-directory", "coordinator", "NAME=ny-samordnare", "PASSWORD_ENV=KVA_PW"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"ny-samordnare är kodningssamordnare och kan logga in på /admin/ (databas: SQLite-filen {database})" in (
+        done.stdout
+    )
+    assert database.exists()
+
+
+def test_make_coordinator_without_a_name_explains_itself():
+    import subprocess
+
+    done = subprocess.run(["make", "--no-print-directory", "coordinator"], capture_output=True, text=True)
+    assert done.returncode != 0 and "make coordinator NAME=" in done.stderr
