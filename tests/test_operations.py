@@ -77,6 +77,7 @@ def test_the_access_log_is_one_valid_json_object_per_request_for_hostile_paths(c
     assert record["method"] == "GET"
     assert record["path"] == response.wsgi_request.path
     assert record["query"] == 'q="\\\x07'
+    assert record["bytes"] == len(response.content) and record["ms"] >= 0
 
 
 def test_search_misses_are_bounded_in_number_and_age(settings):
