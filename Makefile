@@ -15,7 +15,7 @@ PYTHON_312 := $(shell for p in python3.13 python3.12 python3; do \
 	  $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$c; exit; }; \
 	done)
 
-.PHONY: run serve browser test test-sqlite test-postgres venv lint format check-content clean bench-search bench-load mutation
+.PHONY: run serve browser test test-sqlite test-postgres venv lint format check-content clean bench-search bench-load mutation coordinator messages
 
 $(VENV)/.installed: requirements.txt
 	@if [ -z "$(PYTHON_312)" ]; then echo "KVÅ-guiden needs Python 3.12 or newer; none was found on PATH or in pyenv." >&2; exit 1; fi
@@ -40,10 +40,20 @@ serve: venv
 	DEBUG=0 HTTPS=$${HTTPS:-0} SECRET_KEY=$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')} \
 	  $(PY) manage.py load_content
 	DEBUG=0 HTTPS=$${HTTPS:-0} SECRET_KEY=$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')} \
-	  $(VENV)/bin/gunicorn kvaguide.wsgi --workers $(WORKERS) --bind 127.0.0.1:$(PORT) \
-	  --access-logfile - --access-logformat '{"time":"%(t)s","method":"%(m)s","path":"%(U)s","status":%(s)s,"bytes":"%(B)s","ms":%(M)s}'
+	  $(VENV)/bin/gunicorn kvaguide.wsgi --workers $(WORKERS) --bind 127.0.0.1:$(PORT)
 
 test: test-sqlite test-postgres
+
+# The first (or another) coordinator account, in the database DATABASE_URL names (default: db.sqlite3):
+#   make coordinator NAME=anna EMAIL=anna@example.se   (asks for the password; PASSWORD_ENV=VAR reads it from $$VAR)
+coordinator: venv
+	@if [ -z "$(NAME)" ]; then echo "Usage: make coordinator NAME=<användarnamn> [EMAIL=<e-post>]" >&2; exit 2; fi
+	@$(PY) manage.py migrate --no-input --verbosity 0
+	@$(PY) manage.py create_coordinator "$(NAME)" $(if $(EMAIL),--email "$(EMAIL)") $(if $(PASSWORD_ENV),--password-env "$(PASSWORD_ENV)")
+
+# Swedish for the few admin strings Django's own translation lacks (locale/sv/LC_MESSAGES/*.po).
+messages:
+	cd locale/sv/LC_MESSAGES && for po in *.po; do msgfmt --check -o $${po%.po}.mo $$po; done
 
 # Browser tests need Debian's Chromium; install it when it is missing and we may (CI runs as root).
 browser:

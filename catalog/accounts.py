@@ -1,14 +1,13 @@
-"""Coordinators: their group and permissions, and throttled logins."""
+"""Coordinators: their group and permissions, and the login lock-out (django-axes)."""
 
-import datetime
-
-from django import forms
+from axes.handlers.database import AxesDatabaseHandler
+from django.conf import settings
+from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.models import Group, Permission
-from django.db.models import F
-from django.utils import timezone
-
-from .models import LoginFailure
+from django.db.models import Sum
+from django.http import HttpResponse
+from django.shortcuts import render
 
 COORDINATORS = "Kodningssamordnare"
 EDITABLE_MODELS = [
@@ -31,10 +30,6 @@ EDITABLE_MODELS = [
 ]
 READABLE_MODELS = ["searchmiss", "revision"]
 
-MAX_FAILURES = 5
-WINDOW = datetime.timedelta(minutes=15)
-LOCKOUT = datetime.timedelta(minutes=15)
-
 
 def coordinator_group() -> Group:
     group, _ = Group.objects.get_or_create(name=COORDINATORS)
@@ -48,60 +43,52 @@ def coordinator_group() -> Group:
     return group
 
 
-def _keys(username: str, address: str | None) -> list[str]:
-    keys = [f"user:{username.strip().lower()[:150]}"]
-    if address:
-        keys.append(f"ip:{address}")
-    return keys
+def login_name(request, credentials: dict | None) -> str:
+    """The user name a failure is counted under: as typed, ignoring case and surrounding spaces."""
+    name = (credentials or {}).get("username") or request.POST.get("username") or ""
+    return name.strip().lower()[:150]
 
 
-def locked_until(username: str, address: str | None) -> datetime.datetime | None:
-    now = timezone.now()
-    until = (
-        LoginFailure.objects.filter(key__in=_keys(username, address), locked_until__gt=now)
-        .order_by("-locked_until")
-        .values_list("locked_until", flat=True)
-        .first()
-    )
-    return until
+class LockoutHandler(AxesDatabaseHandler):
+    """django-axes' database handler with a second, higher threshold for an address on its own.
+
+    axes compares the largest count over its lock-out parameters with one limit; we want the pair
+    (user name, address) locked after AXES_FAILURE_LIMIT failures and the address alone only after
+    LOGIN_FAILURES_PER_ADDRESS, so that someone guessing from one address locks out only the names
+    they guess from there, and one busy shared address does not lock out everyone behind it at once.
+    """
+
+    def get_failures(self, request, credentials: dict | None = None) -> int:
+        by_name_and_address, by_address = (
+            attempts.aggregate(n=Sum("failures_since_start"))["n"] or 0
+            for attempts in self.get_user_attempts(request, credentials)
+        )
+        if by_address >= settings.LOGIN_FAILURES_PER_ADDRESS:
+            return max(by_name_and_address, settings.AXES_FAILURE_LIMIT)
+        return by_name_and_address
 
 
-def note_failure(username: str, address: str | None) -> None:
-    now = timezone.now()
-    for key in _keys(username, address):
-        failure, created = LoginFailure.objects.get_or_create(key=key, defaults={"count": 0, "first_at": now})
-        if not created and now - failure.first_at > WINDOW:
-            LoginFailure.objects.filter(pk=failure.pk).update(count=0, first_at=now, locked_until=None)
-        LoginFailure.objects.filter(pk=failure.pk).update(count=F("count") + 1)
-        failure.refresh_from_db()
-        if failure.count >= MAX_FAILURES:
-            LoginFailure.objects.filter(pk=failure.pk).update(locked_until=now + LOCKOUT)
+LOCKED_MESSAGE = (
+    "För många misslyckade inloggningar. Försök igen om {minutes} minuter, eller be en administratör om hjälp."
+)
 
 
-def note_success(username: str) -> None:
-    LoginFailure.objects.filter(key__in=_keys(username, None)).delete()
+def locked_out(request, original_response=None, credentials=None) -> HttpResponse:
+    """The admin's login page again, with a Swedish lock-out message and 429 Too Many Requests."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    context = {
+        **admin.site.each_context(request),
+        "title": "Logga in",
+        "site_header": admin.site.site_header,
+        "form": LoginForm(request),
+        "locked_message": LOCKED_MESSAGE.format(minutes=minutes),
+        "app_path": request.get_full_path(),
+    }
+    return render(request, "admin/login.html", context, status=429)
 
 
-class ThrottledLoginForm(AdminAuthenticationForm):
-    """The admin login: after several failures the user name (and address) is locked out for a while."""
-
+class LoginForm(AdminAuthenticationForm):
     error_messages = {
         **AdminAuthenticationForm.error_messages,
         "invalid_login": "Fel användarnamn eller lösenord. Observera att stora och små bokstäver skiljs åt.",
-        "locked": "För många misslyckade inloggningar. Försök igen om %(minutes)s minuter, eller be en administratör om hjälp.",
     }
-
-    def clean(self):
-        username = self.cleaned_data.get("username") or ""
-        address = self.request.META.get("REMOTE_ADDR") if self.request else None
-        until = locked_until(username, address)
-        if until:
-            minutes = max(1, int((until - timezone.now()).total_seconds() // 60) + 1)
-            raise forms.ValidationError(self.error_messages["locked"], code="locked", params={"minutes": minutes})
-        try:
-            cleaned = super().clean()
-        except forms.ValidationError:
-            note_failure(username, address)
-            raise
-        note_success(username)
-        return cleaned

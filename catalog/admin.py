@@ -17,7 +17,7 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 
 from . import decisions, exchange, history, textlinks, wizard, wizard_store
-from .accounts import ThrottledLoginForm
+from .accounts import LoginForm
 from .draft_admin import DraftableAdmin
 from .models import (
     Code,
@@ -38,7 +38,7 @@ from .models import (
     WizardStep,
 )
 
-admin.site.login_form = ThrottledLoginForm
+admin.site.login_form = LoginForm
 admin.site.site_header = "KVÅ-guiden – administration"
 admin.site.site_title = "KVÅ-guiden"
 admin.site.index_title = "Innehåll"
@@ -289,6 +289,7 @@ class HistoryAdmin(admin.ModelAdmin):
         when = timezone.localtime(revision.created_at)
         messages.success(request, f"”{obj}” är återställd till läget {when:%Y-%m-%d %H:%M}.")
         parent = obj.pk if isinstance(obj, self.model) else object_id
+        self.log_change(request, obj, f"Återställd från historiken (version {revision.pk}).")
         return redirect(
             reverse(f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_change", args=[parent])
         )
@@ -302,12 +303,16 @@ class EditedSinceFilter(admin.SimpleListFilter):
         return [("1", "senaste dygnet"), ("7", "senaste veckan"), ("30", "senaste 30 dagarna"), ("365", "senaste året")]
 
     def queryset(self, request, queryset):
-        if not self.value() or not self.value().isdigit():
+        # Only the offered choices: any other value (a typo, "²", a number too large for a date) is ignored.
+        if self.value() not in {value for value, _label in self.lookups(request, None)}:
             return queryset
         since = timezone.now() - datetime.timedelta(days=int(self.value()))
-        changed = Revision.objects.filter(
-            content_type=ContentType.objects.get_for_model(queryset.model), created_at__gte=since
-        ).values("object_id")
+        changed = (
+            Revision.objects.filter(content_type=ContentType.objects.get_for_model(queryset.model), created_at__gte=since)
+            # The baseline written when content is first loaded is not a change.
+            .exclude(action=Revision.Action.LOADED, before__isnull=True)
+            .values("object_id")
+        )
         return queryset.filter(pk__in=changed)
 
 
@@ -445,6 +450,7 @@ class CodeListAdmin(HistoryAdmin):
             "opts": self.model._meta,
             "code_list": code_list,
             "title": f"Importera CSV till {code_list}",
+            "limit": exchange.LIMIT_TEXT,
         }
         if request.method == "POST":
             if request.POST.get("payload"):
@@ -455,9 +461,11 @@ class CodeListAdmin(HistoryAdmin):
                     return redirect(request.path)
                 plan = exchange.apply_import(code_list, raw, request.user)
                 if plan.ok:
+                    changed = len(plan.changed)
+                    summary = f"{changed} {'post' if changed == 1 else 'poster'} ändrades"
+                    self.log_change(request, code_list, f"CSV-import: {summary}.")
                     messages.success(
-                        request,
-                        f"Importen är genomförd: {len(plan.changed)} poster ändrades. Ändringarna syns i historiken och kan ångras.",
+                        request, f"Importen är genomförd: {summary}. Ändringarna syns i historiken och kan ångras."
                     )
                     return redirect(reverse("admin:catalog_codelist_changelist"))
                 context["plan"] = plan
@@ -481,6 +489,8 @@ class DecisionCodeForm(forms.ModelForm):
         if not code:
             raise ValidationError("Koden ska vara två bokstäver och tre siffror, t.ex. UX293.")
         cleaned["code"] = code
+        if self.instance.applied_at and not self.has_changed():
+            return self.cleaned_data  # an applied row saved again unchanged: nothing to apply
         if self.instance.applied_at:
             raise ValidationError(
                 "Den här raden är redan genomförd och kan inte ändras; lägg till en ny rad i stället."
@@ -655,6 +665,8 @@ class CodeFormSet(forms.BaseInlineFormSet):
         if any(self.errors):
             return
         option: WizardOption = self.instance
+        if option.step_id is None:
+            return  # no question chosen: the answer's own form says so, there is no tree to check yet
         tree = wizard_store.tree_from_db()
         step = tree.steps[option.step.slug]
         current = next(

@@ -170,6 +170,19 @@ class Report:
     kept_for_drafts: list[str] = field(default_factory=list)
     # (content type id, object id) → fields with a draft waiting for review; read once per load.
     pending_drafts: dict | None = None
+    # Some objects are met twice in one run (a code declared, then listed; a wizard step created,
+    # then linked to its next step): each counts once, as created, else updated, else unchanged.
+    outcome: dict = field(default_factory=dict)
+
+    def count(self, model, obj, result: str) -> None:
+        key, name = (model, obj.pk), model._meta.verbose_name
+        before = self.outcome.get(key)
+        if before in ("created", "updated") or before == result:
+            return
+        if before == "unchanged":
+            self.unchanged[name] -= 1
+        self.outcome[key] = result
+        getattr(self, result)[name] += 1
 
     def summary(self) -> str:
         def total(counter: Counter) -> int:
@@ -405,13 +418,12 @@ def read_content(directory: Path = CONTENT_DIR) -> ContentSet:
 
 def _upsert(model: type[ContentTracked], lookup: dict, values: dict, report: Report, label: str) -> ContentTracked:
     """Create or update one object, never overwriting a field that was edited in the site."""
-    name = model._meta.verbose_name
     stored = {key: plain_value(value) for key, value in values.items()}
     obj = model.objects.filter(**lookup).first()
     if obj is None:
         obj = model(**lookup, **values, loaded=stored)
         obj.save()
-        report.created[name] += 1
+        report.count(model, obj, "created")
         return obj
     changed = False
     before = history.snapshot(obj)
@@ -439,9 +451,7 @@ def _upsert(model: type[ContentTracked], lookup: dict, values: dict, report: Rep
         obj.version += 1
         obj.save()
         history.record(obj, Revision.Action.LOADED, before)
-        report.updated[name] += 1
-    else:
-        report.unchanged[name] += 1
+    report.count(model, obj, "updated" if changed else "unchanged")
     return obj
 
 

@@ -18,7 +18,31 @@ EDITABLE = {
     "anvisning": "anvisning",
     "gäller_till": "valid_to",
 }
-MAX_IMPORT_BYTES = 2_000_000
+# One limit for an import, stated on the form: far above any real list (the largest holds about
+# a hundred entries, some 60 kB), and small enough that the confirmation step can carry the file
+# back within Django's request limit (DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB, base64 adds a third).
+MAX_IMPORT_BYTES = 1_000_000
+MAX_IMPORT_ROWS = 5_000
+LIMIT_TEXT = "högst 1 MB och 5 000 rader"
+SHOWN_ROWS = 200
+
+# A cell Excel would read as a formula (or that starts with a tab or carriage return, which some
+# programs strip before reading one) is written with a leading apostrophe: Excel shows it as text
+# and hides the apostrophe. A cell that really starts with an apostrophe gets a second one, and
+# the import removes one leading apostrophe from every cell, so export → import changes nothing.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+
+
+def _number(n: int) -> str:
+    return f"{n:,}".replace(",", "\u00a0")  # Swedish: 131 072
+
+
+def excel_safe(value: str) -> str:
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def from_excel_safe(value: str) -> str:
+    return value[1:] if value.startswith("'") else value
 
 
 def export_csv(code_list: CodeList) -> str:
@@ -32,12 +56,12 @@ def export_csv(code_list: CodeList) -> str:
     for entry in entries:
         writer.writerow(
             [
-                entry.code.code,
-                entry.section.slug,
-                entry.title,
-                entry.marker,
-                entry.beskrivning or "",
-                entry.anvisning or "",
+                excel_safe(entry.code.code),
+                excel_safe(entry.section.slug),
+                excel_safe(entry.title),
+                excel_safe(entry.marker),
+                excel_safe(entry.beskrivning or ""),
+                excel_safe(entry.anvisning or ""),
                 entry.valid_to.isoformat() if entry.valid_to else "",
                 entry.version,
             ]
@@ -67,6 +91,23 @@ class ImportPlan:
     def changed(self) -> list[RowResult]:
         return [row for row in self.rows if row.changes]
 
+    @property
+    def failed(self) -> list[RowResult]:
+        return [row for row in self.rows if row.errors]
+
+    @property
+    def unchanged_count(self) -> int:
+        return sum(1 for row in self.rows if not row.changes and not row.errors)
+
+    @property
+    def shown(self) -> list[RowResult]:
+        """What the preview lists: errors first, then changes (each in file order), at most SHOWN_ROWS."""
+        return (self.failed + [row for row in self.rows if row.changes and not row.errors])[:SHOWN_ROWS]
+
+    @property
+    def not_shown(self) -> int:
+        return len(self.failed) + len(self.changed) - len(self.shown)
+
 
 def _text(value: str) -> str | None:
     value = value.replace("\r\n", "\n").strip()
@@ -76,11 +117,36 @@ def _text(value: str) -> str | None:
 def plan_import(code_list: CodeList, raw: bytes) -> ImportPlan:
     """What importing this CSV into the list would change: nothing is written."""
     if len(raw) > MAX_IMPORT_BYTES:
-        return ImportPlan(rows=[], errors=["Filen är för stor (högst 2 MB)."])
+        return ImportPlan(
+            rows=[], errors=[f"Filen är för stor: {_number(len(raw))} byte. En import får vara {LIMIT_TEXT}."]
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         return ImportPlan(rows=[], errors=["Filen är inte UTF-8. Spara den som ”CSV UTF-8 (kommaavgränsad)” i Excel."])
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        return ImportPlan(
+            rows=[],
+            errors=[
+                f"Filen innehåller ett nolltecken (NUL) på rad {line}, som inte kan sparas i en text. "
+                "Spara filen på nytt som ”CSV UTF-8 (kommaavgränsad)” i Excel."
+            ],
+        )
+    try:
+        return _plan_rows(code_list, text)
+    except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            message = (
+                f"Ett fält är längre än {_number(csv.field_size_limit())} tecken, mer än någon text i en lista kan vara. "
+                "Kontrollera att citattecknen i filen går jämnt ut."
+            )
+        else:
+            message = f"Filen går inte att läsa som CSV ({error})."
+        return ImportPlan(rows=[], errors=[message])
+
+
+def _plan_rows(code_list: CodeList, text: str) -> ImportPlan:
     reader = csv.DictReader(io.StringIO(text), delimiter=";")
     missing = [c for c in ("kod", "avsnitt") if c not in (reader.fieldnames or [])]
     if missing:
@@ -94,6 +160,12 @@ def plan_import(code_list: CodeList, raw: bytes) -> ImportPlan:
     rows: list[RowResult] = []
     seen: set[tuple[str, str]] = set()
     for line, record in enumerate(reader, start=2):
+        if line - 1 > MAX_IMPORT_ROWS:
+            return ImportPlan(
+                rows=[],
+                errors=[f"Filen har fler än {_number(MAX_IMPORT_ROWS)} rader. En import får vara {LIMIT_TEXT}."],
+            )
+        record = {key: from_excel_safe(value) if isinstance(value, str) else value for key, value in record.items()}
         code = (record.get("kod") or "").strip().upper()
         section = (record.get("avsnitt") or "").strip()
         row = RowResult(line=line, code=code, section=section)

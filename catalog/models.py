@@ -6,9 +6,12 @@ and carries a ``version``, so that a stale save can be refused.
 """
 
 import datetime
+import re
 import uuid
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -72,11 +75,23 @@ class SourceDocument(ContentTracked):
 
     def get_absolute_url(self) -> str:
         if self.kind == self.Kind.BESLUT:
-            return reverse("catalog:decision", args=[self.identifier.replace(" ", "-")])
+            return reverse("catalog:decision", args=[self.decision_key])
         if self.kind in (self.Kind.REGLER, self.Kind.GUIDE):
             return reverse("catalog:rules", args=[self.slug])
         code_list = self.code_lists.first()
         return code_list.get_absolute_url() if code_list else reverse("catalog:home")
+
+    @property
+    def decision_key(self) -> str:
+        """The decision's address segment: its diarienummer with every run of non-letters as one
+        hyphen ("RS 2026/78" → "RS-2026-78"), or its kortnamn when it has none, so no identifier
+        can break an address."""
+        return "-".join(re.findall(r"[^\W_]+", self.identifier)) or self.slug
+
+    def clean(self):
+        super().clean()
+        if self.kind == self.Kind.BESLUT and not re.search(r"[^\W_]", self.identifier):
+            raise ValidationError({"identifier": "Ett beslut behöver ett diarienummer, t.ex. RS 2026-00078."})
 
 
 class DocumentPart(ContentTracked):
@@ -378,6 +393,18 @@ class SearchMiss(models.Model):
                     cls.objects.create(query=query, count=1)
             except IntegrityError:
                 cls.objects.filter(query=query).update(count=models.F("count") + 1, last_seen=timezone.now())
+            else:
+                cls.prune()
+
+    @classmethod
+    def prune(cls) -> None:
+        """Keep the table bounded: misses not seen for SEARCH_MISS_DAYS go, and beyond
+        SEARCH_MISS_LIMIT rows the ones seen longest ago go. Run whenever a new query is added."""
+        cls.objects.filter(last_seen__lt=timezone.now() - datetime.timedelta(days=settings.SEARCH_MISS_DAYS)).delete()
+        surplus = cls.objects.order_by("-last_seen", "-pk").values_list("pk", flat=True)[settings.SEARCH_MISS_LIMIT :]
+        stale = list(surplus[:1000])
+        if stale:
+            cls.objects.filter(pk__in=stale).delete()
 
 
 class SearchIndexState(models.Model):
@@ -566,22 +593,6 @@ class Revision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()}: {self.object_repr}"
-
-
-class LoginFailure(models.Model):
-    """Failed logins per user name or address, to lock out guessing for a while."""
-
-    key = models.CharField(max_length=200, unique=True)
-    count = models.PositiveIntegerField(default=0)
-    first_at = models.DateTimeField()
-    locked_until = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = "misslyckad inloggning"
-        verbose_name_plural = "misslyckade inloggningar"
-
-    def __str__(self) -> str:
-        return f"{self.key}: {self.count}"
 
 
 class DecisionCode(models.Model):

@@ -1,4 +1,4 @@
-"""Whatever changes content makes the in-process caches (search index, wizard tree) stale."""
+"""Whatever changes content makes the in-process caches (search index, wizard tree, rendered pages) stale."""
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -7,9 +7,13 @@ from .models import (
     Code,
     CodeList,
     ContactType,
+    DecisionCode,
+    DocumentPart,
     Entry,
+    Footnote,
     SearchIndexState,
     Section,
+    SourceDocument,
     Synonym,
     WizardCode,
     WizardNote,
@@ -17,7 +21,23 @@ from .models import (
     WizardStep,
 )
 
-CACHED = (Code, CodeList, Entry, Section, Synonym, ContactType, WizardStep, WizardOption, WizardCode, WizardNote)
+CACHED = (
+    Code,
+    CodeList,
+    Entry,
+    Section,
+    Synonym,
+    ContactType,
+    WizardStep,
+    WizardOption,
+    WizardCode,
+    WizardNote,
+    # Shown on cached pages (home, rule pages, decisions, code pages' "Nämns i") though not searched.
+    SourceDocument,
+    DocumentPart,
+    Footnote,
+    DecisionCode,
+)
 
 
 @receiver(post_save)

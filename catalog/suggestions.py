@@ -9,6 +9,7 @@ import datetime
 import hashlib
 import hmac
 
+from axes.helpers import get_client_ip_address
 from django import forms
 from django.conf import settings
 from django.db import models
@@ -106,13 +107,9 @@ class SuggestionForm(forms.ModelForm):
 
 
 def client_address(request: HttpRequest) -> str:
-    """The client's address: behind TRUSTED_PROXY_COUNT proxies, the one the outermost trusted proxy saw."""
-    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
-    if proxies:
-        forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",") if part.strip()]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
+    """The client's address by the login lock-out's rule (REMOTE_ADDR, or behind TRUSTED_PROXIES proxies
+    the address the outermost trusted proxy saw), so both count the same client."""
+    return get_client_ip_address(request) or ""
 
 
 def address_key(address: str) -> str:

@@ -1,5 +1,5 @@
-from django.db import DatabaseError, connection
-from django.db.models import Count, Prefetch
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Count, F, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
@@ -7,7 +7,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from . import exchange, history, textlinks
 from . import search as search_engine
-from .models import Code, CodeList, Entry, Mention, Revision, SearchMiss, Section, SourceDocument
+from .models import Code, CodeList, Entry, Mention, Revision, SearchIndexState, SearchMiss, Section, SourceDocument
 from .pagecache import cached_page
 
 FIRST_LISTS = ["psykiatri", "psykologer-skrs"]
@@ -223,8 +223,10 @@ def _identifier_key(identifier: str) -> str:
 def decision(request: HttpRequest, identifier: str) -> HttpResponse:
     key = _identifier_key(identifier)
     decisions = SourceDocument.objects.filter(kind=SourceDocument.Kind.BESLUT)
-    document = next((d for d in decisions if _identifier_key(d.identifier) == key), None)
-    if document is None or not key:
+    document = next(
+        (d for d in decisions if d.decision_key == identifier or (key and _identifier_key(d.identifier) == key)), None
+    )
+    if document is None:
         raise Http404("Beslutet finns inte")
     return _document_page(request, document, "catalog/decision.html")
 
@@ -262,11 +264,19 @@ def list_csv(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
-    """For load balancers: 200 when the database answers, 503 when it does not."""
+    """For load balancers: 200 when the database answers and takes writes, 503 otherwise.
+
+    The write is real (the generation token's row, rewritten unchanged) and rolled back, so a
+    read-only or full database is caught, not only one that is down.
+    """
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+                cursor.fetchone()
+            SearchIndexState.current()
+            SearchIndexState.objects.filter(pk=1).update(generation=F("generation"))
+            transaction.set_rollback(True)
     except DatabaseError:
-        return JsonResponse({"status": "fel", "database": "svarar inte"}, status=503)
+        return JsonResponse({"status": "fel", "database": "tar inte emot ändringar"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})

@@ -1,7 +1,29 @@
-"""One JSON object per log line, so a log collector can read fields rather than guess them."""
+"""One JSON object per log line, so a log collector can read fields rather than guess them.
+
+The access log is written here too (``AccessLogMiddleware``) rather than by the app server's
+own format string: a format string pastes the path between quotes, so a path with a quote, a
+backslash or a control character broke the line. ``json.dumps`` escapes all of them, whichever
+server (gunicorn, granian) runs the app.
+"""
 
 import json
 import logging
+import time
+
+access_log = logging.getLogger("kvaguide.access")
+
+
+# Characters JSON allows raw inside strings but that line-based readers take as line breaks.
+_LINE_BREAKS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
+
+
+def _dumps(data: dict) -> str:
+    try:
+        text = json.dumps(data, ensure_ascii=False)
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate cannot be written as UTF-8: escape everything
+        return json.dumps(data, ensure_ascii=True)
+    return text.translate(_LINE_BREAKS)
 
 
 class JsonFormatter(logging.Formatter):
@@ -16,9 +38,39 @@ class JsonFormatter(logging.Formatter):
         if request is not None:
             data["method"] = getattr(request, "method", None)
             data["path"] = getattr(request, "path", None)
+        for name in ("status", "bytes", "ms", "method", "path", "query"):
+            if hasattr(record, name) and name not in data:
+                data[name] = getattr(record, name)
         status = getattr(record, "status_code", None)
         if status is not None:
             data["status"] = status
         if record.exc_info:
             data["exception"] = self.formatException(record.exc_info)
-        return json.dumps(data, ensure_ascii=False)
+        return _dumps(data)
+
+
+class AccessLogMiddleware:
+    """One line per request on the ``kvaguide.access`` logger (on when ``ACCESS_LOG`` is)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.perf_counter()
+        response = self.get_response(request)
+        size = None if response.streaming else len(response.content)
+        access_log.info(
+            "%s %s %s",
+            request.method,
+            request.path,
+            response.status_code,
+            extra={
+                "method": request.method[:16],
+                "path": request.path[:2000],
+                "query": request.META.get("QUERY_STRING", "")[:2000],
+                "status": response.status_code,
+                "bytes": size,
+                "ms": round((time.perf_counter() - started) * 1000, 1),
+            },
+        )
+        return response

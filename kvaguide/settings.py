@@ -4,6 +4,7 @@ Defaults give a working local site on SQLite. Production sets SECRET_KEY, DEBUG=
 ALLOWED_HOSTS and DATABASE_URL (postgres://…).
 """
 
+import datetime
 import os
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -83,10 +84,12 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "axes",
     "catalog",
 ]
 
 MIDDLEWARE = [
+    "kvaguide.logs.AccessLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -97,6 +100,14 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, so that it can turn a locked-out login into the Swedish lock-out page.
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes checks every login before Django's own backend does (see catalog.accounts).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "kvaguide.urls"
@@ -129,6 +140,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "sv"
+# Swedish for the few strings Django 6.1's own Swedish lacks ("- Select an option -", the admin's
+# time-zone note): locale/sv/LC_MESSAGES/*.po, compiled to .mo with `make messages`.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True
@@ -175,17 +189,48 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None
 SESSION_COOKIE_HTTPONLY = True
-# How many proxies in front of the site append to X-Forwarded-For; the client is the address the
-# outermost trusted one saw. 0 (the default) trusts no header: the address is the connection's.
-TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1" if env_bool("BEHIND_PROXY", False) else "0"))
 
 # "Föreslå en ändring": suggestions from one address per hour, and days a closed one is kept.
 SUGGESTIONS_PER_HOUR = int(os.environ.get("SUGGESTIONS_PER_HOUR", "5"))
 SUGGESTION_RETENTION_DAYS = int(os.environ.get("SUGGESTION_RETENTION_DAYS", "90"))
 
+# Login lock-out (django-axes, see catalog.accounts). Failures are counted per user name and
+# address (AXES_FAILURE_LIMIT) and per address alone (LOGIN_FAILURES_PER_ADDRESS, higher), so a
+# guesser locks out only what they guess from, never a colleague at another address.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURES_PER_USER", "5"))
+LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "20"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "catalog.accounts.LockoutHandler"
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "catalog.accounts.login_name"
+AXES_LOCKOUT_CALLABLE = "catalog.accounts.locked_out"
+AXES_ENABLE_ADMIN = False
+# Failed attempts older than the cool-off are deleted by axes on every login; successful logins
+# are not logged (Django keeps each user's last login).
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# The client's address: REMOTE_ADDR, or behind TRUSTED_PROXIES proxies (default 1) the address the
+# outermost trusted proxy put into X-Forwarded-For. The last proxy is REMOTE_ADDR itself, so the
+# header holds TRUSTED_PROXIES - 1 proxy addresses after the client's; whatever a client wrote in
+# front of those is ignored.
+if BEHIND_PROXY:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    AXES_IPWARE_PROXY_COUNT = max(0, int(os.environ.get("TRUSTED_PROXIES", "1")) - 1)
+    AXES_IPWARE_PROXY_ORDER = "left-most"
+    IPWARE_STRICT = False
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+
 # How often a process checks whether its caches (search index, wizard tree, rendered pages) are
 # stale. Each check is one query; after an edit, every process finds it within this many seconds.
 CONTENT_CHECK_SECONDS = float(os.environ.get("CONTENT_CHECK_SECONDS", "1"))
+
+# Searches without hits: at most this many distinct queries, none older than this many days
+# (catalog.models.SearchMiss.prune, run whenever a new query is recorded).
+SEARCH_MISS_LIMIT = int(os.environ.get("SEARCH_MISS_LIMIT", "5000"))
+SEARCH_MISS_DAYS = int(os.environ.get("SEARCH_MISS_DAYS", "365"))
 
 # Structured (JSON) logs in production, readable lines while developing.
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain" if DEBUG else "json")
@@ -198,4 +243,10 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # axes logs every successful login at INFO; failures and lock-outs are warnings.
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # One JSON line per request (kvaguide.logs.AccessLogMiddleware): on in production.
+        "kvaguide.access": {"level": "INFO" if env_bool("ACCESS_LOG", not DEBUG) else "WARNING"},
+    },
 }

@@ -71,7 +71,7 @@ def test_import_through_the_admin_previews_then_applies_on_confirmation_and_reco
 
     response = client.post(url, {"fil": SimpleUploadedFile("skrs.csv", raw, "text/csv")})
     html = response.content.decode()
-    assert "Förhandsvisning" in html and "Genomför importen (1 poster ändras)" in html
+    assert "Förhandsvisning" in html and "Genomför importen (1 post ändras)" in html
     entry = Entry.objects.get(code_list__slug="psykologer-skrs", code__code="DU011")
     assert entry.anvisning == "Endast vid KBT"
     payload = response.context["payload"]

@@ -167,3 +167,24 @@ def test_wizard_tree_is_loaded_and_reloading_it_changes_nothing():
     assert WizardOption.objects.count() > 100
     report = load(read_content())
     assert sum(report.created.values()) == sum(report.updated.values()) == sum(report.deleted.values()) == 0
+
+
+def test_the_first_load_into_an_empty_database_reports_everything_as_created(tmp_path):
+    """As a new coordinator sees it: a fresh database, migrate, load_content, then load_content again."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'ny.sqlite3'}", "DEBUG": "1"}
+
+    def manage(*args: str) -> str:
+        done = subprocess.run([sys.executable, "manage.py", *args], env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
+
+    manage("migrate", "--no-input", "-v", "0")
+    first = manage("load_content")
+    assert " 0 updated, 0 unchanged, 0 removed" in first, first
+    created = int(first.split()[1])
+    assert created > 1000
+    assert manage("load_content").startswith(f"load_content: 0 created, 0 updated, {created} unchanged,")

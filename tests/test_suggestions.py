@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from catalog.suggestions import ChangeSuggestion
 from tests.html_forms import fill, post_form
+from tests.test_login_lockout import _proxy_settings as proxy_settings
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +82,9 @@ def test_a_flood_from_one_address_is_throttled_and_others_are_not(client, settin
 
 def test_behind_a_trusted_proxy_the_forwarded_client_is_counted(settings):
     settings.SUGGESTIONS_PER_HOUR = 1
-    settings.TRUSTED_PROXY_COUNT = 1
+    # What kvaguide/settings.py sets with BEHIND_PROXY=1 and one trusted proxy (the lock-out's rule).
+    for name, value in proxy_settings("1").items():
+        setattr(settings, name, tuple(value) if isinstance(value, list) else value)
     proxy = "10.1.1.1"
     first = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="192.0.2.10")
     send(first, "/forslag/", concerns="annat", text="Ett")

@@ -39,4 +39,14 @@ class Command(BaseCommand):
         user.is_staff = True
         user.save()
         user.groups.add(coordinator_group())
-        self.stdout.write(f"{username} är kodningssamordnare och kan logga in på /admin/.")
+        self.stdout.write(f"{username} är kodningssamordnare och kan logga in på /admin/ (databas: {_database()}).")
+
+
+def _database() -> str:
+    """Where the account was written, without the password: the SQLite file or PostgreSQL's host and name."""
+    from django.db import connection
+
+    settings = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"SQLite-filen {settings['NAME']}"
+    return f"PostgreSQL {settings.get('HOST') or 'localhost'}:{settings.get('PORT') or 5432}/{settings['NAME']}"
