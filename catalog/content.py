@@ -383,7 +383,9 @@ def read_content(directory: Path = CONTENT_DIR) -> ContentSet:
 
     for item in content.codes + content.outside:
         if "decision" in item and item["decision"] not in decision_identifiers:
-            errors.append(f"{CODES_FILE}: {item['code']}: decision '{item['decision']}' is not the identifier of a beslut source")
+            errors.append(
+                f"{CODES_FILE}: {item['code']}: decision '{item['decision']}' is not the identifier of a beslut source"
+            )
     for slug in _duplicates(seen_sources):
         errors.append(f"source slug '{slug}' is used by more than one file")
     for slug in _duplicates(seen_lists):

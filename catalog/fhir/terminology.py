@@ -151,9 +151,7 @@ def _build_list(slug: str) -> ListTerms:
     if code_list is None:
         raise FhirError(404, "not-found", f"ValueSet/{slug[:64]} finns inte. Listorna: {', '.join(list_slugs())}.")
     entries = (
-        Entry.objects.filter(code_list=code_list)
-        .select_related("code", "section")
-        .order_by("section__order", "order")
+        Entry.objects.filter(code_list=code_list).select_related("code", "section").order_by("section__order", "order")
     )
     today = timezone.localdate()
     concepts: dict[str, Concept] = {}
@@ -183,7 +181,10 @@ def _build_list(slug: str) -> ListTerms:
     # The version changes whenever what the ValueSet says changes, on every server alike.
     fingerprint = hashlib.sha256(
         json.dumps(
-            [code_list.title, [(c.code, c.system, c.display, c.sections, c.designations, str(c.last_day)) for c in concepts.values()]],
+            [
+                code_list.title,
+                [(c.code, c.system, c.display, c.sections, c.designations, str(c.last_day)) for c in concepts.values()],
+            ],
             ensure_ascii=False,
         ).encode()
     ).hexdigest()[:8]
@@ -251,7 +252,11 @@ def value_set(slug: str) -> dict:
         "language": "sv",
         "compose": {
             "include": [
-                {"system": system, **({"version": _system_version(system)} if system != KVA_SYSTEM else {}), "concept": items}
+                {
+                    "system": system,
+                    **({"version": _system_version(system)} if system != KVA_SYSTEM else {}),
+                    "concept": items,
+                }
                 for system, items in includes.items()
             ]
         },
@@ -356,7 +361,9 @@ def _build_code_system(system_id: str) -> dict:
             "resourceType": "CodeSystem",
             "id": "kva",
             "url": KVA_SYSTEM,
-            "identifier": [{"system": "urn:ietf:rfc:3986", "value": system} for system in sorted(KVA_SYSTEM_ALIASES, reverse=True)],
+            "identifier": [
+                {"system": "urn:ietf:rfc:3986", "value": system} for system in sorted(KVA_SYSTEM_ALIASES, reverse=True)
+            ],
             "name": "KVA",
             "title": "Klassifikation av vårdåtgärder (KVÅ)",
             "status": "active",
@@ -447,7 +454,10 @@ def capability_statement() -> dict:
                         "interaction": [{"code": "read"}, {"code": "search-type"}],
                         "searchParam": [{"name": "url", "type": "uri"}],
                         "operation": [
-                            {"name": "lookup", "definition": "http://hl7.org/fhir/OperationDefinition/CodeSystem-lookup"}
+                            {
+                                "name": "lookup",
+                                "definition": "http://hl7.org/fhir/OperationDefinition/CodeSystem-lookup",
+                            }
                         ],
                     },
                 ],
@@ -505,7 +515,8 @@ def _date(params, name: str) -> datetime.date | None:
         return None
     try:
         # A FHIR date or dateTime: the day is what validity is about.
-        return datetime.date.fromisoformat(value[:10]) if len(value) >= 10 else None
+        if len(value) >= 10 and value[4] == "-" and value[7] == "-":
+            return datetime.date.fromisoformat(value[:10])
     except ValueError:
         pass
     raise FhirError(400, "invalid", f"{name} ska vara ett datum (ÅÅÅÅ-MM-DD).")
@@ -527,7 +538,9 @@ def _slug_from(params, slug: str | None) -> str:
     url = _one(params, "url")
     if slug is None:
         if url is None:
-            raise FhirError(400, "required", "Ange vilken ValueSet: url=<kanonisk url> eller ValueSet/<id>/$-operationen.")
+            raise FhirError(
+                400, "required", "Ange vilken ValueSet: url=<kanonisk url> eller ValueSet/<id>/$-operationen."
+            )
         return value_set_for_url(url)
     if url is not None and value_set_for_url(url) != slug:
         raise FhirError(400, "invalid", "url pekar på en annan ValueSet än adressen.")
@@ -535,7 +548,16 @@ def _slug_from(params, slug: str | None) -> str:
     return slug
 
 
-EXPAND_PARAMETERS = {"url", "valueSetVersion", "filter", "count", "offset", "activeOnly", "displayLanguage", "includeDesignations"}
+EXPAND_PARAMETERS = {
+    "url",
+    "valueSetVersion",
+    "filter",
+    "count",
+    "offset",
+    "activeOnly",
+    "displayLanguage",
+    "includeDesignations",
+}
 
 
 def expand(params: dict[str, list[str]], slug: str | None = None) -> dict:
@@ -569,7 +591,9 @@ def expand(params: dict[str, list[str]], slug: str | None = None) -> dict:
         entry = {"system": concept.system, "code": code, "display": concept.display}
         if concept.inactive:
             entry["inactive"] = True
-        extensions = _concept_extensions(concept) if with_sections else _concept_extensions(concept)[len(concept.sections) :]
+        extensions = (
+            _concept_extensions(concept) if with_sections else _concept_extensions(concept)[len(concept.sections) :]
+        )
         if extensions:
             entry["extension"] = extensions
         if with_designations and concept.designations:
@@ -680,11 +704,26 @@ def lookup(params: dict[str, list[str]]) -> dict:
         )
     for prop in concept.get("property", []):
         value_key = next(k for k in prop if k.startswith("value"))
-        out.append({"name": "property", "part": [{"name": "code", "valueCode": prop["code"]}, {"name": "value", value_key: prop[value_key]}]})
+        out.append(
+            {
+                "name": "property",
+                "part": [{"name": "code", "valueCode": prop["code"]}, {"name": "value", value_key: prop[value_key]}],
+            }
+        )
     return {"resourceType": "Parameters", "parameter": out}
 
 
-VALIDATE_PARAMETERS = {"url", "valueSetVersion", "code", "system", "systemVersion", "display", "date", "displayLanguage", "coding"}
+VALIDATE_PARAMETERS = {
+    "url",
+    "valueSetVersion",
+    "code",
+    "system",
+    "systemVersion",
+    "display",
+    "date",
+    "displayLanguage",
+    "coding",
+}
 
 
 def validate_code(params: dict[str, list[str]], slug: str | None = None) -> dict:
@@ -701,7 +740,9 @@ def validate_code(params: dict[str, list[str]], slug: str | None = None) -> dict
     result, message = True, ""
     if concept is None:
         result, message = False, f"Koden {code[:20]} står inte i {title}."
-    elif system is not None and not (system == concept.system or (concept.system == KVA_SYSTEM and system in KVA_SYSTEM_ALIASES)):
+    elif system is not None and not (
+        system == concept.system or (concept.system == KVA_SYSTEM and system in KVA_SYSTEM_ALIASES)
+    ):
         result, message = False, f"Koden {code} hör i {title} till systemet {concept.system}, inte {system[:200]}."
     elif concept.last_day and concept.last_day < on:
         result, message = False, f"Koden {code} gick ut efter {concept.last_day.isoformat()} (sista giltiga dag)."

@@ -13,7 +13,9 @@ urlpatterns = [
     path("ValueSet/$validate-code", views.validate_code, name="validate-code"),
     re_path(r"^ValueSet/(?P<id>[A-Za-z0-9\-.]{1,64})$", views.value_set, name="valueset"),
     re_path(r"^ValueSet/(?P<id>[A-Za-z0-9\-.]{1,64})/\$expand$", views.expand, name="valueset-expand"),
-    re_path(r"^ValueSet/(?P<id>[A-Za-z0-9\-.]{1,64})/\$validate-code$", views.validate_code, name="valueset-validate-code"),
+    re_path(
+        r"^ValueSet/(?P<id>[A-Za-z0-9\-.]{1,64})/\$validate-code$", views.validate_code, name="valueset-validate-code"
+    ),
     path("CodeSystem", views.code_system_search, name="codesystem-search"),
     path("CodeSystem/$lookup", views.lookup, name="lookup"),
     re_path(r"^CodeSystem/(?P<id>[A-Za-z0-9\-.]{1,64})$", views.code_system, name="codesystem"),

@@ -183,7 +183,9 @@ def elsewhere(request: HttpRequest, rest: str) -> HttpResponse:
     """Anything else under /fhir/: an operation we do not have (501) or a resource we do not have (404)."""
     if any(part.startswith("$") for part in rest.split("/")):
         operation = next(part for part in rest.split("/") if part.startswith("$"))
-        raise FhirError(501, "not-supported", f"Operationen {operation[:40]} finns inte här ($expand, $lookup, $validate-code).")
+        raise FhirError(
+            501, "not-supported", f"Operationen {operation[:40]} finns inte här ($expand, $lookup, $validate-code)."
+        )
     if request.method not in ("GET", "HEAD"):
         response = _error(405, "not-supported", "Tjänsten går bara att läsa.")
         response["Allow"] = "GET, HEAD"
