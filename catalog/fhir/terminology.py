@@ -29,7 +29,8 @@ KVA_SYSTEM = "urn:oid:1.2.752.116.1.3.2.3.4"
 # The OID Inera's national service contracts (RIV-TA) give for KVÅ; accepted as the same system.
 KVA_SYSTEM_ALIASES = frozenset({KVA_SYSTEM, "urn:oid:1.2.752.116.1.3.2.1.4"})
 FHIR_VERSION = "4.0.1"
-MAX_FILTER_HITS = 20_000
+FILTER_WINDOW = 100
+MAX_FILTER_HITS = 5_000
 
 
 class FhirError(Exception):
@@ -219,17 +220,12 @@ def _concept_extensions(concept: Concept) -> list[dict]:
 
 
 def value_set(slug: str) -> dict:
-    terms = list_terms(slug)
+    return _cached(f"vs:{slug}", lambda: _build_value_set(slug))
+
+
+def _value_set_header(terms: ListTerms) -> dict:
+    """The ValueSet's metadata, without its codes."""
     code_list, source = terms.code_list, terms.code_list.source
-    includes: dict[str, list[dict]] = {}
-    for concept in terms.concepts.values():
-        item = {"code": concept.code, "display": concept.display}
-        extensions = _concept_extensions(concept)
-        if extensions:
-            item["extension"] = extensions
-        if concept.designations:
-            item["designation"] = _designations(concept)
-        includes.setdefault(concept.system, []).append(item)
     described = [f"{code_list.title}, som KVÅ-guiden återger listan ordagrant ur källan ”{source.title}”"]
     if source.identifier:
         described.append(f"({source.identifier})")
@@ -250,7 +246,27 @@ def value_set(slug: str) -> dict:
         "description": " ".join(described) + ".",
         "jurisdiction": [{"coding": [{"system": "urn:iso:std:iso:3166", "code": "SE"}]}],
         "language": "sv",
-        "compose": {
+    }
+    if terms.date:
+        resource["date"] = terms.date.isoformat()
+    return resource
+
+
+def _build_value_set(slug: str) -> dict:
+    terms = list_terms(slug)
+    includes: dict[str, list[dict]] = {}
+    for concept in terms.concepts.values():
+        item = {"code": concept.code, "display": concept.display}
+        extensions = _concept_extensions(concept)
+        if extensions:
+            item["extension"] = extensions
+        if concept.designations:
+            item["designation"] = _designations(concept)
+        includes.setdefault(concept.system, []).append(item)
+    resource = _value_set_header(terms)
+    if includes:
+        # (A list with no codes yet has no compose: an include of nothing is not allowed.)
+        resource["compose"] = {
             "include": [
                 {
                     "system": system,
@@ -259,13 +275,7 @@ def value_set(slug: str) -> dict:
                 }
                 for system, items in includes.items()
             ]
-        },
-    }
-    if terms.date:
-        resource["date"] = terms.date.isoformat()
-    if not includes:
-        # A list with no codes yet: an include of nothing is not allowed, so the compose is left out.
-        del resource["compose"]
+        }
     return resource
 
 
@@ -617,8 +627,7 @@ def expand(params: dict[str, list[str]], slug: str | None = None) -> dict:
         used.append({"name": "count", "valueInteger": count})
     if offset:
         used.append({"name": "offset", "valueInteger": offset})
-    resource = value_set(slug)
-    resource.pop("compose", None)
+    resource = _value_set_header(terms)
     expansion = {
         "identifier": f"urn:uuid:{uuid.uuid4()}",
         "timestamp": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
@@ -635,19 +644,19 @@ def expand(params: dict[str, list[str]], slug: str | None = None) -> dict:
 
 
 def _filtered(text: str, slug: str, terms: ListTerms, usable, need: int | None) -> tuple[list[str], int | None]:
-    """The list's codes the site's search finds for this text, in the site's order.
+    """The list's codes among the site search's best hits for this text, in the site's order.
 
-    The search ranks the whole catalogue (with this list's codes first where the query matches
-    them equally); it is asked for more hits until the page is full or it has no more.
+    The search ranks the whole catalogue, this list's codes first where they match the query
+    equally (as the site does when searching from a list). It is asked once, for a window of
+    twice the page's end (at least 40), or FILTER_WINDOW hits without a count: building a hit costs
+    time, and a code ranked past that in the whole catalogue is no answer to a typed filter.
+    (This list's codes come first among equal matches, so a short window fills a page.)
+    The total is given only when the search found fewer hits than the window (so all of them).
     """
-    limit = max(need or 0, 50)
-    while True:
-        hits = search.search(text, within_list=slug, limit=limit).hits
-        found = [hit.code for hit in hits if hit.code in terms.concepts and usable(hit.code)]
-        exhausted = len(hits) < limit
-        if exhausted or (need is not None and len(found) >= need) or limit >= MAX_FILTER_HITS:
-            return found, (len(found) if exhausted else None)
-        limit *= 4
+    window = min(FILTER_WINDOW if need is None else max(40, 2 * need), MAX_FILTER_HITS)
+    hits = search.search(text, within_list=slug, limit=window).hits
+    found = [hit.code for hit in hits if hit.code in terms.concepts and usable(hit.code)]
+    return found, (len(found) if len(hits) < window else None)
 
 
 LOOKUP_PARAMETERS = {"system", "code", "version", "date", "displayLanguage", "property", "coding"}
