@@ -491,3 +491,81 @@ def test_no_posted_body_gives_a_500(client, body):
 def test_each_list_page_links_to_its_value_set(client, slug):
     html = client.get(f"/lista/{slug}/").content.decode()
     assert f'href="/fhir/ValueSet/{slug}"' in html
+
+
+# --- what the README promises besides ----------------------------------------------------------
+
+
+def test_value_set_search_by_url_finds_that_list_only(client):
+    bundle = fhir_get(client, "/fhir/ValueSet?url=" + BASE + "/ValueSet/psykiatri")
+    assert [entry["resource"]["id"] for entry in bundle["entry"]] == ["psykiatri"]
+    assert fhir_get(client, "/fhir/ValueSet?url=http://example.org/x")["total"] == 0
+
+
+def test_an_undated_list_has_no_date_until_it_is_changed(client):
+    assert "date" not in fhir_get(client, "/fhir/ValueSet/psykiatri")
+
+
+def test_lookup_and_validate_code_take_posted_parameters(client):
+    body = {
+        "resourceType": "Parameters",
+        "parameter": [{"name": "coding", "valueCoding": {"system": KVA, "code": "AU118"}}],
+    }
+    posted = client.post("/fhir/CodeSystem/$lookup", json.dumps(body), content_type="application/fhir+json")
+    assert {"name": "display", "valueString": Code.objects.get(code="AU118").title} in valid(posted.json())["parameter"]
+    body["parameter"].append({"name": "date", "valueDate": "2020-01-01"})
+    checked = client.post(
+        "/fhir/ValueSet/psykiatri/$validate-code", json.dumps(body), content_type="application/fhir+json"
+    )
+    assert {"name": "result", "valueBoolean": True} in valid(checked.json())["parameter"]
+
+
+def test_validate_code_accepts_either_kva_oid_and_checks_the_display(client):
+    assert validation(client, "psykiatri", "system=urn:oid:1.2.752.116.1.3.2.1.4&code=AU118")["result"] is True
+    wrong = validation(client, "psykiatri", "code=AU118&display=Något annat")
+    assert wrong["result"] is False and "Något annat" in wrong["message"]
+
+
+def test_expand_leaves_out_the_total_when_the_search_window_was_full(client):
+    listed = set(terminology.list_terms("psykiatri").concepts)
+    assert len(search.search("behandling", within_list="psykiatri", limit=500).hits) > 40
+    first = fhir_get(client, "/fhir/ValueSet/psykiatri/$expand?filter=behandling&count=1")
+    assert "total" not in first["expansion"] and codes_of(first)[0] in listed
+
+
+def test_a_code_created_by_a_recorded_decision_joins_that_decisions_code_system(client):
+    from catalog import decisions
+    from catalog.models import CodeList, DecisionCode, Section, SourceDocument
+
+    decision = SourceDocument.objects.create(
+        slug="rs-2026-00001", title="Testbeslut", kind="beslut", identifier="RS 2026-00001", seed_file="-"
+    )
+    bhv = CodeList.objects.get(slug="bhv-hembesok")
+    decisions.apply(
+        DecisionCode.objects.create(
+            decision=decision,
+            code="UX299",
+            title="Testbesök",
+            code_list=bhv,
+            section=Section.objects.get(code_list=bhv, slug="nya-koder-genom-beslutet"),
+        )
+    )
+    regional = fhir_get(client, "/fhir/CodeSystem/rs-2026-00001")
+    assert [c["code"] for c in regional["concept"]] == ["UX299"]
+    assert "RS 2026-00001" in regional["title"]
+
+
+def test_expand_gets_are_served_from_the_page_cache_and_built_once_per_content_change(client, monkeypatch):
+    calls = []
+    build = terminology._build_list
+    monkeypatch.setattr(terminology, "_build_list", lambda slug: calls.append(slug) or build(slug))
+    url = "/fhir/ValueSet/psykologer-skrs/$expand?filter=KBT"
+    first = client.get(url)
+    fhir_get(client, "/fhir/ValueSet/psykologer-skrs/$expand?filter=samtal")
+    assert calls == ["psykologer-skrs"]
+    monkeypatch.setattr(terminology, "expand", lambda *a: (_ for _ in ()).throw(AssertionError("not cached")))
+    assert client.get(url).content == first.content
+    entry = Entry.objects.filter(code_list__slug="psykologer-skrs").first()
+    entry.save()
+    fhir_get(client, "/fhir/ValueSet/psykologer-skrs")
+    assert calls == ["psykologer-skrs", "psykologer-skrs"]
