@@ -247,6 +247,11 @@ def test_expand_finds_au118_first_by_stem_and_by_folded_synonym(client, query):
     assert codes_of(fhir_get(client, f"/fhir/ValueSet/psykiatri/$expand?filter={query}"))[0] == "AU118"
 
 
+def test_an_empty_filter_expands_the_whole_list(client):
+    whole = fhir_get(client, "/fhir/ValueSet/psykologer-skrs/$expand")
+    assert codes_of(fhir_get(client, "/fhir/ValueSet/psykologer-skrs/$expand?filter=")) == codes_of(whole)
+
+
 def test_expand_pages_with_count_and_offset(client):
     everything = codes_of(fhir_get(client, "/fhir/ValueSet/psykiatri/$expand?filter=behandling"))
     assert len(everything) > 6

@@ -575,7 +575,7 @@ def expand(params: dict[str, list[str]], slug: str | None = None) -> dict:
     slug = _slug_from(params, slug)
     terms = list_terms(slug)
     _check_language(params)
-    text = _one(params, "filter")
+    text = _one(params, "filter") or None  # an empty filter filters nothing
     count = _count(params, "count")
     offset = _count(params, "offset") or 0
     active_only = _boolean(params, "activeOnly", False)
