@@ -15,7 +15,7 @@ PYTHON_312 := $(shell for p in python3.13 python3.12 python3; do \
 	  $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$c; exit; }; \
 	done)
 
-.PHONY: run serve browser test test-sqlite test-postgres venv lint format check-content clean bench-search bench-load mutation coordinator messages
+.PHONY: run serve browser test test-sqlite test-postgres venv lint format check-content clean bench-search bench-load mutation coordinator messages bench-fhir
 
 $(VENV)/.installed: requirements.txt
 	@if [ -z "$(PYTHON_312)" ]; then echo "KVÅ-guiden needs Python 3.12 or newer; none was found on PATH or in pyenv." >&2; exit 1; fi
@@ -93,6 +93,9 @@ bench-load: venv
 # Mutation testing of the engines (not part of make test): scores per engine, survivors listed.
 mutation: venv
 	$(PY) mutation/run.py --survivors
+
+bench-fhir: venv
+	$(PY) bench/fhir.py
 
 check-content: venv
 	$(PY) manage.py load_content --check

@@ -308,7 +308,9 @@ class EditedSinceFilter(admin.SimpleListFilter):
             return queryset
         since = timezone.now() - datetime.timedelta(days=int(self.value()))
         changed = (
-            Revision.objects.filter(content_type=ContentType.objects.get_for_model(queryset.model), created_at__gte=since)
+            Revision.objects.filter(
+                content_type=ContentType.objects.get_for_model(queryset.model), created_at__gte=since
+            )
             # The baseline written when content is first loaded is not a change.
             .exclude(action=Revision.Action.LOADED, before__isnull=True)
             .values("object_id")

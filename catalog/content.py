@@ -106,6 +106,7 @@ CODE_SCHEMA = {
     "title": (str, False),
     "tillaggskod": (bool, False),
     "regional": (bool, False),
+    "decision": (str, False),  # the identifier of the decision (a beslut source) that created the code
     "note": (str, False),
 }
 SYNONYM_SCHEMA = {"term": (str, True), "expansion": (str, True), "note": (str, False)}
@@ -279,6 +280,7 @@ def read_content(directory: Path = CONTENT_DIR) -> ContentSet:
         errors.append(f"{SYNONYMS_FILE}: synonym '{term}' appears more than once")
 
     seen_sources: list[str] = []
+    decision_identifiers: set[str] = set()
     seen_lists: list[str] = []
     codes_with_entries: set[str] = set()
     for name, data in parsed.items():
@@ -298,6 +300,8 @@ def read_content(directory: Path = CONTENT_DIR) -> ContentSet:
             )
         if source["kind"] == SourceDocument.Kind.BESLUT and not source.get("identifier"):
             errors.append(f"{name}: source: a decision needs an identifier (diarienummer)")
+        if source["kind"] == SourceDocument.Kind.BESLUT and source.get("identifier"):
+            decision_identifiers.add(source["identifier"])
         texts: list[tuple[str, str]] = []
         part_slugs = []
         for index, part in enumerate(source.get("parts", [])):
@@ -403,6 +407,11 @@ def read_content(directory: Path = CONTENT_DIR) -> ContentSet:
         errors += wizard_errors
         content.wizard = wizard_data
 
+    for item in content.codes + content.outside:
+        if "decision" in item and item["decision"] not in decision_identifiers:
+            errors.append(
+                f"{CODES_FILE}: {item['code']}: decision '{item['decision']}' is not the identifier of a beslut source"
+            )
     for slug in _duplicates(seen_sources):
         errors.append(f"source slug '{slug}' is used by more than one file")
     for slug in _duplicates(seen_lists):
@@ -591,11 +600,26 @@ def load(content: ContentSet) -> Report:
                     report,
                     f"{name} {section_data['slug']} {entry['code']}",
                 )
+    _link_decision_codes(content)
     if content.wizard is not None:
         _load_wizard(content.wizard, codes, report)
     # Everything as loaded has a first revision, so a coordinator's first edit can be undone.
     history.baseline(ContentTracked.__subclasses__())
     return report
+
+
+def _link_decision_codes(content: ContentSet) -> None:
+    """Link each code a decision created to that decision (the FHIR façade names it), once.
+
+    Only a code with no decision yet is linked, so a coordinator's later decision is never undone.
+    """
+    for item in content.codes + content.outside:
+        if "decision" not in item:
+            continue
+        decision = SourceDocument.objects.get(kind=SourceDocument.Kind.BESLUT, identifier=item["decision"])
+        Code.objects.filter(code=item["code"], decision__isnull=True).update(
+            decision=decision, valid_from=decision.valid_from or decision.date
+        )
 
 
 def _load_wizard(data: dict, codes: dict[str, Code], report: Report) -> None:

@@ -232,6 +232,11 @@ CONTENT_CHECK_SECONDS = float(os.environ.get("CONTENT_CHECK_SECONDS", "1"))
 SEARCH_MISS_LIMIT = int(os.environ.get("SEARCH_MISS_LIMIT", "5000"))
 SEARCH_MISS_DAYS = int(os.environ.get("SEARCH_MISS_DAYS", "365"))
 
+# FHIR (/fhir/): the base of the canonical URLs of the ValueSets and own CodeSystems. Canonical URLs
+# must not change with the host that answers, so production sets the address it publishes.
+FHIR_CANONICAL_BASE = os.environ.get("FHIR_CANONICAL_BASE", "https://kvaguiden.vgregion.se/fhir")
+FHIR_PUBLISHER = os.environ.get("FHIR_PUBLISHER", "KVÅ-guiden, Västra Götalandsregionen")
+
 # Structured (JSON) logs in production, readable lines while developing.
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain" if DEBUG else "json")
 LOGGING = {

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("fhir/", include("catalog.fhir.urls")),
     path("", include("catalog.urls")),
 ]
 
