@@ -6,6 +6,7 @@ from django.dispatch import receiver
 from .models import (
     Code,
     CodeList,
+    Concept,
     ContactType,
     Entry,
     SearchIndexState,
@@ -17,7 +18,19 @@ from .models import (
     WizardStep,
 )
 
-CACHED = (Code, CodeList, Entry, Section, Synonym, ContactType, WizardStep, WizardOption, WizardCode, WizardNote)
+CACHED = (
+    Code,
+    CodeList,
+    Concept,
+    Entry,
+    Section,
+    Synonym,
+    ContactType,
+    WizardStep,
+    WizardOption,
+    WizardCode,
+    WizardNote,
+)
 
 
 @receiver(post_save)
