@@ -170,7 +170,11 @@ def search(request: HttpRequest) -> JsonResponse:
         data["inom"] = inom
     if result.suggestion:
         data["suggestion"] = result.suggestion
-        data["nearest"] = [{"code": hit.code, "title": hit.title or None, "url": site + hit.url} for hit in result.nearest]
+        data["nearest"] = [
+            {"code": hit.code, "title": hit.title or None, "url": site + hit.url} for hit in result.nearest
+        ]
     if result.wizard_links:
-        data["wizard"] = [{"answer": link.label, "question": link.question, "url": site + link.url} for link in result.wizard_links]
+        data["wizard"] = [
+            {"answer": link.label, "question": link.question, "url": site + link.url} for link in result.wizard_links
+        ]
     return _json(data)

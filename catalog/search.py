@@ -27,6 +27,7 @@ import datetime
 import functools
 import heapq
 import html
+import math
 import re
 import threading
 from collections import Counter, defaultdict, deque
@@ -62,6 +63,7 @@ QUALITY_TYPO = (0.0, 0.55, 0.4)  # by edit distance
 PROXIMITY_CANDIDATES = 60  # codes per tier whose texts are read for how close the words stand
 BONUS_ADJACENT = 3.0
 BONUS_SAME_TEXT = 1.0
+GENERIC_SHARE = 0.4  # a query word matching more than this share of all codes is generic
 MAX_QUERY_WORDS = 12  # words past this are ignored: cost stays bounded for pasted text
 
 # "Jag arbetar inom": the context a clinician picks, and the lists it puts first.
@@ -298,6 +300,8 @@ class SearchIndex:
             corrected = self.correct_key(word)
             key = (swedish.term(corrected),)
         if with_concepts and key in self.concepts:
+            # The word is an everyday word we know: near-misses of it in the content are noise ("mamma" ≠ "samma").
+            raw = {t: q for t, q in raw.items() if q >= QUALITY_PART}
             for phrase in self.concepts[key]:
                 if len(phrase) == 1:
                     for term, quality in self.matches(phrase[0]).items():
@@ -305,11 +309,15 @@ class SearchIndex:
                             raw[term] = quality * QUALITY_CONCEPT
                 else:
                     phrases.append([_at_least_part(self.matches(w), QUALITY_CONCEPT) for w in _content(phrase)])
-        strong = any(quality >= QUALITY_PREFIX for quality in raw.values())
-        if not strong:
-            parts = self.split(word)
-            if parts:
-                phrases.append([self.expanded(part, with_concepts)[0] for part in parts])
+        # A compound also counts as its parts together ("telefonsamtal": telefon + samtal), weaker
+        # than the compound itself where the content holds it.
+        parts = swedish.split_compound(word, self.known)
+        if parts:
+            strong = any(quality >= QUALITY_PREFIX for quality in raw.values())
+            factor = QUALITY_PART if strong else 1.0
+            phrases.append(
+                [{t: q * factor for t, q in self.expanded(part, with_concepts)[0].items()} for part in parts]
+            )
         return raw, phrases
 
     def expanded(self, word: str, with_concepts: bool = True):  # replaced by a cached _expanded in finish()
@@ -566,6 +574,9 @@ def _groups(index: SearchIndex, query: str, expand: bool = True) -> list[_Group]
             group.expanded = True
             for phrase in index.concepts[(termed[i],)]:
                 _name_codes(index, group, phrase)
+                # A concept's word that is itself a synonym brings the synonym's codes ("chattade" →
+                # chatt → ZV051).
+                _name_codes(index, group, index.synonyms.get(" ".join(swedish.fold(w) for w in phrase), []))
         groups.append(group)
     return _joined_compounds(index, query_words, groups)
 
@@ -632,6 +643,11 @@ def _score(index: SearchIndex, groups: list[_Group]) -> list[dict[str, float]]:
                     values[code] = mean
         for code, bonus in group.codes.items():
             values[code] = values.get(code, 0.0) + bonus
+        if len(groups) > 1 and values:
+            # A word few codes hold says more than one many codes hold ("tolk" vs "samtal"): weigh
+            # each part of the query by its rarity (1 for a word every code holds, up to 2).
+            rarity = 1.0 + math.log(len(index.codes) / len(values)) / math.log(max(len(index.codes), 2))
+            values = {code: value * rarity for code, value in values.items()}
         per_group.append(values)
     return per_group
 
@@ -678,11 +694,16 @@ def _rank(
     order = sorted(code_hits, key=lambda code: (-code_hits[code], code))[:limit]
     taken = set(order)
     if per_group:
-        everywhere = set.intersection(*(set(values) for values in per_group))
+        # A word most codes hold ("patient") says little about which code is meant: it does not
+        # count towards matching "every part of the query" (it still adds to the score).
+        telling = [values for values in per_group if len(values) <= GENERIC_SHARE * len(index.codes)] or per_group
+        everywhere = set.intersection(*(set(values) for values in telling))
         if len(everywhere - taken) >= limit - len(order):
             tiers = [everywhere]  # the codes matching only part of the query cannot make the list
         else:
-            coverage = Counter(chain.from_iterable(per_group))
+            coverage = Counter(chain.from_iterable(telling))
+            for code in chain.from_iterable(per_group):
+                coverage.setdefault(code, 0)
             by_coverage: dict[int, list[str]] = defaultdict(list)
             for code, matched in coverage.items():
                 by_coverage[matched].append(code)

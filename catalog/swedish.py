@@ -86,7 +86,7 @@ def split_compound(word: str, known) -> list[str] | None:
             return memo[start]
         found: list[str] | None = None
         rest = folded[start:]
-        if rest in known or term(rest) in known:
+        if start > 0 and (rest in known or term(rest) in known):
             found = [rest]
         for end in range(len(folded) - MIN_PART, start + MIN_PART - 1, -1):
             part = folded[start:end]
