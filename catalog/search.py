@@ -60,9 +60,10 @@ QUALITY_PREFIX = 0.8
 QUALITY_PART = 0.7
 QUALITY_TYPO = (0.0, 0.55, 0.4)  # by edit distance
 
-PROXIMITY_CANDIDATES = 60  # codes per tier whose texts are read for how close the words stand
+PROXIMITY_CANDIDATES = 20  # codes per tier whose texts are read for how close the words stand
 BONUS_ADJACENT = 3.0
 BONUS_SAME_TEXT = 1.0
+SPLIT_BELOW = 8  # a query word matching fewer codes than this is also tried as a compound
 GENERIC_SHARE = 0.4  # a query word matching more than this share of all codes is generic
 MAX_QUERY_WORDS = 12  # words past this are ignored: cost stays bounded for pasted text
 
@@ -122,6 +123,7 @@ class IndexedCode:
     _words: list[list[tuple[int, int, str, str]]] | None = None
     _title_words: list[tuple[int, int, str, str]] | None = None
     _text_terms: list[frozenset[str]] | None = None
+    _positions: list[dict[str, list[int]]] | None = None
 
     def words(self) -> list[list[tuple[int, int, str, str]]]:
         """Each text's words as (start, end, stem, folded word); worked out the first time a snippet needs them."""
@@ -142,6 +144,19 @@ class IndexedCode:
         if self._title_words is None:
             self._title_words = _word_spans(self.title)
         return self._title_words
+
+    def positions(self) -> list[dict[str, list[int]]]:
+        """For the title and each text: term or folded word -> where it stands (word numbers)."""
+        if self._positions is None:
+            self._positions = []
+            for words in [self.title_words(), *self.words()]:
+                where: dict[str, list[int]] = defaultdict(list)
+                for number, (_start, _end, stem, folded) in enumerate(words):
+                    where[stem].append(number)
+                    if folded != stem:
+                        where[folded].append(number)
+                self._positions.append(where)
+        return self._positions
 
     def text_terms(self) -> list[frozenset[str]]:
         self.words()
@@ -245,7 +260,8 @@ class SearchIndex:
             if len(prefix) >= 3:
                 for candidate in self._starting_with(prefix):
                     note(candidate, quality)
-        for part in {t for t in (whole, stemmed) if len(t) >= 4}:
+        # A part inside a longer word: 5 letters at least ("ring" is in "formulering" by chance).
+        for part in {t for t in (whole, stemmed) if len(t) >= 5}:
             for candidate in self._containing(part):
                 note(candidate, QUALITY_PART)
         if not found and len(stemmed) >= 4:
@@ -301,7 +317,7 @@ class SearchIndex:
             key = (swedish.term(corrected),)
         if with_concepts and key in self.concepts:
             # The word is an everyday word we know: near-misses of it in the content are noise ("mamma" ≠ "samma").
-            raw = {t: q for t, q in raw.items() if q >= QUALITY_PART}
+            raw = {t: q for t, q in raw.items() if q >= QUALITY_PREFIX}
             for phrase in self.concepts[key]:
                 if len(phrase) == 1:
                     for term, quality in self.matches(phrase[0]).items():
@@ -311,7 +327,9 @@ class SearchIndex:
                     phrases.append([_at_least_part(self.matches(w), QUALITY_CONCEPT) for w in _content(phrase)])
         # A compound also counts as its parts together ("telefonsamtal": telefon + samtal), weaker
         # than the compound itself where the content holds it.
-        parts = swedish.split_compound(word, self.known)
+        # Only a word the content lacks, or holds in few codes, is worth splitting ("behandling" is not).
+        rare = sum(len(codes) for term in raw for _w, codes in self.buckets.get(term, ())) < SPLIT_BELOW
+        parts = swedish.split_compound(word, self.known) if rare else None
         if parts:
             strong = any(quality >= QUALITY_PREFIX for quality in raw.values())
             factor = QUALITY_PART if strong else 1.0
@@ -618,6 +636,9 @@ def _summed(dicts: list[dict[str, float]], codes) -> dict[str, float]:
     if len(dicts) == 2:
         first, second = dicts[0].get, dicts[1].get
         return {code: first(code, 0.0) + second(code, 0.0) for code in codes}
+    if len(dicts) == 3:
+        first, second, third = dicts[0].get, dicts[1].get, dicts[2].get
+        return {code: first(code, 0.0) + second(code, 0.0) + third(code, 0.0) for code in codes}
     getters = [d.get for d in dicts]
     return {code: sum(get(code, 0.0) for get in getters) for code in codes}
 
@@ -654,16 +675,15 @@ def _score(index: SearchIndex, groups: list[_Group]) -> list[dict[str, float]]:
 
 def _proximity(index: SearchIndex, code: str, group_terms: list[set[str]]) -> float:
     """A bonus for a code whose texts hold the query's words close together (adjacent, or in one text)."""
-    indexed = index.codes[code]
     best = 0.0
-    for words in [indexed.title_words(), *indexed.words()]:
-        positions = [
-            [n for n, (_s, _e, stem, folded) in enumerate(words) if stem in terms or folded in terms]
-            for terms in group_terms
-        ]
+    for where in index.codes[code].positions():
+        positions = []
+        for terms in group_terms:
+            shared = terms & where.keys() if len(terms) > len(where) else [t for t in terms if t in where]
+            positions.append([p for t in shared for p in where[t]])
         if not all(positions):
             continue
-        best = max(best, BONUS_SAME_TEXT)
+        best = BONUS_SAME_TEXT
         # The smallest window holding one word of each group, over sorted positions.
         marks = sorted((p, g) for g, found in enumerate(positions) for p in found)
         counts: Counter = Counter()
@@ -722,12 +742,17 @@ def _rank(
                     continue
                 if len(group_terms) > 1:
                     # Read the texts of the best few only: how close the words stand decides among them.
-                    candidates = heapq.nlargest(PROXIMITY_CANDIDATES, pool, key=lambda c: (scores[c], c))
+                    candidates = heapq.nlargest(PROXIMITY_CANDIDATES, pool, key=scores.__getitem__)
                     close = {c: scores[c] + _proximity(index, c, group_terms) for c in candidates}
                     best = sorted(close, key=lambda c: (-close[c], c))[:need]
                 else:
-                    threshold = heapq.nlargest(need, map(scores.__getitem__, pool))[-1]
-                    best = sorted((c for c in pool if scores[c] >= threshold), key=lambda c: (-scores[c], c))[:need]
+                    values = list(map(scores.__getitem__, pool))
+                    threshold = heapq.nlargest(need, values)[-1]
+                    # Thousands of codes may tie at the threshold: take the first by code among them
+                    # without sorting them all.
+                    above = sorted((c for c, v in zip(pool, values) if v > threshold), key=lambda c: (-scores[c], c))
+                    tied = heapq.nsmallest(need - len(above), (c for c, v in zip(pool, values) if v == threshold))
+                    best = (above + tied)[:need]
                 order += best
                 taken.update(best)
     return order
@@ -800,9 +825,8 @@ def context_codes(index: SearchIndex, inom: str) -> set[str]:
     return index.context_cache[inom]
 
 
-def _ranked(index, groups, code_hits, preferred, limit) -> list[str]:
+def _ranked(index, groups, group_terms, code_hits, preferred, limit) -> list[str]:
     per_group = _score(index, groups)
-    group_terms = [group.terms() for group in groups]
     # Retired codes stay findable, but after every code in use.
     current = (
         [{c: v for c, v in values.items() if c not in index.retired} for values in per_group]
@@ -839,17 +863,19 @@ def search(
     code_hits = dict(_code_hits(index, cleaned))
     groups = _groups(index, cleaned, expand)
     preferred = index.list_codes.get(within_list, set()) | context_codes(index, inom)
-    ranked = _ranked(index, groups, code_hits, preferred, limit)
-    terms = set().union(*(group.terms() for group in groups)) if groups else set()
+    group_terms = [group.terms() for group in groups]
+    ranked = _ranked(index, groups, group_terms, code_hits, preferred, limit)
+    terms = set().union(*group_terms)
     result = SearchResult(query=cleaned, hits=[_hit(index, code, terms) for code in ranked], inom=inom)
-    result.wizard_links = wizard_links(index, groups)
+    result.wizard_links = wizard_links(index, group_terms)
     if not result.hits:
         result.hint = f"Inga träffar på ”{cleaned}”."
         result.suggestion = _suggestion(index, cleaned)
         if result.suggestion:
             near_groups = _groups(index, result.suggestion, expand)
-            near_terms = set().union(*(group.terms() for group in near_groups)) if near_groups else set()
-            near = _ranked(index, near_groups, {}, preferred, 5)
+            near_group_terms = [group.terms() for group in near_groups]
+            near_terms = set().union(*near_group_terms)
+            near = _ranked(index, near_groups, near_group_terms, {}, preferred, 5)
             result.nearest = [_hit(index, code, near_terms) for code in near]
     return result
 
@@ -870,10 +896,10 @@ def _suggestion(index: SearchIndex, query: str) -> str:
     return " ".join(out) if changed else ""
 
 
-def wizard_links(index: SearchIndex, groups: list[_Group]) -> list[WizardLink]:
+def wizard_links(index: SearchIndex, group_terms: list[set[str]]) -> list[WizardLink]:
     """Answers in the visit wizard whose words the query matches (hembesök, video, telefon): a link
     to the step where that answer is chosen."""
-    if not groups:
+    if not group_terms:
         return []
     from . import wizard_store
 
@@ -881,11 +907,10 @@ def wizard_links(index: SearchIndex, groups: list[_Group]) -> list[WizardLink]:
         answers = index.wizard_answers(wizard_store.current_tree)
     except Exception:  # noqa: BLE001 - a broken tree must not break search; the wizard reports it itself
         return []
-    query_terms = [group.terms() for group in groups]
     links = []
     for label_terms, link in answers:
-        # Every word of the query that is not a stop word must match the answer's label, or the
-        # label a whole group: "hembesök" matches "Hembesök", "video" matches "Video".
-        if all(not terms.isdisjoint(label_terms) for terms in query_terms):
+        # Every part of the query must match a word of the answer's label: "hembesök" matches
+        # "Hembesök", "video" matches "Video".
+        if all(not label_terms.isdisjoint(terms) for terms in group_terms):
             links.append(link)
     return links[:3]
