@@ -750,8 +750,12 @@ def _rank(
                     threshold = heapq.nlargest(need, values)[-1]
                     # Thousands of codes may tie at the threshold: take the first by code among them
                     # without sorting them all.
-                    above = sorted((c for c, v in zip(pool, values) if v > threshold), key=lambda c: (-scores[c], c))
-                    tied = heapq.nsmallest(need - len(above), (c for c, v in zip(pool, values) if v == threshold))
+                    above = sorted(
+                        (c for c, v in zip(pool, values, strict=True) if v > threshold), key=lambda c: (-scores[c], c)
+                    )
+                    tied = heapq.nsmallest(
+                        need - len(above), (c for c, v in zip(pool, values, strict=True) if v == threshold)
+                    )
                     best = (above + tied)[:need]
                 order += best
                 taken.update(best)
