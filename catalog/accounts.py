@@ -21,6 +21,7 @@ EDITABLE_MODELS = [
     "contacttype",
     "footnote",
     "synonym",
+    "concept",
     "wizardstep",
     "wizardoption",
     "wizardcode",

@@ -268,13 +268,16 @@ class SearchIndex:
             for candidate, distance in self.near(stemmed):
                 note(candidate, QUALITY_TYPO[distance])
             if not found:
-                # A typo in a word still being typed, or in the first part of a compound ("suicd").
+                # A typo in a word still being typed, or in the first part of a compound ("suicd"):
+                # compare with the start of longer words (one C-level scan per length).
                 limit = _typo_limit(stemmed)
-                for candidate in self._starting_with(stemmed[:1]):
-                    for length in (len(stemmed), len(stemmed) + 1):
-                        if length < len(candidate) and OSA.distance(stemmed, candidate[:length]) <= limit:
-                            note(candidate, QUALITY_TYPO[2])
-                            break
+                longer = [c for c in self._starting_with(stemmed[:1]) if len(c) > len(stemmed)]
+                for length in (len(stemmed), len(stemmed) + 1):
+                    starts = [c[:length] for c in longer]
+                    for _start, _distance, position in process.extract(
+                        stemmed, starts, scorer=OSA.distance, score_cutoff=limit, limit=20
+                    ):
+                        note(longer[position], QUALITY_TYPO[2])
         return found
 
     def near(self, term: str) -> list[tuple[str, int]]:
@@ -327,6 +330,15 @@ class SearchIndex:
                     phrases.append([_at_least_part(self.matches(w), QUALITY_CONCEPT) for w in _content(phrase)])
         # A compound also counts as its parts together ("telefonsamtal": telefon + samtal), weaker
         # than the compound itself where the content holds it.
+        if not raw and not phrases:
+            # A compound whose first part we do not know: its last part (the head, in Swedish) still
+            # says what it is ("hundpromenad" is a promenad).
+            folded = swedish.fold(word)
+            for start in range(1, len(folded) - 4):
+                head = folded[start:]
+                if swedish.term(head) in self.buckets or (with_concepts and (swedish.term(head),) in self.concepts):
+                    head_raw, head_phrases = self.expanded(head, with_concepts)
+                    return {t: q * QUALITY_PART for t, q in head_raw.items()}, head_phrases
         # Only a word the content lacks, or holds in few codes, is worth splitting ("behandling" is not).
         rare = sum(len(codes) for term in raw for _w, codes in self.buckets.get(term, ())) < SPLIT_BELOW
         parts = swedish.split_compound(word, self.known) if rare else None
@@ -911,10 +923,13 @@ def wizard_links(index: SearchIndex, group_terms: list[set[str]]) -> list[Wizard
         answers = index.wizard_answers(wizard_store.current_tree)
     except Exception:  # noqa: BLE001 - a broken tree must not break search; the wizard reports it itself
         return []
-    links = []
+    links, labels = [], set()
     for label_terms, link in answers:
+        if link.label in labels:
+            continue
         # Every part of the query must match a word of the answer's label: "hembesök" matches
         # "Hembesök", "video" matches "Video".
         if all(not label_terms.isdisjoint(terms) for terms in group_terms):
             links.append(link)
+            labels.add(link.label)
     return links[:3]
