@@ -63,6 +63,7 @@ QUALITY_TYPO = (0.0, 0.55, 0.4)  # by edit distance
 PROXIMITY_CANDIDATES = 20  # codes per tier whose texts are read for how close the words stand
 BONUS_ADJACENT = 3.0
 BONUS_SAME_TEXT = 1.0
+RESULT_CACHE_SIZE = 2048
 SPLIT_BELOW = 8  # a query word matching fewer codes than this is also tried as a compound
 GENERIC_SHARE = 0.4  # a query word matching more than this share of all codes is generic
 MAX_QUERY_WORDS = 12  # words past this are ignored: cost stays bounded for pasted text
@@ -185,6 +186,9 @@ class SearchIndex:
         self.long_concepts: list[tuple[tuple[str, ...], list[list[str]]]] = []
         self.concept_words: set[str] = set()  # every word of the concepts' everyday words
         self.context_cache: dict[str, set[str]] = {}
+        # Results of recent searches: the same query (typed again, or live then on /sok/) costs nothing.
+        # Kept with the index, so that any content change starts afresh. Callers must not change them.
+        self.results: dict[tuple, SearchResult] = {}
         self._wizard_answers: list[tuple[set[str], WizardLink]] | None = None
         # The vocabulary as one string, to find compound parts with one C-level scan.
         self._joined = ""
@@ -876,6 +880,16 @@ def search(
         hint = "Skriv minst två tecken: en kod (t.ex. AU118), en förkortning (t.ex. KBT) eller ett ord (t.ex. suicid)."
         return SearchResult(query=cleaned, hint=hint, inom=inom)
     index = current_index()
+    key = (cleaned, within_list, inom, limit, expand)
+    cached = index.results.get(key)
+    if cached is None:
+        if len(index.results) >= RESULT_CACHE_SIZE:
+            index.results.clear()
+        cached = index.results[key] = _search(index, cleaned, within_list, limit, inom, expand)
+    return cached
+
+
+def _search(index: SearchIndex, cleaned: str, within_list: str, limit: int, inom: str, expand: bool) -> SearchResult:
     code_hits = dict(_code_hits(index, cleaned))
     groups = _groups(index, cleaned, expand)
     preferred = index.list_codes.get(within_list, set()) | context_codes(index, inom)
