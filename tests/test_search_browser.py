@@ -38,12 +38,12 @@ def test_on_a_narrow_screen_a_hit_is_an_ordinary_link_to_the_code(site, page):  
 
 def test_without_javascript_a_hit_is_an_ordinary_link(site, browser):  # noqa: F811
     context = browser.new_context(java_script_enabled=False, viewport={"width": 1300, "height": 900})
-    page = context.new_page()
-    page.goto(site + "/sok/?q=KBT")
-    first = page.locator("#sokvy a.traff__lank").first
+    tab = context.new_page()
+    tab.goto(site + "/sok/?q=KBT")
+    first = tab.locator("#sokvy a.traff__lank").first
     href = first.get_attribute("href")
     first.click()
-    page.wait_for_url(site + href)
+    tab.wait_for_url(site + href)
     context.close()
 
 
