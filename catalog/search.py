@@ -873,7 +873,9 @@ def search(
     query: str, within_list: str = "", limit: int = MAX_RESULTS, inom: str = "", expand: bool = True
 ) -> SearchResult:
     """Ranked hits for a query. ``inom`` is the user's context (a key of CONTEXTS), whose codes come
-    first; ``expand=False`` leaves out synonyms and concepts (to measure what the engine finds alone)."""
+    first; ``expand=False`` leaves out synonyms and concepts (to measure what the engine finds alone).
+
+    The same query on the same content returns the same (cached) result object: do not change it."""
     cleaned = clean_query(query)
     inom = inom if inom in CONTEXTS else ""
     if len(cleaned) < 2 or not swedish.words(cleaned):
