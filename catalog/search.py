@@ -121,47 +121,59 @@ class IndexedCode:
     lists: list[tuple[str, str]]  # (slug, title)
     texts: list[str]  # beskrivning, anvisning, instructions naming the code: for snippets
     retired_on: datetime.date | None = None
-    _words: list[list[tuple[int, int, str, str]]] | None = None
+    _words: list[list[tuple[int, int, str, str]] | None] | None = None
     _title_words: list[tuple[int, int, str, str]] | None = None
-    _text_terms: list[frozenset[str]] | None = None
-    _positions: list[dict[str, list[int]]] | None = None
+    _text_terms: list[frozenset[str] | None] | None = None
+    _positions: list[dict[str, list[int]] | None] | None = None
+
+    # Texts are read word by word only when a snippet or the proximity bonus needs them, and
+    # only those texts that can hold a matched word at all (a plain substring test on the folded text).
+
+    def _lazy(self) -> None:
+        if self._words is None:
+            self._words = [None] * len(self.texts)
+            self._text_terms = [None] * len(self.texts)
+            self._positions = [None] * (len(self.texts) + 1)
+
+    def text_words(self, number: int) -> list[tuple[int, int, str, str]]:
+        """One text's words as (start, end, stem, folded word)."""
+        self._lazy()
+        words = self._words[number]
+        if words is None:
+            words = self._words[number] = _word_spans(self.texts[number])
+            self._text_terms[number] = frozenset(w[2] for w in words) | frozenset(w[3] for w in words)
+        return words
 
     def words(self) -> list[list[tuple[int, int, str, str]]]:
-        """Each text's words as (start, end, stem, folded word); worked out the first time a snippet needs them."""
-        if self._words is None:
-            self._words = [
-                [
-                    (m.start(), m.end(), swedish.term(m.group(0)), swedish.fold(m.group(0)))
-                    for m in swedish.WORD_RE.finditer(text)
-                ]
-                for text in self.texts
-            ]
-            self._text_terms = [
-                frozenset(w[2] for w in words) | frozenset(w[3] for w in words) for words in self._words
-            ]
-        return self._words
+        return [self.text_words(number) for number in range(len(self.texts))]
+
+    def text_terms(self, number: int) -> frozenset[str]:
+        self.text_words(number)
+        return self._text_terms[number]
+
+    def may_hold(self, number: int, terms) -> bool:
+        """Whether text ``number`` (-1: the title) can hold any of these terms (each a folded prefix of a word)."""
+        folded = swedish.fold(self.title if number < 0 else self.texts[number])
+        return any(term in folded for term in terms)
 
     def title_words(self) -> list[tuple[int, int, str, str]]:
         if self._title_words is None:
             self._title_words = _word_spans(self.title)
         return self._title_words
 
-    def positions(self) -> list[dict[str, list[int]]]:
-        """For the title and each text: term or folded word -> where it stands (word numbers)."""
-        if self._positions is None:
-            self._positions = []
-            for words in [self.title_words(), *self.words()]:
-                where: dict[str, list[int]] = defaultdict(list)
-                for number, (_start, _end, stem, folded) in enumerate(words):
-                    where[stem].append(number)
-                    if folded != stem:
-                        where[folded].append(number)
-                self._positions.append(where)
-        return self._positions
-
-    def text_terms(self) -> list[frozenset[str]]:
-        self.words()
-        return self._text_terms
+    def positions(self, number: int) -> dict[str, list[int]]:
+        """For text ``number`` (-1: the title): term or folded word -> where it stands (word numbers)."""
+        self._lazy()
+        where = self._positions[number + 1]
+        if where is None:
+            where = defaultdict(list)
+            words = self.title_words() if number < 0 else self.text_words(number)
+            for index, (_start, _end, stem, folded) in enumerate(words):
+                where[stem].append(index)
+                if folded != stem:
+                    where[folded].append(index)
+            self._positions[number + 1] = where
+        return where
 
 
 class SearchIndex:
@@ -692,7 +704,11 @@ def _score(index: SearchIndex, groups: list[_Group]) -> list[dict[str, float]]:
 def _proximity(index: SearchIndex, code: str, group_terms: list[set[str]]) -> float:
     """A bonus for a code whose texts hold the query's words close together (adjacent, or in one text)."""
     best = 0.0
-    for where in index.codes[code].positions():
+    indexed = index.codes[code]
+    for number in range(-1, len(indexed.texts)):
+        if not all(indexed.may_hold(number, terms) for terms in group_terms):
+            continue
+        where = indexed.positions(number)
         positions = []
         for terms in group_terms:
             shared = terms & where.keys() if len(terms) > len(where) else [t for t in terms if t in where]
@@ -808,10 +824,9 @@ def _highlight(text: str, words: list[tuple[int, int, str, str]], terms: set[str
 
 
 def _snippet(indexed: IndexedCode, terms: set[str]) -> SafeString:
-    words = indexed.words()
-    for text, text_words, text_terms in zip(indexed.texts, words, indexed.text_terms(), strict=True):
-        if not text_terms.isdisjoint(terms):
-            return _highlight(text, text_words, terms, window=True)
+    for number, text in enumerate(indexed.texts):
+        if indexed.may_hold(number, terms) and not indexed.text_terms(number).isdisjoint(terms):
+            return _highlight(text, indexed.text_words(number), terms, window=True)
     return _highlight(indexed.texts[0], [], set(), window=True) if indexed.texts else SafeString("")
 
 

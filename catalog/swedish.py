@@ -22,6 +22,7 @@ STOPWORDS = set(
     """.split()
 )
 WORD_RE = re.compile(r"[0-9A-Za-zÀ-ÖØ-öø-ÿ]+")
+COMBINING_RE = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", "æ": "a", "ø": "o"})
 
 
@@ -46,7 +47,10 @@ def stem(word: str) -> str:
 def fold(text: str) -> str:
     """Lower case, å/ä/ö to a/a/o, other accents dropped (é → e)."""
     text = text.lower().translate(FOLD)
-    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    if text.isascii():
+        return text
+    # Decompose, then drop the combining marks (one C-level pass: texts are folded whole for search).
+    return COMBINING_RE.sub("", unicodedata.normalize("NFKD", text))
 
 
 def words(text: str) -> list[str]:
