@@ -61,7 +61,9 @@ def remember_inom(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     if "inom" in request.GET:
         value = inom_of(request)
         if value:
-            response.set_cookie(INOM_COOKIE, value, max_age=INOM_COOKIE_AGE, samesite="Lax")
+            response.set_cookie(
+                INOM_COOKIE, value, max_age=INOM_COOKIE_AGE, samesite="Lax", httponly=True, secure=request.is_secure()
+            )
         else:
             response.delete_cookie(INOM_COOKIE, samesite="Lax")
     return response
