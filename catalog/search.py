@@ -91,7 +91,7 @@ class Hit:
     title_html: SafeString
     retired_on: datetime.date | None = None
 
-    @property
+    @functools.cached_property
     def snippet_text(self) -> str:
         return html.unescape(re.sub(r"</?mark>", "", str(self.snippet)))
 
