@@ -20,6 +20,7 @@ EDITABLE_MODELS = [
     "contacttype",
     "footnote",
     "synonym",
+    "concept",
     "wizardstep",
     "wizardoption",
     "wizardcode",

@@ -22,6 +22,7 @@ from .draft_admin import DraftableAdmin
 from .models import (
     Code,
     CodeList,
+    Concept,
     ContactType,
     ContentTracked,
     DecisionCode,
@@ -322,6 +323,12 @@ class EditedSinceFilter(admin.SimpleListFilter):
 class SynonymAdmin(HistoryAdmin):
     list_display = ["term", "expansion", "note"]
     search_fields = ["term", "expansion"]
+
+
+@admin.register(Concept)
+class ConceptAdmin(HistoryAdmin):
+    list_display = ["name", "words", "means", "note"]
+    search_fields = ["name", "words", "means"]
 
 
 @admin.register(SearchMiss)

@@ -142,7 +142,12 @@ def search(request: HttpRequest) -> JsonResponse:
     query = search_engine.clean_query(request.GET.get("q", ""))
     if not query:
         return _error("Ange vad du söker efter med ?q=, till exempel ?q=AU118 eller ?q=suicid.", 400)
-    result = search_engine.search(query, within_list=request.GET.get("lista", "")[:80])
+    inom = request.GET.get("inom", "")
+    if inom and inom not in search_engine.CONTEXTS:
+        return _error(f"Okänt sammanhang i ?inom=. Välj ett av: {', '.join(search_engine.CONTEXTS)}.", 400)
+    if "inom" not in request.GET:
+        inom = request.COOKIES.get("kva_inom", "")
+    result = search_engine.search(query, within_list=request.GET.get("lista", "")[:80], inom=inom)
     if not result.hits and len(result.query) >= 2:
         SearchMiss.record(result.query)
     site = request.build_absolute_uri("/").rstrip("/")
@@ -161,4 +166,15 @@ def search(request: HttpRequest) -> JsonResponse:
     }
     if result.hint:
         data["hint"] = result.hint
+    if inom:
+        data["inom"] = inom
+    if result.suggestion:
+        data["suggestion"] = result.suggestion
+        data["nearest"] = [
+            {"code": hit.code, "title": hit.title or None, "url": site + hit.url} for hit in result.nearest
+        ]
+    if result.wizard_links:
+        data["wizard"] = [
+            {"answer": link.label, "question": link.question, "url": site + link.url} for link in result.wizard_links
+        ]
     return _json(data)

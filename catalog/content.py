@@ -21,6 +21,7 @@ from . import drafts, history, textlinks, wizard, wizard_store
 from .models import (
     Code,
     CodeList,
+    Concept,
     ContactType,
     ContentTracked,
     DocumentPart,
@@ -40,6 +41,7 @@ from .models import (
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 CODES_FILE = "koder.toml"
 SYNONYMS_FILE = "synonymer.toml"
+CONCEPTS_FILE = "begrepp.toml"
 
 # Each schema maps a key to (type, required). Unknown keys are errors: they are nearly always typos.
 SOURCE_SCHEMA = {
@@ -110,6 +112,7 @@ CODE_SCHEMA = {
     "note": (str, False),
 }
 SYNONYM_SCHEMA = {"term": (str, True), "expansion": (str, True), "note": (str, False)}
+CONCEPT_SCHEMA = {"name": (str, True), "words": (str, True), "means": (str, True), "note": (str, False)}
 FILE_KEYS = {"source", "list", "contact_types", "footnotes"}
 STEP_SCHEMA = {
     "slug": (str, True),
@@ -158,6 +161,7 @@ class ContentSet:
     outside: list[dict] = field(default_factory=list)
     documents: list[tuple[str, dict]] = field(default_factory=list)  # (file name, parsed file)
     synonyms: list[dict] = field(default_factory=list)
+    concepts: list[dict] = field(default_factory=list)
     wizard: dict | None = None
 
 
@@ -278,6 +282,19 @@ def read_content(directory: Path = CONTENT_DIR) -> ContentSet:
             content.synonyms.append(item)
     for term in _duplicates([item["term"].lower() for item in content.synonyms]):
         errors.append(f"{SYNONYMS_FILE}: synonym '{term}' appears more than once")
+    concepts_file = parsed.pop(CONCEPTS_FILE, {})
+    for key in concepts_file:
+        if key != "concepts":
+            errors.append(f"{CONCEPTS_FILE}: unknown table '{key}'")
+    for index, item in enumerate(concepts_file.get("concepts", [])):
+        where = f"{CONCEPTS_FILE}: concepts[{index}]" + (f" ({item.get('name')})" if isinstance(item, dict) else "")
+        if _check(where, item, CONCEPT_SCHEMA, errors):
+            for code in textlinks.codes_in(item["means"]):
+                if code not in listed_codes:
+                    errors.append(f"{where}: means names {code}, which no list holds")
+            content.concepts.append(item)
+    for name in _duplicates([item["name"].lower() for item in content.concepts]):
+        errors.append(f"{CONCEPTS_FILE}: concept '{name}' appears more than once")
 
     seen_sources: list[str] = []
     decision_identifiers: set[str] = set()
@@ -490,6 +507,15 @@ def load(content: ContentSet) -> Report:
             {"expansion": item["expansion"], "note": item.get("note", "")},
             report,
             f"{SYNONYMS_FILE} {item['term']}",
+        )
+
+    for item in content.concepts:
+        _upsert(
+            Concept,
+            {"name": item["name"]},
+            {"words": item["words"], "means": item["means"], "note": item.get("note", "")},
+            report,
+            f"{CONCEPTS_FILE} {item['name']}",
         )
 
     for list_order, (name, data) in enumerate(content.documents):

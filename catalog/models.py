@@ -365,6 +365,37 @@ class Synonym(ContentTracked):
         return f"{self.term} → {self.expansion}"
 
 
+class Concept(ContentTracked):
+    """Everyday Swedish or clinical jargon (”ringde”, ”sprit”, ”elchock”) and the content's own words for it.
+
+    Search treats a query word that is one of ``words`` as also meaning any word of ``means``
+    (either may find the code); a code in ``means`` makes that code a hit.
+    """
+
+    name = models.CharField(
+        "begrepp", max_length=100, unique=True, help_text="Ett namn för begreppet, t.ex. ”telefon”."
+    )
+    words = models.CharField(
+        "vardagsord",
+        max_length=1000,
+        help_text="Det användare skriver, kommaseparerat, gärna flera böjningar: ”ringa, ringde, ringt, ringer”.",
+    )
+    means = models.CharField(
+        "betyder",
+        max_length=500,
+        help_text="Ord som texterna använder (vilket som helst räcker) och/eller koder, t.ex. ”telefon telefonkontakt”.",
+    )
+    note = models.CharField("kommentar", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "begrepp"
+        verbose_name_plural = "begrepp (vardagsord och jargong)"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.words} → {self.means}"
+
+
 class SearchMiss(models.Model):
     """A search that found nothing: only the query text and a count, nothing about who searched."""
 

@@ -6,6 +6,7 @@ from django.dispatch import receiver
 from .models import (
     Code,
     CodeList,
+    Concept,
     ContactType,
     DecisionCode,
     DocumentPart,
@@ -24,6 +25,7 @@ from .models import (
 CACHED = (
     Code,
     CodeList,
+    Concept,
     Entry,
     Section,
     Synonym,

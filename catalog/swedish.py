@@ -1,25 +1,18 @@
-"""Swedish words for search: tokens, the Snowball Swedish stemmer, and folding of å/ä/ö.
+"""Swedish analysis, the one module for it: tokens, Snowball stems, folding of å/ä/ö, compound
+splitting against a vocabulary, and the concept layer (everyday words → the content's terms).
 
-The stemmer is the Snowball algorithm that PostgreSQL's ``swedish`` text-search configuration
-uses, so both databases stem alike. Folding comes after stemming so that "lakemedel" typed
+The stemmer is the Snowball library (PyStemmer), the same algorithm as PostgreSQL's ``swedish``
+text-search configuration, so both databases stem alike. Folding comes after stemming so that "lakemedel" typed
 without dots meets "läkemedel".
 """
 
 import re
+import threading
 import unicodedata
 from functools import lru_cache
 
-VOWELS = set("aeiouyäåö")
-STEP1_SUFFIXES = sorted(
-    (
-        "a arna erna heterna orna ad e ade ande arne are aste en anden aren heten ern ar er heter "
-        "or as arnas ernas ornas es ades andes ens arens hetens erns at andet het ast"
-    ).split(),
-    key=len,
-    reverse=True,
-)
-S_ENDING = set("bcdfghjklmnoprtvy")
-STEP2_SUFFIXES = ("dd", "gd", "nn", "dt", "gt", "kt", "tt")
+import Stemmer
+
 STOPWORDS = set(
     """
     och i att det som en på är av för med till den har de inte om ett han men var jag sig från vi så
@@ -29,47 +22,35 @@ STOPWORDS = set(
     """.split()
 )
 WORD_RE = re.compile(r"[0-9A-Za-zÀ-ÖØ-öø-ÿ]+")
+COMBINING_RE = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", "æ": "a", "ø": "o"})
 
 
-def _r1(word: str) -> int:
-    for index in range(1, len(word)):
-        if word[index] not in VOWELS and word[index - 1] in VOWELS:
-            return max(index + 1, 3)
-    return len(word)
+_local = threading.local()
 
 
 def stem(word: str) -> str:
-    """The Snowball Swedish stem of a lower-case word."""
+    """The Snowball Swedish stem of a lower-case word (PyStemmer, the Snowball project's C library).
+
+    PyStemmer measured ~500 times faster than the pure-Python snowballstemmer on the same words;
+    a Stemmer object is not thread-safe, so each thread keeps its own.
+    """
     if len(word) < 3 or not word.isalpha():
         return word
-    r1 = _r1(word)
-    for suffix in STEP1_SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= r1:
-            word = word[: -len(suffix)]
-            break
-    else:
-        if word.endswith("s") and len(word) - 1 >= r1 and len(word) >= 2 and word[-2] in S_ENDING:
-            word = word[:-1]
-    if any(word.endswith(suffix) and len(word) - len(suffix) >= r1 for suffix in STEP2_SUFFIXES):
-        word = word[:-1]
-    if word.endswith("fullt") and len(word) - 5 >= r1:
-        word = word[:-1]
-    elif word.endswith("löst") and len(word) - 4 >= r1:
-        word = word[:-1]
-    else:
-        for suffix in ("lig", "els", "ig"):
-            if word.endswith(suffix) and len(word) - len(suffix) >= r1:
-                word = word[: -len(suffix)]
-                break
-    return word
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        stemmer = _local.stemmer = Stemmer.Stemmer("swedish")
+    return stemmer.stemWord(word)
 
 
 @lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
     """Lower case, å/ä/ö to a/a/o, other accents dropped (é → e)."""
     text = text.lower().translate(FOLD)
-    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    if text.isascii():
+        return text
+    # Decompose, then drop the combining marks (one C-level pass: texts are folded whole for search).
+    return COMBINING_RE.sub("", unicodedata.normalize("NFKD", text))
 
 
 def words(text: str) -> list[str]:
@@ -85,3 +66,72 @@ def term(word: str) -> str:
 
 def terms(text: str, keep_stopwords: bool = False) -> list[str]:
     return [term(w) for w in words(text) if keep_stopwords or w.lower() not in STOPWORDS]
+
+
+LINKS = ("s", "e", "")  # what Swedish puts between the parts of a compound ("anhörig|samtal", "läkemedel|s|genomgång")
+MIN_PART = 3
+MAX_SPLIT_LENGTH = 40
+
+
+def split_compound(word: str, known) -> list[str] | None:
+    """The parts of a compound, each a word in ``known`` (a set of folded words or stems), or None.
+
+    ``videosamtal`` → ``["video", "samtal"]``; the fewest parts win, a linking s or e between
+    parts is dropped (``narstaendeutbildning`` → ``["narstaende", "utbildning"]``). The word is
+    folded first; only words of up to 40 letters are tried, so the cost stays bounded.
+    """
+    folded = fold(word)
+    if len(folded) < 2 * MIN_PART or len(folded) > MAX_SPLIT_LENGTH or not folded.isalpha():
+        return None
+    memo: dict[int, list[str] | None] = {}
+
+    def best_from(start: int) -> list[str] | None:
+        if start in memo:
+            return memo[start]
+        found: list[str] | None = None
+        rest = folded[start:]
+        if start > 0 and (rest in known or term(rest) in known):
+            found = [rest]
+        for end in range(len(folded) - MIN_PART, start + MIN_PART - 1, -1):
+            part = folded[start:end]
+            if part not in known and term(part) not in known:
+                continue
+            for link in LINKS:
+                if link and not folded.startswith(link, end):
+                    continue
+                tail = best_from(end + len(link)) if end + len(link) <= len(folded) - MIN_PART else None
+                if tail is not None and (found is None or len(tail) + 1 < len(found)):
+                    found = [part, *tail]
+        memo[start] = found
+        return found
+
+    parts = best_from(0)
+    return parts if parts and len(parts) >= 2 else None
+
+
+def phrases(text: str) -> list[list[str]]:
+    """A comma-separated list of words or phrases (a concept's ``words`` or ``means``) as lists of words."""
+    return [found for found in (words(part) for part in (text or "").split(",")) if found]
+
+
+def phrase_key(phrase: list[str]) -> tuple[str, ...]:
+    """How a phrase is looked up: each word's term, stop words left out (unless that leaves nothing)."""
+    content = [w for w in phrase if w.lower() not in STOPWORDS] or phrase
+    return tuple(term(w) for w in content)
+
+
+def concept_table(concepts) -> dict[tuple[str, ...], list[list[str]]]:
+    """Everyday words → what they mean, from ``(words, means)`` pairs (the Concept rows).
+
+    The key is a phrase's terms (stemmed and folded), so ``ringde`` and ``Ringde`` and ``ringdes``
+    look up alike; the value is the list of phrases in ``means`` (any of them may find a code).
+    """
+    table: dict[tuple[str, ...], list[list[str]]] = {}
+    for everyday, means in concepts:
+        meaning = phrases(means)
+        for phrase in phrases(everyday):
+            key = phrase_key(phrase)
+            if key:
+                table.setdefault(key, [])
+                table[key] += [m for m in meaning if m not in table[key]]
+    return table

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from catalog.content import CODES_FILE, CONTENT_DIR, SYNONYMS_FILE
+from catalog.content import CODES_FILE, CONCEPTS_FILE, CONTENT_DIR, SYNONYMS_FILE
 from catalog.models import ContactType, DocumentPart, Entry, Footnote, Section
 from catalog.wizard_store import WIZARD_FILE
 
@@ -21,7 +21,9 @@ def squeeze(text: str) -> str:
 
 
 def content_files():
-    return sorted(p for p in CONTENT_DIR.glob("*.toml") if p.name not in (CODES_FILE, SYNONYMS_FILE, WIZARD_FILE))
+    return sorted(
+        p for p in CONTENT_DIR.glob("*.toml") if p.name not in (CODES_FILE, SYNONYMS_FILE, CONCEPTS_FILE, WIZARD_FILE)
+    )
 
 
 def load_toml(path: Path) -> dict:

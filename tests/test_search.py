@@ -167,3 +167,89 @@ def test_bad_input_never_raises_and_gives_a_hint_when_nothing_to_search(query):
 
 def test_empty_query_gives_a_friendly_hint():
     assert "minst två tecken" in search_engine.search(" ").hint
+
+
+def _codes(query: str, n: int = 3, **options) -> list[str]:
+    return [hit.code for hit in search_engine.search(query, **options).hits[:n]]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("anhörigsamtal", {"GB010", "ZV504", "XS011"}),
+        ("narstaendeutbildning", {"GB010"}),
+        ("telefonsamtal anhörig", {"XS011", "GB010", "ZV504"}),
+    ],
+)
+def test_a_compound_the_content_lacks_is_split_into_words_it_has(query, expected):
+    assert expected & set(_codes(query))
+
+
+@pytest.mark.parametrize(("query", "code"), [("läkemedels genomgång", "XV015"), ("kropps kännedom", "DV086")])
+def test_two_words_the_content_writes_as_one_still_find_it(query, code):
+    assert code in _codes(query)
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("uicidriskbedömning", "AU118"),  # first letter missing
+        ("suicidriskbedönmig", "AU118"),  # swap and a letter missing near the end
+        ("läkemedelsgenomgnåg", "XV015"),  # swap inside a compound
+        ("psykoedukaton", "DU023"),  # typo in a synonym's word
+        ("falrighetsbedömning", "AU122"),  # swap near the start
+    ],
+)
+def test_typos_anywhere_in_a_long_word_are_tolerated(query, code):
+    assert code in _codes(query)
+
+
+def test_samtal_anhorig_puts_the_relatives_codes_in_the_first_three():
+    assert {"GB010", "ZV504"} & set(_codes("samtal anhörig"))
+
+
+def test_codes_matching_every_part_of_the_query_come_first():
+    codes = _codes("abstinens alkohol", n=20)
+    # UX502 holds both words; AU119 (alkohol only) and UX501 (abstinens only) come after it.
+    assert codes[0] == "UX502"
+    assert codes.index("UX502") < codes.index("UX501")
+
+
+def test_words_standing_close_together_rank_above_words_far_apart():
+    far = Entry.objects.get(code_list__slug="psykiatri", code__code="DU014")
+    near = Entry.objects.get(code_list__slug="psykiatri", code__code="DU015")
+    far.anvisning = "Flamingo " + "och sedan annat " * 30 + "zebrafink."
+    far.save()
+    near.anvisning = "Se flamingo zebrafink här."
+    near.save()
+    assert _codes("flamingo zebrafink", n=2) == ["DU015", "DU014"]
+
+
+def test_the_users_context_ranks_its_codes_first_everywhere():
+    plain = _codes("uppföljning", n=1)
+    as_psychologist = _codes("uppföljning", n=1, inom="psykolog")
+    assert plain[0] not in {"XV007", "AW024"}
+    assert as_psychologist[0] in {"XV007", "AW024"}
+    assert _codes("hembesök", n=1, inom="bhv")[0].startswith("UX")
+
+
+def test_an_unknown_context_is_ignored():
+    assert search_engine.search("uppföljning", inom="tandvård").inom == ""
+
+
+def test_a_miss_suggests_the_nearest_word_and_its_codes():
+    result = search_engine.search("psykotrapeut")
+    assert not result.hits
+    assert result.suggestion == "terapeuten"
+    assert {"DU008", "DU011"} & {hit.code for hit in result.nearest}
+
+
+def test_words_matching_a_wizard_answer_link_to_that_step():
+    links = search_engine.search("hembesök").wizard_links
+    assert any(link.label == "Hembesök" and link.url.startswith("/besok/") for link in links)
+    assert search_engine.search("ECT").wizard_links[0].label == "ECT"
+
+
+def test_only_the_first_twelve_words_of_a_long_query_are_read():
+    words = "suicid krisplan " * 100
+    assert _codes(words, n=20) == _codes(" ".join(words.split()[:12]), n=20)

@@ -45,15 +45,20 @@
     }
   });
 
-  // Live search results: arrow keys move between hits, Escape goes back to the box.
-  function liveLinks() {
-    return Array.prototype.slice.call(document.querySelectorAll("#sok-live a.traff__lank"));
+  // Live search results (the header box and the home page's big box, each input[data-live]):
+  // arrow keys move between hits, Escape goes back to the box.
+  function liveBox(element) {
+    if (!element || !element.closest) return null;
+    if (element.matches("input[data-live]")) return element;
+    var panel = element.closest(".sok-live");
+    return panel ? document.querySelector('input[data-live="' + panel.id + '"]') : null;
   }
 
   document.addEventListener("keydown", function (event) {
-    var box = document.getElementById("sok-q");
+    var box = liveBox(event.target);
     if (!box) return;
-    var links = liveLinks();
+    var panel = document.getElementById(box.dataset.live);
+    var links = Array.prototype.slice.call(panel.querySelectorAll("a.traff__lank"));
     var inBox = event.target === box;
     var index = links.indexOf(event.target);
     if (!inBox && index === -1) return;
@@ -64,10 +69,28 @@
       event.preventDefault();
       if (index === 0) box.focus(); else links[index - 1].focus();
     } else if (event.key === "Escape") {
-      document.getElementById("sok-live").innerHTML = "";
+      panel.innerHTML = "";
       box.focus();
     }
   });
+
+  // Search results and the chosen code side by side on wide screens: a hit's hx-get swaps the
+  // code in beside the list (and pushes its /sok/?q=…&kod=… address). On narrow screens, or
+  // where there is no place beside the list, the hit is an ordinary link to the code's page.
+  var WIDE = "(min-width: 1200px)";
+  document.addEventListener("htmx:confirm", function (event) {
+    var link = event.detail.elt;
+    if (!link.hasAttribute || !link.hasAttribute("data-sida-vid-sida")) return;
+    if (window.matchMedia(WIDE).matches && document.getElementById("vald-kod-plats")) return;
+    event.preventDefault();
+    window.location.href = link.getAttribute("href");
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (event.target.id !== "vald-kod-plats") return;
+    var panel = document.getElementById("vald-kod");
+    if (panel) panel.focus();
+  });
+
 
   // The list filter narrows rows as you type, by the same rule as the server's GET form
   // (catalog.views._entry_matches): every word must stand in the row's text.
