@@ -74,13 +74,16 @@ def restore_buttons(html: str) -> list[str]:
 
 
 def test_every_edited_model_renders_its_version_in_the_change_page_and_in_each_inline_row(anna):
+    checked = set()
     for model, model_admin in admin.site._registry.items():
         if not isinstance(model_admin, HistoryAdmin):
             continue
         obj = model.objects.order_by("pk").first()
         if model is WizardOption:
             obj = WizardOption.objects.filter(codes__isnull=False, notes__isnull=False).first()
-        assert obj is not None, model
+        if obj is None:
+            continue  # nothing of this kind in the content to open
+        checked.add(model._meta.model_name)
         data = change_form_data(anna.get(change_url(obj)))
         assert data["seen_version"] == str(obj.version), model
         rows = [name for name in data if name.endswith("-id") and data[name] and "__prefix__" not in name]
@@ -88,6 +91,16 @@ def test_every_edited_model_renders_its_version_in_the_change_page_and_in_each_i
             assert data[row.removesuffix("-id") + "-seen_version"], (model, row)
         if model is WizardOption:
             assert any(r.startswith("codes-") for r in rows) and any(r.startswith("notes-") for r in rows)
+    assert {
+        "entry",
+        "code",
+        "section",
+        "codelist",
+        "sourcedocument",
+        "wizardstep",
+        "wizardoption",
+        "synonym",
+    } <= checked
 
 
 def test_a_form_without_the_version_is_refused(anna):
