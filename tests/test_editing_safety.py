@@ -22,6 +22,7 @@ from catalog.models import (
     WizardOption,
 )
 from tests.admin_forms import change_form_data, rendered_form
+from tests.unquoted import unquoted_entries, unquoted_section
 
 pytestmark = pytest.mark.django_db
 
@@ -48,18 +49,8 @@ def change_url(obj) -> str:
     return f"/admin/catalog/{obj._meta.model_name}/{obj.pk}/change/"
 
 
-def quoted_refs() -> set[str]:
-    return {
-        *WizardCode.objects.values_list("quote_from", flat=True),
-        *WizardNote.objects.values_list("quote_from", flat=True),
-    }
-
-
 def unquoted_entry() -> Entry:
-    """An entry whose Anvisning no wizard answer quotes, so any text may be written there."""
-    quoted = quoted_refs()
-    entries = Entry.objects.filter(code_list__slug="psykiatri", anvisning__isnull=False).select_related("code")
-    return next(e for e in entries.order_by("pk") if f"entry:psykiatri/{e.code.code}/anvisning" not in quoted)
+    return unquoted_entries(1, "psykiatri")[0]
 
 
 def messages_of(response) -> list[str]:
@@ -237,19 +228,7 @@ def test_everything_loaded_has_a_baseline_so_the_first_edit_can_be_undone(anna):
 
 
 def test_deleting_a_section_records_its_entries_and_restoring_brings_them_all_back(anna):
-    quoted = quoted_refs()
-
-    def free(section):
-        slug = section.code_list.slug
-        refs = {f"section:{slug}/{section.slug}"} | {
-            f"entry:{slug}/{e.code.code}/{key}"
-            for e in section.entries.all()
-            for key in ("title", "beskrivning", "anvisning")
-        }
-        return not refs & quoted
-
-    sections = Section.objects.select_related("code_list").prefetch_related("entries__code")
-    section = max((s for s in sections if free(s)), key=lambda s: len(s.entries.all()))
+    section = unquoted_section()
     entries = {e.pk: (e.code_id, e.anvisning, e.beskrivning) for e in section.entries.all()}
     assert len(entries) >= 3
     delete_page = anna.get(f"/admin/catalog/section/{section.pk}/delete/")

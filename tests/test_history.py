@@ -4,8 +4,9 @@ import pytest
 from django.contrib.auth.models import User
 
 from catalog.accounts import coordinator_group
-from catalog.models import Code, Entry, Revision
+from catalog.models import Code, Revision
 from tests.admin_forms import change_form_data
+from tests.unquoted import unquoted_entries
 
 pytestmark = pytest.mark.django_db
 
@@ -27,15 +28,8 @@ def entry_form(client, entry):
 
 
 def editable_entry():
-    """A psychiatry entry whose Anvisning the wizard does not quote (so editing it is allowed)."""
-    from catalog.models import WizardCode, WizardNote
-
-    quoted = {
-        *WizardCode.objects.values_list("quote_from", flat=True),
-        *WizardNote.objects.values_list("quote_from", flat=True),
-    }
-    entries = Entry.objects.filter(code_list__slug="psykiatri", anvisning__isnull=False).select_related("code")
-    return next(e for e in entries.order_by("pk") if f"entry:psykiatri/{e.code.code}/anvisning" not in quoted)
+    """A psychiatry entry whose Anvisning the wizard does not quote (so any text may be written there)."""
+    return unquoted_entries(1, "psykiatri")[0]
 
 
 def test_save_records_who_when_before_and_after(client, coordinators):
