@@ -280,6 +280,21 @@ def test_restoring_a_deleted_wizard_answer_brings_back_its_codes_and_notes(anna)
     assert walk.status_code == 200
 
 
+def test_what_load_content_removes_from_the_wizard_is_recorded_and_restorable(anna):
+    content = read_content()
+    step, option = next((s, o) for s in content.wizard["steps"] for o in s.get("options", []) if o.get("notes"))
+    removed = option["notes"].pop()
+    stored = WizardOption.objects.get(step__slug=step["slug"], slug=option["slug"])
+    note = stored.notes.get(text=removed["text"])
+    load(content)
+    assert not WizardNote.objects.filter(pk=note.pk).exists()
+    deletion = Revision.objects.get(action=Revision.Action.DELETED, content_type__model="wizardnote", object_id=note.pk)
+    assert deletion.user is None and "load_content" in deletion.comment
+    response = anna.post(f"/admin/catalog/wizardoption/{stored.pk}/historik/{deletion.pk}/aterstall/")
+    assert response.status_code == 302, messages_of(response)
+    assert WizardNote.objects.get(pk=note.pk).text == removed["text"]
+
+
 def test_a_row_deleted_in_an_inline_is_in_the_parents_history_and_can_be_restored(anna):
     option = WizardOption.objects.filter(notes__isnull=False).order_by("pk").first()
     note = option.notes.order_by("order").first()
