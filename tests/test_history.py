@@ -103,6 +103,8 @@ def test_public_changes_page_shows_what_changed_in_the_list(client, coordinators
     html = client.get("/lista/psykiatri/andringar/").content.decode()
     assert "Testtext synligt omskriven." in html and editable_entry().code.code in html
     assert "anna" not in html
+    # The baseline of the first load is not a change: an untouched list shows none.
+    assert "Inga ändringar är gjorda" in client.get("/lista/psykologer-skrs/andringar/").content.decode()
 
 
 def test_deleting_a_code_that_entries_refer_to_is_refused_with_an_explanation(client, coordinators):
