@@ -130,7 +130,7 @@ def quote_breaks(obj) -> str:
     return (
         "Ändringen sparades inte: besöksguiden citerar den här texten ordagrant, och citatet skulle inte "
         "längre stämma i " + ", ".join(sorted(set(broken))) + ". Ändra först citatet i de svaren "
-        "(Frågor i besöksguiden → svaret → koder och anteckningar), eller behåll den citerade meningen."
+        "(Svar i besöksguiden → svaret), eller behåll de citerade orden."
     )
 
 

@@ -734,5 +734,6 @@ def _load_wizard(data: dict, codes: dict[str, Code], report: Report) -> None:
                 if model is WizardStep:
                     WizardStep.objects.filter(next_step=obj).update(next_step=None)
                     WizardOption.objects.filter(next_step=obj).update(next_step=None)
+                history.record_delete(obj, comment="load_content: finns inte längre i innehållsfilen")
                 obj.delete()
                 report.deleted[model._meta.verbose_name] += 1

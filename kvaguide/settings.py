@@ -48,7 +48,7 @@ def database_from_url(url: str) -> dict:
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "init_command": "PRAGMA journal_mode=WAL;",
             },
         }
     if parts.scheme in {"postgres", "postgresql", "pgsql"}:

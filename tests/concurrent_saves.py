@@ -10,6 +10,8 @@ import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+from tests.unquoted import unquoted_entries
+
 WRITERS = 8
 
 
@@ -28,18 +30,6 @@ def coordinators(count: int):
         client.force_login(user)
         clients.append(client)
     return clients
-
-
-def editable_entries(count: int):
-    """Entries whose Anvisning no wizard answer quotes (any text may be written there)."""
-    from catalog.models import Entry, WizardCode, WizardNote
-
-    quoted = {
-        *WizardCode.objects.values_list("quote_from", flat=True),
-        *WizardNote.objects.values_list("quote_from", flat=True),
-    }
-    entries = Entry.objects.filter(anvisning__isnull=False).select_related("code", "code_list").order_by("pk")
-    return [e for e in entries if f"entry:{e.code_list.slug}/{e.code.code}/anvisning" not in quoted][:count]
 
 
 def simultaneous_saves(entries, clients) -> list[dict]:
@@ -84,7 +74,7 @@ def main(path: str) -> None:
     call_command("migrate", verbosity=0)
     load(read_content())
     clients = coordinators(WRITERS)
-    entries = editable_entries(WRITERS)
+    entries = unquoted_entries(WRITERS)
     same = simultaneous_saves([entries[0]] * WRITERS, clients)
     same_final = Entry.objects.get(pk=entries[0].pk).anvisning
     different = simultaneous_saves(entries, clients)

@@ -14,7 +14,7 @@ from django.test import Client
 from catalog.accounts import coordinator_group
 from catalog.content import load, read_content
 from catalog.models import Revision
-from tests.concurrent_saves import editable_entries
+from tests.unquoted import unquoted_entries, unquoted_section
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 FLAGS = [
@@ -74,7 +74,7 @@ def axe_violations(page) -> list[str]:
 
 
 def test_second_coordinator_is_refused_keeps_her_text_sees_the_change_and_can_apply_hers(site, browser):
-    entry = editable_entries(1)[0]
+    entry = unquoted_entries(1)[0]
     url = f"{site}/admin/catalog/entry/{entry.pk}/change/"
     anna = coordinator_page(browser, site, "anna")
     bertil = coordinator_page(browser, site, "bertil")
@@ -105,3 +105,24 @@ def test_second_coordinator_is_refused_keeps_her_text_sees_the_change_and_can_ap
     assert sorted(r.user.username for r in saved) == ["anna", "bertil"]
     anna.context.close()
     bertil.context.close()
+
+
+def test_a_deleted_section_is_restored_with_its_entries_from_the_deleted_list(site, browser):
+    from catalog.models import Entry
+
+    section = unquoted_section()
+    entries = sorted(section.entries.values_list("pk", "anvisning"))
+    page = coordinator_page(browser, site, "anna")
+    page.goto(f"{site}/admin/catalog/section/{section.pk}/delete/")
+    page.get_by_role("button", name="Ja, jag är säker").click()
+    page.wait_for_url(f"{site}/admin/catalog/section/")
+    assert not Entry.objects.filter(section_id=section.pk).exists()
+
+    page.get_by_role("link", name="Borttagna – återställ").click()
+    page.wait_for_url(f"{site}/admin/catalog/section/borttagna/")
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Återställ med allt som togs bort med den").first.click()
+    page.wait_for_url(f"{site}/admin/catalog/section/{section.pk}/change/")
+    assert "är återställd" in page.locator(".messagelist").inner_text()
+    assert sorted(Entry.objects.filter(section_id=section.pk).values_list("pk", "anvisning")) == entries
+    page.context.close()

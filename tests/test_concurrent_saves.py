@@ -10,7 +10,8 @@ from django.db import connection
 
 from catalog.content import load, read_content
 from catalog.models import Entry, Revision
-from tests.concurrent_saves import WRITERS, coordinators, editable_entries, simultaneous_saves
+from tests.concurrent_saves import WRITERS, coordinators, simultaneous_saves
+from tests.unquoted import unquoted_entries
 
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 
@@ -29,7 +30,7 @@ def check_same_entry(results: list[dict], final: str) -> None:
 def test_eight_coordinators_saving_one_entry_at_once_on_postgresql_lose_nothing_silently():
     load(read_content())
     clients = coordinators(WRITERS)
-    entry = editable_entries(1)[0]
+    entry = unquoted_entries(1)[0]
     results = simultaneous_saves([entry] * WRITERS, clients)
     check_same_entry(results, Entry.objects.get(pk=entry.pk).anvisning)
     changes = Revision.objects.filter(
@@ -44,7 +45,7 @@ def test_eight_coordinators_saving_one_entry_at_once_on_postgresql_lose_nothing_
 def test_eight_coordinators_saving_different_entries_at_once_on_postgresql_all_succeed():
     load(read_content())
     clients = coordinators(WRITERS)
-    entries = editable_entries(WRITERS)
+    entries = unquoted_entries(WRITERS)
     results = simultaneous_saves(entries, clients)
     assert [r["status"] for r in results] == [302] * WRITERS, results
     assert [Entry.objects.get(pk=e.pk).anvisning for e in entries] == [

@@ -22,6 +22,7 @@ from catalog.models import (
     WizardOption,
 )
 from tests.admin_forms import change_form_data, rendered_form
+from tests.unquoted import unquoted_entries, unquoted_section
 
 pytestmark = pytest.mark.django_db
 
@@ -48,18 +49,8 @@ def change_url(obj) -> str:
     return f"/admin/catalog/{obj._meta.model_name}/{obj.pk}/change/"
 
 
-def quoted_refs() -> set[str]:
-    return {
-        *WizardCode.objects.values_list("quote_from", flat=True),
-        *WizardNote.objects.values_list("quote_from", flat=True),
-    }
-
-
 def unquoted_entry() -> Entry:
-    """An entry whose Anvisning no wizard answer quotes, so any text may be written there."""
-    quoted = quoted_refs()
-    entries = Entry.objects.filter(code_list__slug="psykiatri", anvisning__isnull=False).select_related("code")
-    return next(e for e in entries.order_by("pk") if f"entry:psykiatri/{e.code.code}/anvisning" not in quoted)
+    return unquoted_entries(1, "psykiatri")[0]
 
 
 def messages_of(response) -> list[str]:
@@ -74,13 +65,16 @@ def restore_buttons(html: str) -> list[str]:
 
 
 def test_every_edited_model_renders_its_version_in_the_change_page_and_in_each_inline_row(anna):
+    checked = set()
     for model, model_admin in admin.site._registry.items():
         if not isinstance(model_admin, HistoryAdmin):
             continue
         obj = model.objects.order_by("pk").first()
         if model is WizardOption:
             obj = WizardOption.objects.filter(codes__isnull=False, notes__isnull=False).first()
-        assert obj is not None, model
+        if obj is None:
+            continue  # nothing of this kind in the content to open
+        checked.add(model._meta.model_name)
         data = change_form_data(anna.get(change_url(obj)))
         assert data["seen_version"] == str(obj.version), model
         rows = [name for name in data if name.endswith("-id") and data[name] and "__prefix__" not in name]
@@ -88,6 +82,16 @@ def test_every_edited_model_renders_its_version_in_the_change_page_and_in_each_i
             assert data[row.removesuffix("-id") + "-seen_version"], (model, row)
         if model is WizardOption:
             assert any(r.startswith("codes-") for r in rows) and any(r.startswith("notes-") for r in rows)
+    assert {
+        "entry",
+        "code",
+        "section",
+        "codelist",
+        "sourcedocument",
+        "wizardstep",
+        "wizardoption",
+        "synonym",
+    } <= checked
 
 
 def test_a_form_without_the_version_is_refused(anna):
@@ -224,19 +228,7 @@ def test_everything_loaded_has_a_baseline_so_the_first_edit_can_be_undone(anna):
 
 
 def test_deleting_a_section_records_its_entries_and_restoring_brings_them_all_back(anna):
-    quoted = quoted_refs()
-
-    def free(section):
-        slug = section.code_list.slug
-        refs = {f"section:{slug}/{section.slug}"} | {
-            f"entry:{slug}/{e.code.code}/{key}"
-            for e in section.entries.all()
-            for key in ("title", "beskrivning", "anvisning")
-        }
-        return not refs & quoted
-
-    sections = Section.objects.select_related("code_list").prefetch_related("entries__code")
-    section = max((s for s in sections if free(s)), key=lambda s: len(s.entries.all()))
+    section = unquoted_section()
     entries = {e.pk: (e.code_id, e.anvisning, e.beskrivning) for e in section.entries.all()}
     assert len(entries) >= 3
     delete_page = anna.get(f"/admin/catalog/section/{section.pk}/delete/")
@@ -286,6 +278,21 @@ def test_restoring_a_deleted_wizard_answer_brings_back_its_codes_and_notes(anna)
     assert sorted(option.notes.values_list("text", flat=True)) == notes
     walk = anna.get("/besok/?format=json")
     assert walk.status_code == 200
+
+
+def test_what_load_content_removes_from_the_wizard_is_recorded_and_restorable(anna):
+    content = read_content()
+    step, option = next((s, o) for s in content.wizard["steps"] for o in s.get("options", []) if o.get("notes"))
+    removed = option["notes"].pop()
+    stored = WizardOption.objects.get(step__slug=step["slug"], slug=option["slug"])
+    note = stored.notes.get(text=removed["text"])
+    load(content)
+    assert not WizardNote.objects.filter(pk=note.pk).exists()
+    deletion = Revision.objects.get(action=Revision.Action.DELETED, content_type__model="wizardnote", object_id=note.pk)
+    assert deletion.user is None and "load_content" in deletion.comment
+    response = anna.post(f"/admin/catalog/wizardoption/{stored.pk}/historik/{deletion.pk}/aterstall/")
+    assert response.status_code == 302, messages_of(response)
+    assert WizardNote.objects.get(pk=note.pk).text == removed["text"]
 
 
 def test_a_row_deleted_in_an_inline_is_in_the_parents_history_and_can_be_restored(anna):

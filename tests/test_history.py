@@ -4,8 +4,9 @@ import pytest
 from django.contrib.auth.models import User
 
 from catalog.accounts import coordinator_group
-from catalog.models import Code, Entry, Revision
+from catalog.models import Code, Revision
 from tests.admin_forms import change_form_data
+from tests.unquoted import unquoted_entries
 
 pytestmark = pytest.mark.django_db
 
@@ -27,15 +28,8 @@ def entry_form(client, entry):
 
 
 def editable_entry():
-    """A psychiatry entry whose Anvisning the wizard does not quote (so editing it is allowed)."""
-    from catalog.models import WizardCode, WizardNote
-
-    quoted = {
-        *WizardCode.objects.values_list("quote_from", flat=True),
-        *WizardNote.objects.values_list("quote_from", flat=True),
-    }
-    entries = Entry.objects.filter(code_list__slug="psykiatri", anvisning__isnull=False).select_related("code")
-    return next(e for e in entries.order_by("pk") if f"entry:psykiatri/{e.code.code}/anvisning" not in quoted)
+    """A psychiatry entry whose Anvisning the wizard does not quote (so any text may be written there)."""
+    return unquoted_entries(1, "psykiatri")[0]
 
 
 def test_save_records_who_when_before_and_after(client, coordinators):
@@ -109,6 +103,8 @@ def test_public_changes_page_shows_what_changed_in_the_list(client, coordinators
     html = client.get("/lista/psykiatri/andringar/").content.decode()
     assert "Testtext synligt omskriven." in html and editable_entry().code.code in html
     assert "anna" not in html
+    # The baseline of the first load is not a change: an untouched list shows none.
+    assert "Inga ändringar är gjorda" in client.get("/lista/psykologer-skrs/andringar/").content.decode()
 
 
 def test_deleting_a_code_that_entries_refer_to_is_refused_with_an_explanation(client, coordinators):

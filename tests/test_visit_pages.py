@@ -7,7 +7,7 @@ import pytest
 
 from catalog import wizard_store
 from catalog.models import Entry
-from tests.admin_forms import change_form_data
+from tests.admin_forms import change_form_data, rendered_form
 
 pytestmark = pytest.mark.django_db
 
@@ -160,7 +160,8 @@ def test_coordinator_cannot_delete_the_only_answer_a_step_has(client, logged_in_
     step = WizardStep.objects.get(is_start=True)
     option = step.options.order_by("order").first()
     step.options.exclude(pk=option.pk).delete()  # leave the first question with one answer
-    response = client.post(f"/admin/catalog/wizardoption/{option.pk}/delete/", {"post": "yes"})
+    url = f"/admin/catalog/wizardoption/{option.pk}/delete/"
+    response = client.post(url, rendered_form(client.get(url).content.decode(), ""))
     assert response.status_code == 302
     assert WizardOption.objects.filter(pk=option.pk).exists()
     assert any("kan inte tas bort" in str(m) for m in response.wsgi_request._messages)
