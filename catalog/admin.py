@@ -576,3 +576,7 @@ class WizardOptionAdmin(HistoryAdmin):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
         return actions
+
+
+# Practice cases and sets (catalog/practice_admin.py) register themselves on import.
+from . import practice_admin  # noqa: E402, F401

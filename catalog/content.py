@@ -16,7 +16,7 @@ from typing import Any
 
 from django.db import transaction
 
-from . import history, textlinks, wizard, wizard_store
+from . import history, practice_content, textlinks, wizard, wizard_store
 from .models import (
     Code,
     CodeList,
@@ -153,6 +153,7 @@ class ContentSet:
     documents: list[tuple[str, dict]] = field(default_factory=list)  # (file name, parsed file)
     synonyms: list[dict] = field(default_factory=list)
     wizard: dict | None = None
+    practice: dict | None = None  # ovningar.toml: practice cases (catalog.practice_content)
 
 
 @dataclass
@@ -238,6 +239,7 @@ def read_content(directory: Path = CONTENT_DIR) -> ContentSet:
     known_codes = set(declared)
 
     parsed_wizard = parsed.pop(wizard_store.WIZARD_FILE, None)
+    parsed_practice = parsed.pop(practice_content.PRACTICE_FILE, None)
     synonyms_file = parsed.pop(SYNONYMS_FILE, {})
     for key in synonyms_file:
         if key != "synonyms":
@@ -376,6 +378,10 @@ def read_content(directory: Path = CONTENT_DIR) -> ContentSet:
             wizard_errors += [f"{wizard_store.WIZARD_FILE}: {problem}" for problem in problems]
         errors += wizard_errors
         content.wizard = wizard_data
+
+    if parsed_practice is not None:
+        errors += practice_content.validate_file(parsed_practice, known_codes, content.documents, _check)
+        content.practice = parsed_practice
 
     for slug in _duplicates(seen_sources):
         errors.append(f"source slug '{slug}' is used by more than one file")
@@ -563,6 +569,8 @@ def load(content: ContentSet) -> Report:
                 )
     if content.wizard is not None:
         _load_wizard(content.wizard, codes, report)
+    if content.practice is not None:
+        practice_content.load(content.practice, report, _upsert)
     return report
 
 

@@ -587,3 +587,7 @@ class DecisionCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} ({self.get_action_display()})"
+
+
+# Practice cases live in their own module; importing them here registers them with the app.
+from .practice import PracticeCase, PracticeCount, PracticeQuote, PracticeSet  # noqa: E402, F401

@@ -17,7 +17,9 @@ from .models import (
     WizardStep,
 )
 
-CACHED = (Code, CodeList, Entry, Section, Synonym, ContactType, WizardStep, WizardOption, WizardCode, WizardNote)
+from .practice import PracticeCase, PracticeQuote, PracticeSet
+
+CACHED = (PracticeCase, PracticeQuote, PracticeSet, Code, CodeList, Entry, Section, Synonym, ContactType, WizardStep, WizardOption, WizardCode, WizardNote)
 
 
 @receiver(post_save)
