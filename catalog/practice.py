@@ -27,7 +27,10 @@ class PracticeCase(ContentTracked):
     context = models.CharField("sammanhang", max_length=20, choices=Context.choices)
     text = models.TextField("besöket", help_text="Besöket som en kliniker beskriver det.")
     required_codes = models.CharField(
-        "koder som ska användas", max_length=300, blank=True, help_text="Koder med mellanslag emellan, t.ex. ”AU006 AU118”."
+        "koder som ska användas",
+        max_length=300,
+        blank=True,
+        help_text="Koder med mellanslag emellan, t.ex. ”AU006 AU118”.",
     )
     forbidden_codes = models.CharField("koder som inte får användas", max_length=300, blank=True)
     allowed_codes = models.CharField(

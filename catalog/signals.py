@@ -19,7 +19,21 @@ from .models import (
 
 from .practice import PracticeCase, PracticeQuote, PracticeSet
 
-CACHED = (PracticeCase, PracticeQuote, PracticeSet, Code, CodeList, Entry, Section, Synonym, ContactType, WizardStep, WizardOption, WizardCode, WizardNote)
+CACHED = (
+    PracticeCase,
+    PracticeQuote,
+    PracticeSet,
+    Code,
+    CodeList,
+    Entry,
+    Section,
+    Synonym,
+    ContactType,
+    WizardStep,
+    WizardOption,
+    WizardCode,
+    WizardNote,
+)
 
 
 @receiver(post_save)

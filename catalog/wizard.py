@@ -188,6 +188,19 @@ def choose(step: Step, selected: list[str]) -> str:
     return segment_for(step, chosen)
 
 
+def remaining_at_most(tree: Tree, slug: str | None, memo: dict | None = None) -> int:
+    """The most questions a walk can still ask from this step (itself included): for "Fråga 3 av högst 7"."""
+    if not slug or slug not in tree.steps:
+        return 0
+    memo = {} if memo is None else memo
+    if slug not in memo:
+        memo[slug] = 0  # guard; trees have no cycles
+        step = tree.steps[slug]
+        following = {o.next for o in step.options} | {step.next}
+        memo[slug] = 1 + max((remaining_at_most(tree, f, memo) for f in following), default=0)
+    return memo[slug]
+
+
 ROLE_ORDER = {role: i for i, role in enumerate(ROLES)}
 
 
