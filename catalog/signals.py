@@ -16,7 +16,6 @@ from .models import (
     WizardOption,
     WizardStep,
 )
-
 from .practice import PracticeCase, PracticeQuote, PracticeSet
 
 CACHED = (
