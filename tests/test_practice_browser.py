@@ -14,29 +14,29 @@ pytestmark = pytest.mark.skipif(
 CASE = "/ovningar/samtal-med-barnet-ensamt/"
 
 
-def solve(page, url: str, codes: str) -> str:
-    page.goto(url)
-    page.fill("#koder", codes)
-    page.get_by_role("button", name="Rätta").click()
-    page.wait_for_selector("#aterkoppling")
-    return page.locator(".aterkoppling__poang").get_attribute("data-lost")
+def solve(tab, url: str, codes: str) -> str:
+    tab.goto(url)
+    tab.fill("#koder", codes)
+    tab.get_by_role("button", name="Rätta").click()
+    tab.wait_for_selector("#aterkoppling")
+    return tab.locator(".aterkoppling__poang").get_attribute("data-lost")
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["med-js", "utan-js"])
 def test_a_learner_solves_a_case_right_and_wrong(site, browser, javascript):  # noqa: F811
     context = browser.new_context(java_script_enabled=javascript)
     try:
-        page = context.new_page()
-        assert solve(page, site + CASE, "DU056") == "nej"
-        wrong = page.locator('[data-code="DU056"]')
+        tab = context.new_page()
+        assert solve(tab, site + CASE, "DU056") == "nej"
+        wrong = tab.locator('[data-code="DU056"]')
         assert wrong.get_attribute("data-verdict") == "fel"
         assert "med barn och förälder" in wrong.inner_text()
-        assert page.locator('[data-code="DU057"]').get_attribute("data-verdict") == "saknas"
-        assert "koder=DU056" in page.url and "ratta=1" in page.url
-        page.get_by_text("Visa facit").click()
-        assert page.locator(".facit__koder").first.get_attribute("data-facit") == "DU057"
-        assert solve(page, site + CASE, "du057") == "ja"
-        assert page.locator('[data-code="DU057"]').get_attribute("data-verdict") == "ratt"
+        assert tab.locator('[data-code="DU057"]').get_attribute("data-verdict") == "saknas"
+        assert "koder=DU056" in tab.url and "ratta=1" in tab.url
+        tab.get_by_text("Visa facit").click()
+        assert tab.locator(".facit__koder").first.get_attribute("data-facit") == "DU057"
+        assert solve(tab, site + CASE, "du057") == "ja"
+        assert tab.locator('[data-code="DU057"]').get_attribute("data-verdict") == "ratt"
     finally:
         context.close()
 
@@ -81,23 +81,23 @@ def test_presentation_mode_shows_question_and_every_answer_on_one_screen_at_150_
     context = browser.new_context(viewport={"width": 683, "height": 512}, device_scale_factor=1.5)
     too_tall = {}
     try:
-        page = context.new_page()
+        tab = context.new_page()
         steps = [s for s in tree.steps.values() if len(s.options) <= 6]
         assert steps
         for step in steps:
             url = site + "/besok/" + "".join(f"{s}/" for s in path_to(tree, step.slug)) + "?projektor=1"
-            page.goto(url)
-            answers = page.locator(".val__knapp, .kryss")
+            tab.goto(url)
+            answers = tab.locator(".val__knapp, .kryss")
             assert answers.count() == len(step.options), step.slug
             last = answers.last.bounding_box()
-            question = page.locator("#steg-fraga").bounding_box()
+            question = tab.locator("#steg-fraga").bounding_box()
             if question["y"] < 0 or last["y"] + last["height"] > 512:
                 too_tall[step.slug] = round(last["y"] + last["height"])
         biggest = max(steps, key=lambda s: (len(s.options), sum(len(o.label) + len(o.help) for o in s.options)))
-        page.goto(site + "/besok/" + "".join(f"{s}/" for s in path_to(tree, biggest.slug)) + "?projektor=1")
-        shot = page.screenshot(path=str(tmp_path / "projektor.png"))
+        tab.goto(site + "/besok/" + "".join(f"{s}/" for s in path_to(tree, biggest.slug)) + "?projektor=1")
+        shot = tab.screenshot(path=str(tmp_path / "projektor.png"))
         assert len(shot) > 1000
-        assert page.evaluate("window.innerWidth") == 683 and page.evaluate("window.devicePixelRatio") == 1.5
+        assert tab.evaluate("window.innerWidth") == 683 and tab.evaluate("window.devicePixelRatio") == 1.5
     finally:
         context.close()
     assert too_tall == {}, f"last answer below the screen (y in CSS px): {too_tall}"
@@ -125,11 +125,11 @@ def test_digit_keys_choose_an_answer_in_presentation_mode_and_focus_moves_to_the
 def test_copy_link_to_the_step_copies_its_address(site, browser):  # noqa: F811
     context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
     try:
-        page = context.new_page()
-        page.goto(site + "/besok/?projektor=1")
-        page.get_by_role("button", name="Kopiera länk till steget").click()
-        page.wait_for_function("document.querySelector('.dela .kopiera__status').textContent !== ''")
-        assert page.evaluate("navigator.clipboard.readText()") == site + "/besok/"
+        tab = context.new_page()
+        tab.goto(site + "/besok/?projektor=1")
+        tab.get_by_role("button", name="Kopiera länk till steget").click()
+        tab.wait_for_function("document.querySelector('.dela .kopiera__status').textContent !== ''")
+        assert tab.evaluate("navigator.clipboard.readText()") == site + "/besok/"
     finally:
         context.close()
 
