@@ -153,3 +153,24 @@ def test_no_accessibility_violations_on_the_new_pages(site, page):  # noqa: F811
         if violations := axe_violations(page):
             found[path] = violations
     assert found == {}
+
+
+def test_the_result_in_presentation_mode_shows_big_code_badges(site, page):  # noqa: F811
+    content = read_content()
+    tree = wizard_store.tree_from_content(content.wizard, wizard_store.contacts_from_content(content.documents))
+    from catalog import wizard
+
+    segments: list[str] = []
+    walk = wizard.walk(tree, segments)
+    while walk.current is not None:
+        step = walk.current
+        segments.append(step.options[0].slug if step.kind == "single" or not step.optional else "inga")
+        walk = wizard.walk(tree, segments)
+    assert walk.suggestion.codes
+    url = site + "/besok/" + "".join(f"{s}/" for s in segments)
+    size = "el => parseFloat(getComputedStyle(el).fontSize)"
+    page.goto(url)
+    ordinary = page.locator("#forslag .forslag__rad .kod, #forslag .forslag__rad .kod-utanfor").first.evaluate(size)
+    page.goto(url + "?projektor=1")
+    big = page.locator("#forslag .forslag__rad .kod, #forslag .forslag__rad .kod-utanfor").first.evaluate(size)
+    assert big >= 2 * ordinary
