@@ -18,21 +18,9 @@ from .models import (
 )
 from .practice import PracticeCase, PracticeQuote, PracticeSet
 
-CACHED = (
-    PracticeCase,
-    PracticeQuote,
-    PracticeSet,
-    Code,
-    CodeList,
-    Entry,
-    Section,
-    Synonym,
-    ContactType,
-    WizardStep,
-    WizardOption,
-    WizardCode,
-    WizardNote,
-)
+CACHED = (Code, CodeList, Entry, Section, Synonym, ContactType, WizardStep, WizardOption, WizardCode, WizardNote)
+# Practice cases: the wizard page shows a case's text (?ovning=), so an edit must refresh cached pages.
+CACHED += (PracticeCase, PracticeQuote, PracticeSet)
 
 
 @receiver(post_save)

@@ -159,3 +159,12 @@ def test_the_wizards_result_links_to_the_case_with_its_codes(client):
     assert check_url.startswith("/ovningar/nybesok-med-tolk/?koder=")
     graded = client.get(check_url)
     assert graded.status_code == 200 and "result" in graded.context
+
+
+def test_an_edited_case_text_shows_at_once_in_the_wizard(client):
+    url = "/besok/?ovning=nybesok-med-tolk"
+    assert "arabisktalande tolk" in client.get(url).content.decode()
+    case = PracticeCase.objects.get(slug="nybesok-med-tolk")
+    case.text = "Ett nytt besök med somalisktalande tolk."
+    case.save()
+    assert "somalisktalande tolk" in client.get(url).content.decode()
