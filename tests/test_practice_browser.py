@@ -114,7 +114,8 @@ def test_digit_keys_choose_an_answer_in_presentation_mode_and_focus_moves_to_the
         "q => { const h = document.querySelector('#steg-fraga'); return h && h.innerText !== q; }", arg=question
     )
     assert page.url.endswith(expected)
-    assert page.evaluate("document.activeElement.id") == "steg-fraga"
+    # htmx settles the new step a moment after the swap; then focus is on its question.
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'steg-fraga'", timeout=5000)
     # Outside presentation mode the digits do nothing.
     page.goto(site + "/besok/")
     page.keyboard.press("1")
@@ -128,7 +129,7 @@ def test_copy_link_to_the_step_copies_its_address(site, browser):  # noqa: F811
         tab = context.new_page()
         tab.goto(site + "/besok/?projektor=1")
         tab.get_by_role("button", name="Kopiera länk till steget").click()
-        tab.wait_for_function("document.querySelector('.dela .kopiera__status').textContent !== ''")
+        tab.wait_for_function("() => document.querySelector('.dela .kopiera__status').textContent !== ''")
         assert tab.evaluate("navigator.clipboard.readText()") == site + "/besok/"
     finally:
         context.close()
