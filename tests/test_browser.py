@@ -146,7 +146,8 @@ def test_copy_buttons_copy_the_code_and_say_so(site, browser):
         page = context.new_page()
         page.goto(site + "/kod/AU118/")
         page.get_by_role("button", name="Kopiera koden AU118").click()
-        assert "Kopierat: AU118" in page.locator(".kopiera__status").inner_text()
+        # The clipboard answers asynchronously: wait for the status rather than read it at once.
+        page.locator(".kopiera__status", has_text="Kopierat: AU118").wait_for()
         assert page.evaluate("navigator.clipboard.readText()") == "AU118"
     finally:
         context.close()
