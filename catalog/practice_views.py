@@ -101,7 +101,6 @@ def case(request: HttpRequest, slug: str) -> HttpResponse:
         "contact_quotes": _quote_rows(key.quotes_for("kontakt"), labels),
         "general": _quote_rows(key.quotes_for("allmant"), labels),
     }
-    status = 200
     if CHECK in request.GET:
         codes, junk = feedback.parse_codes(typed)
         result = feedback.grade(key, codes, contact or None)
@@ -128,4 +127,4 @@ def case(request: HttpRequest, slug: str) -> HttpResponse:
                     reverse("catalog:practice-case", args=[cases[position + 1]]) + f"?set={in_set.slug}"
                 )
     context["wizard_url"] = reverse("catalog:visit") + "?" + urlencode({"ovning": case.slug})
-    return render(request, "catalog/practice_case.html", context, status=status)
+    return render(request, "catalog/practice_case.html", context)

@@ -168,3 +168,7 @@ def test_an_edited_case_text_shows_at_once_in_the_wizard(client):
     case.text = "Ett nytt besök med somalisktalande tolk."
     case.save()
     assert "somalisktalande tolk" in client.get(url).content.decode()
+
+
+def test_the_main_menu_leads_to_the_practice_cases(client):
+    assert '<a href="/ovningar/">Övningar</a>' in client.get("/lista/psykiatri/").content.decode()
