@@ -28,8 +28,15 @@ EDITABLE_MODELS = [
     "decisioncode",
     "changesuggestion",
     "draft",
+    "practicecase",
+    "practicequote",
+    "practiceset",
 ]
 READABLE_MODELS = ["searchmiss", "revision"]
+
+# Trainers edit practice cases (and their quotes and sets) and nothing else.
+TRAINERS = "Utbildare"
+TRAINER_MODELS = ["practicecase", "practicequote", "practiceset"]
 
 
 def coordinator_group() -> Group:
@@ -41,6 +48,19 @@ def coordinator_group() -> Group:
         + [f"view_{model}" for model in READABLE_MODELS]
     )
     group.permissions.set(wanted)
+    return group
+
+
+def trainer_group() -> Group:
+    group, _ = Group.objects.get_or_create(name=TRAINERS)
+    group.permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="catalog",
+            codename__in=[
+                f"{action}_{model}" for model in TRAINER_MODELS for action in ("add", "change", "delete", "view")
+            ],
+        )
+    )
     return group
 
 

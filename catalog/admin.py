@@ -730,4 +730,9 @@ class WizardOptionAdmin(DraftableAdmin, HistoryAdmin):
     fields = ["step", *OPTION_FIELDS]
 
 
-from . import draft_admin, suggestion_admin  # noqa: E402, F401  (drafts and the Förslag queue, in their own modules)
+# Practice cases and sets (catalog/practice_admin.py) register themselves on import.
+from . import (  # noqa: E402, F401  (drafts and the Förslag queue, in their own modules)
+    draft_admin,
+    practice_admin,  # noqa: E402, F401
+    suggestion_admin,
+)

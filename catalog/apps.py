@@ -14,6 +14,7 @@ class CatalogConfig(AppConfig):
 
 
 def _ensure_coordinator_group(**kwargs):
-    from .accounts import coordinator_group
+    from .accounts import coordinator_group, trainer_group
 
     coordinator_group()
+    trainer_group()

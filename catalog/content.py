@@ -17,7 +17,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
-from . import drafts, history, textlinks, wizard, wizard_store
+from . import drafts, history, practice_content, textlinks, wizard, wizard_store
 from .models import (
     Code,
     CodeList,
@@ -163,6 +163,7 @@ class ContentSet:
     synonyms: list[dict] = field(default_factory=list)
     concepts: list[dict] = field(default_factory=list)
     wizard: dict | None = None
+    practice: dict | None = None  # ovningar.toml: practice cases (catalog.practice_content)
 
 
 @dataclass
@@ -269,6 +270,7 @@ def read_content(directory: Path = CONTENT_DIR) -> ContentSet:
     known_codes = set(declared)
 
     parsed_wizard = parsed.pop(wizard_store.WIZARD_FILE, None)
+    parsed_practice = parsed.pop(practice_content.PRACTICE_FILE, None)
     synonyms_file = parsed.pop(SYNONYMS_FILE, {})
     for key in synonyms_file:
         if key != "synonyms":
@@ -429,6 +431,10 @@ def read_content(directory: Path = CONTENT_DIR) -> ContentSet:
             errors.append(
                 f"{CODES_FILE}: {item['code']}: decision '{item['decision']}' is not the identifier of a beslut source"
             )
+    if parsed_practice is not None:
+        errors += practice_content.validate_file(parsed_practice, known_codes, content.documents, _check)
+        content.practice = parsed_practice
+
     for slug in _duplicates(seen_sources):
         errors.append(f"source slug '{slug}' is used by more than one file")
     for slug in _duplicates(seen_lists):
@@ -629,6 +635,8 @@ def load(content: ContentSet) -> Report:
     _link_decision_codes(content)
     if content.wizard is not None:
         _load_wizard(content.wizard, codes, report)
+    if content.practice is not None:
+        practice_content.load(content.practice, report, _upsert)
     # Everything as loaded has a first revision, so a coordinator's first edit can be undone.
     history.baseline(ContentTracked.__subclasses__())
     return report

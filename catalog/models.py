@@ -662,4 +662,7 @@ class DecisionCode(models.Model):
 
 
 from .drafts import Draft  # noqa: E402, F401  (models of their own modules, registered here)
+
+# Practice cases live in their own module; importing them here registers them with the app.
+from .practice import PracticeCase, PracticeCount, PracticeQuote, PracticeSet  # noqa: E402, F401
 from .suggestions import ChangeSuggestion  # noqa: E402, F401

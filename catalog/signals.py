@@ -21,6 +21,7 @@ from .models import (
     WizardOption,
     WizardStep,
 )
+from .practice import PracticeCase, PracticeQuote, PracticeSet
 
 CACHED = (
     Code,
@@ -40,6 +41,8 @@ CACHED = (
     Footnote,
     DecisionCode,
 )
+# Practice cases: the wizard page shows a case's text (?ovning=), so an edit must refresh cached pages.
+CACHED += (PracticeCase, PracticeQuote, PracticeSet)
 
 
 @receiver(post_save)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api, suggestion_views, views, visit_views
+from . import api, practice_views, suggestion_views, views, visit_views
 
 app_name = "catalog"
 
@@ -17,6 +17,9 @@ urlpatterns = [
     path("besok/<path:answers>/", visit_views.visit, name="visit-step"),
     path("forslag/", suggestion_views.suggest_change, name="suggest"),
     path("forslag/tack/", suggestion_views.suggest_thanks, name="suggest-thanks"),
+    path("ovningar/", practice_views.index, name="practice"),
+    path("ovningar/set/<slug:slug>/", practice_views.practice_set, name="practice-set"),
+    path("ovningar/<slug:slug>/", practice_views.case, name="practice-case"),
     path("regler/<slug:slug>/", views.rules, name="rules"),
     path("beslut/<str:identifier>/", views.decision, name="decision"),
     path("api/codes/", api.search, name="api-search"),

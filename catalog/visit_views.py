@@ -9,7 +9,7 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url
 
-from . import wizard, wizard_store
+from . import presentation, wizard, wizard_store
 from .models import Code, CodeList, Section, SourceDocument
 from .pagecache import cached_page
 from .views import is_fragment_request
@@ -239,6 +239,7 @@ def visit(request: HttpRequest, answers: str = "") -> HttpResponse:
             status=503,
         )
     segments = [segment for segment in answers.split("/") if segment]
+    keep = presentation.kept_query(request)  # presentation mode and practice case ride along (train)
     if len(segments) > 50:
         return _broken(request, WalkError("Länken har för många svar för att vara en väg genom guiden.", []))
     try:
@@ -255,11 +256,11 @@ def visit(request: HttpRequest, answers: str = "") -> HttpResponse:
         else:
             target = [*path, segment]
             if not request.htmx:
-                return redirect(_url(target))
+                return redirect(_url(target) + keep)
             walk = wizard.walk(tree, target)
             path = target
     elif path != segments:
-        return redirect(_url(path))
+        return redirect(_url(path) + keep)
     if _wants_json(request):
         response = JsonResponse(_as_json(request, walk, path), json_dumps_params={"ensure_ascii": False})
         return response
@@ -288,8 +289,10 @@ def visit(request: HttpRequest, answers: str = "") -> HttpResponse:
         )
     if walk.finished:
         context.update(_result_context(walk))
+    # --- Presentation mode, progress, QR code and practice cases (helper "train"): catalog/presentation.py ---
+    context.update(presentation.wizard_extras(request, tree, walk, context, keep, _url(path)))
     status = 400 if error_message else 200
     if is_fragment_request(request):
         response = render(request, "catalog/visit.html#guide", context, status=status)
-        return push_url(response, _url(path)) if status == 200 else response
+        return push_url(response, _url(path) + keep) if status == 200 else response
     return render(request, "catalog/visit.html", context, status=status)

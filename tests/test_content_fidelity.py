@@ -9,6 +9,7 @@ import pytest
 
 from catalog.content import CODES_FILE, CONCEPTS_FILE, CONTENT_DIR, SYNONYMS_FILE
 from catalog.models import ContactType, DocumentPart, Entry, Footnote, Section
+from catalog.practice_content import PRACTICE_FILE
 from catalog.wizard_store import WIZARD_FILE
 
 # The project carries its sources (catalog/content/sources/README.md says where they came from).
@@ -21,9 +22,8 @@ def squeeze(text: str) -> str:
 
 
 def content_files():
-    return sorted(
-        p for p in CONTENT_DIR.glob("*.toml") if p.name not in (CODES_FILE, SYNONYMS_FILE, CONCEPTS_FILE, WIZARD_FILE)
-    )
+    not_sources = (CODES_FILE, SYNONYMS_FILE, CONCEPTS_FILE, WIZARD_FILE, PRACTICE_FILE)
+    return sorted(p for p in CONTENT_DIR.glob("*.toml") if p.name not in not_sources)
 
 
 def load_toml(path: Path) -> dict:
