@@ -16,7 +16,7 @@ from typing import Any
 
 from django.db import transaction
 
-from . import history, textlinks, wizard, wizard_store
+from . import history, signals, textlinks, wizard, wizard_store
 from .models import (
     Code,
     CodeList,
@@ -426,6 +426,7 @@ def _upsert(model: type[ContentTracked], lookup: dict, values: dict, report: Rep
 
 
 @transaction.atomic
+@signals.one_generation_bump()
 def load(content: ContentSet) -> Report:
     report = Report()
     codes: dict[str, Code] = {}

@@ -167,3 +167,26 @@ def test_wizard_tree_is_loaded_and_reloading_it_changes_nothing():
     assert WizardOption.objects.count() > 100
     report = load(read_content())
     assert sum(report.created.values()) == sum(report.updated.values()) == sum(report.deleted.values()) == 0
+
+
+def test_a_full_load_writes_one_new_generation_however_many_rows_it_saves(monkeypatch):
+    from catalog.models import SearchIndexState, Synonym
+
+    Synonym.objects.all().delete()
+    before = SearchIndexState.current()
+    bumps = []
+    original = SearchIndexState.bump.__func__
+    monkeypatch.setattr(SearchIndexState, "bump", classmethod(lambda cls: bumps.append(1) or original(cls)))
+    report = load(read_content())
+    assert sum(report.created.values()) > 1
+    assert len(bumps) == 1
+    assert SearchIndexState.current() != before
+
+
+def test_a_load_that_changes_nothing_writes_no_new_generation(monkeypatch):
+    from catalog.models import SearchIndexState
+
+    bumps = []
+    monkeypatch.setattr(SearchIndexState, "bump", classmethod(lambda cls: bumps.append(1)))
+    load(read_content())
+    assert bumps == []
