@@ -128,6 +128,7 @@ def cached_page(view=None, *, params: tuple[str, ...] = ()):
             view.__name__,
             freshness.generation(),
             page_address(request, params),
+            request.get_host(),  # absolute URLs (API, wizard JSON) carry the host
             request.headers.get("HX-Request", ""),
             request.headers.get("HX-History-Restore-Request", ""),
             "json" in request.headers.get("Accept", ""),
@@ -136,7 +137,12 @@ def cached_page(view=None, *, params: tuple[str, ...] = ()):
         if page is not None:
             return _respond(page)
         response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not response.streaming and not response.cookies:
+        if (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not getattr(response, "uncacheable", False)
+        ):
             headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
             page = Page(
                 key, response.status_code, headers, response.content, compression.encoded_bodies(response.content)

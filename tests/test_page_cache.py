@@ -70,3 +70,27 @@ def test_a_content_change_drops_the_pages_of_the_old_generation(client):
     SearchIndexState.bump()
     client.get("/kod/AU118/")
     assert pagecache.stats()["pages"] == 1
+
+
+def test_a_repeated_search_is_answered_from_the_cache_until_the_content_changes(client, django_assert_max_num_queries):
+    from catalog.models import Code
+
+    first = client.get("/api/codes/?q=AU118").json()
+    with django_assert_max_num_queries(1):  # only the content-generation check
+        again = client.get("/api/codes/?q=AU118&utm_source=x").json()
+    assert again == first
+    code = Code.objects.get(code="AU118")
+    code.title = "Ny titel efter redigering"
+    code.save()
+    after = client.get("/api/codes/?q=AU118").json()
+    assert after["results"][0]["code"] == "AU118"
+    assert after["results"][0]["title"] == "Ny titel efter redigering" != first["results"][0]["title"]
+
+
+def test_every_search_without_hits_is_still_counted(client):
+    from catalog.models import SearchMiss
+
+    for _ in range(3):
+        assert client.get("/api/codes/?q=qqxyzzyq").json()["results"] == []
+    assert SearchMiss.objects.get(query="qqxyzzyq").count == 3
+    assert pagecache.stats()["pages"] == 0
