@@ -193,6 +193,11 @@ LOGGING = {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
         "json": {"()": "kvaguide.logs.JsonFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT},
+        # Access lines are batched (kvaguide.accesslog): one write per line cost a fifth of throughput.
+        "access": {"class": "kvaguide.accesslog.BufferedStreamHandler", "formatter": LOG_FORMAT},
+    },
+    "loggers": {"kvaguide.access": {"handlers": ["access"], "level": "INFO", "propagate": False}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }

@@ -38,3 +38,28 @@ def test_neither_server_writes_its_own_non_json_access_log(server):
     assert not any(arg.startswith("--access-logfile") or arg == "--access-log" for arg in argv)
     if server == "granian":
         assert "--no-access-log" in argv
+
+
+def test_buffered_lines_are_written_in_whole_lines_of_at_most_one_atomic_pipe_write(monkeypatch):
+    from kvaguide import accesslog
+
+    writes = []
+    monkeypatch.setattr(accesslog.os, "write", lambda fd, data: writes.append(bytes(data)) or len(data))
+    handler = accesslog.BufferedStreamHandler(fd=99, interval=60)
+    handler.setFormatter(JsonFormatter())
+    logger = logging.getLogger("test.buffered")
+    logger.addHandler(handler)
+    logger.propagate = False
+    logger.setLevel(logging.INFO)
+    try:
+        for n in range(200):
+            logger.info("GET /kod/%s/ 200", "å" * (n % 50))
+        assert writes == []  # nothing written per line
+        handler.flush()
+    finally:
+        logger.removeHandler(handler)
+    assert all(len(chunk) <= handler.CHUNK and chunk.endswith(b"\n") for chunk in writes)
+    lines = b"".join(writes).decode().splitlines()
+    assert len(lines) == 200
+    assert len(writes) < 20
+    assert [json.loads(line)["message"] for line in lines][7] == "GET /kod/ååååååå/ 200"
