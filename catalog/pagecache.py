@@ -6,7 +6,8 @@ content changed. This is what lets list and code pages keep up with a morning ru
 
 The cache is a least-recently-used store bounded both in pages (``PAGE_CACHE_MAX_PAGES``) and in
 bytes (``PAGE_CACHE_MAX_BYTES``, counting the page, its compressed forms, its headers and its
-key). Only the query parameters a view names can make a new entry: ``?utm_source=…``,
+key). A compressed form is made the first time a client asks for it (kvaguide.compression) and
+kept with the page, so a cache hit costs no compression. Only the query parameters a view names can make a new entry: ``?utm_source=…``,
 ``?fbclid=…`` or any made-up parameter is served the page cached for the bare address, so
 10,000 distinct hostile addresses cost no more memory than one.
 """
@@ -17,8 +18,6 @@ from functools import wraps
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-
-from kvaguide import compression
 
 from . import freshness
 
@@ -108,9 +107,32 @@ def page_address(request: HttpRequest, params: tuple[str, ...] = ()) -> str:
     return request.path + "?" + "&".join(f"{name}={value}" for name, value in kept)
 
 
+class _Encodings:
+    """A cached page's compressed forms, made on first demand and counted in the cache's bytes."""
+
+    def __init__(self, page: Page):
+        self.page = page
+
+    def get(self, name: str) -> bytes | None:
+        return self.page.encoded.get(name)
+
+    def remember(self, name: str, body: bytes) -> None:
+        global _bytes
+        with _lock:
+            if name in self.page.encoded:
+                return
+            self.page.encoded[name] = body
+            self.page.size += len(body)
+            if any(page is self.page for page in _pages.values()):
+                _bytes += len(body)
+                while len(_pages) > 1 and _bytes > max_bytes():
+                    _, evicted = _pages.popitem(last=False)
+                    _bytes -= evicted.size
+
+
 def _respond(page: Page) -> HttpResponse:
     response = HttpResponse(page.content, status=page.status, headers=page.headers)
-    response.encoded_bodies = page.encoded  # read by kvaguide.compression
+    response.encodings = _Encodings(page)  # read and filled by kvaguide.compression
     return response
 
 
@@ -144,11 +166,9 @@ def cached_page(view=None, *, params: tuple[str, ...] = ()):
             and not getattr(response, "uncacheable", False)
         ):
             headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
-            page = Page(
-                key, response.status_code, headers, response.content, compression.encoded_bodies(response.content)
-            )
+            page = Page(key, response.status_code, headers, response.content, {})
             _put(key, page)
-            response.encoded_bodies = page.encoded
+            response.encodings = _Encodings(page)
         return response
 
     return wrapper

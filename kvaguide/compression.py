@@ -6,8 +6,8 @@ secret next to text an attacker can reflect into the same page is what BREACH ex
 pages (lists, codes, rules, the wizard, search and the API) hold only published content.
 
 Static files never reach this middleware: WhiteNoise answers them earlier in the chain with its
-own pre-compressed files. Pages kept in catalog.pagecache are compressed once when stored, so a
-cache hit costs no compression at all (see ``encoded_bodies``).
+own pre-compressed files. A page kept in catalog.pagecache is compressed once per encoding and
+the result kept with it, so a cache hit costs no compression at all.
 """
 
 import re
@@ -36,14 +36,6 @@ def encode_gzip(content: bytes) -> bytes:
 
 
 ENCODERS = {"br": encode_brotli, "gzip": encode_gzip}
-
-
-def encoded_bodies(content: bytes) -> dict[str, bytes]:
-    """Every encoding of a body that is worth sending (smaller than the body itself)."""
-    if len(content) < MIN_SIZE:
-        return {}
-    bodies = {name: encode(content) for name, encode in ENCODERS.items()}
-    return {name: body for name, body in bodies.items() if len(body) < len(content)}
 
 
 def carries_no_secret(request, response) -> bool:
@@ -86,17 +78,18 @@ class CompressionMiddleware(GZipMiddleware):
         ):
             return response
         encoding = choose_encoding(request)
-        if encoding != "br":
-            # gzip or nothing: Django's own middleware, unless the page cache already has it.
-            ready = getattr(response, "encoded_bodies", {}).get("gzip")
-            if encoding == "gzip" and ready is not None:
-                return _send(response, ready, "gzip")
-            return super().process_response(request, response)
-        body = getattr(response, "encoded_bodies", {}).get("br") or encode_brotli(response.content)
+        kept = getattr(response, "encodings", None)  # a page from catalog.pagecache
+        if encoding is None or (encoding == "gzip" and kept is None):
+            return super().process_response(request, response)  # Django's gzip, or only Vary
+        body = kept.get(encoding) if kept is not None else None
+        if body is None:
+            body = ENCODERS[encoding](response.content)
+            if kept is not None:
+                kept.remember(encoding, body)
         if len(body) >= len(response.content):
             patch_vary_headers(response, ("Accept-Encoding",))
             return response
-        return _send(response, body, "br")
+        return _send(response, body, encoding)
 
 
 def _send(response, body: bytes, encoding: str):

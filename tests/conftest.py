@@ -16,9 +16,10 @@ def _test_settings(settings):
     # Tests change content and search at once: check the index's freshness on every search.
     settings.CONTENT_CHECK_SECONDS = 0
     # Each test starts with no rendered pages kept from another test's content.
-    from catalog import pagecache
+    from catalog import fragments, pagecache
 
     pagecache.clear()
+    fragments.clear()
 
 
 @pytest.fixture
