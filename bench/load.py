@@ -146,8 +146,6 @@ def memory(env: dict, port: int, n: int) -> dict:
 
     with server(env, port, DEFAULT_SERVER, access_log=True, workers=1) as (base, process, _):
         warm(base)
-        time.sleep(1)
-        before = sum(children_rss_kb(process.pid).values())
 
         def fetch(path):
             try:
@@ -159,6 +157,12 @@ def memory(env: dict, port: int, n: int) -> dict:
             except OSError:
                 return 0
 
+        # A first round of each kind of address (other numbers) builds what any worker builds
+        # once (templates, per-thread caches); what grows after that is what the addresses cost.
+        with ThreadPoolExecutor(8) as pool:
+            list(pool.map(fetch, [path.replace("=", "=w", 1) for path in hostile_addresses(700)]))
+        time.sleep(1)
+        before = sum(children_rss_kb(process.pid).values())
         with ThreadPoolExecutor(8) as pool:
             statuses = list(pool.map(fetch, hostile_addresses(n)))
         time.sleep(1)

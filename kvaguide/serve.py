@@ -51,6 +51,10 @@ def command(server: str, port: int, workers: int, wsgi: str = "kvaguide.wsgi") -
             "--no-access-log",
             "--log-level",
             "warning",
+            # Each Python thread keeps its own search index and wizard tree, and more threads than
+            # cores only queue on the interpreter lock: two per worker overlap database waits.
+            "--blocking-threads",
+            os.environ.get("GRANIAN_BLOCKING_THREADS", "2"),
             "--respawn-failed-workers",
             "--workers-kill-timeout",
             "30",
