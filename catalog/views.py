@@ -1,3 +1,5 @@
+import threading
+
 from django.db import DatabaseError, connection
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -7,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from . import exchange, fragments, history, textlinks
+from . import exchange, fragments, freshness, history, textlinks
 from . import search as search_engine
 from .models import Code, CodeList, Entry, Mention, Revision, SearchMiss, Section, SourceDocument
 from .pagecache import cached_page
@@ -15,6 +17,21 @@ from .pagecache import cached_page
 
 def _texts_codes(*texts: str | None) -> set[str]:
     return {code for text in texts for code in textlinks.codes_in(text)}
+
+
+_listed = threading.local()
+
+
+def _listed_among(codes: set[str]) -> set[str]:
+    """Which of these codes stand in a list: like Code.objects.listed_among, but from the set of all
+    listed codes, read once per content generation (a few hundred codes) instead of once per page."""
+    if not codes:
+        return set()
+    generation = freshness.generation()
+    if getattr(_listed, "generation", None) != generation:
+        _listed.codes = frozenset(Code.objects.filter(entries__isnull=False).values_list("code", flat=True))
+        _listed.generation = generation
+    return _listed.codes.intersection(codes)
 
 
 def is_fragment_request(request: HttpRequest) -> bool:
@@ -71,7 +88,7 @@ def search(request: HttpRequest) -> HttpResponse:
 def code_list(request: HttpRequest, slug: str) -> HttpResponse:
     code_list = get_object_or_404(CodeList.objects.select_related("source"), slug=slug)
     sections = list(code_list.sections.order_by("order"))
-    known = Code.objects.listed_among(_texts_codes(code_list.intro, *(s.instructions for s in sections)))
+    known = _listed_among(_texts_codes(code_list.intro, *(s.instructions for s in sections)))
     # Each section's markup is kept by its content (catalog.fragments): the key is every stored
     # field of the section, of its entries and their codes, the list's column label, the linked
     # codes its instructions mention, and the day (retirement). Reading those fields as tuples is
@@ -134,7 +151,7 @@ def code(request: HttpRequest, code: str) -> HttpResponse:
         .select_related("entry__code", "entry__code_list", "section__code_list", "part__document")
         .order_by("id")
     )
-    known = Code.objects.listed_among(
+    known = _listed_among(
         _texts_codes(*(t for e in entries for t in (e.beskrivning, e.anvisning, e.section.instructions)))
     )
     return render(
@@ -164,7 +181,7 @@ def _document_page(request: HttpRequest, document: SourceDocument, template: str
         *(t for cl in code_lists for e in cl.entries.all() for t in (e.beskrivning, e.anvisning)),
         *(s.instructions for cl in code_lists for s in cl.sections.all()),
     )
-    known = Code.objects.listed_among(mentioned)
+    known = _listed_among(mentioned)
     decision_codes = (
         list(document.decision_codes.select_related("code_list", "section").order_by("action", "code"))
         if document.kind == SourceDocument.Kind.BESLUT

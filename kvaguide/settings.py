@@ -181,7 +181,7 @@ CONTENT_CHECK_SECONDS = float(os.environ.get("CONTENT_CHECK_SECONDS", "1"))
 PAGE_CACHE_MAX_PAGES = int(os.environ.get("PAGE_CACHE_MAX_PAGES", "1000"))
 PAGE_CACHE_MAX_BYTES = int(os.environ.get("PAGE_CACHE_MAX_MB", "32")) * 1024 * 1024
 
-# One access-log line per request, written by the app (kvaguide.accesslog), not by the server.
+# One JSON access-log line per request to stderr, written by the app (kvaguide.accesslog), not the server.
 ACCESS_LOG = env_bool("ACCESS_LOG", not DEBUG)
 
 # Structured (JSON) logs in production, readable lines while developing.
@@ -193,11 +193,6 @@ LOGGING = {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
         "json": {"()": "kvaguide.logs.JsonFormatter"},
     },
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT},
-        # Access lines are batched (kvaguide.accesslog): one write per line cost a fifth of throughput.
-        "access": {"class": "kvaguide.accesslog.BufferedStreamHandler", "formatter": LOG_FORMAT},
-    },
-    "loggers": {"kvaguide.access": {"handlers": ["access"], "level": "INFO", "propagate": False}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
