@@ -136,16 +136,21 @@ def code(request: HttpRequest, code: str) -> HttpResponse:
     normalized = textlinks.normalize_code(code)
     if normalized and normalized != code:
         return redirect("catalog:code", code=normalized, permanent=True)
-    found = Code.objects.select_related("decision").filter(code=normalized).first() if normalized else None
-    if found is None:
-        return _code_not_found(request, code)
-    entries = list(
-        found.entries.select_related("code_list__source", "section").order_by(
-            "code_list__order", "section__order", "order"
+    # The code comes with its entries (one query): a code without entries has no page anyway.
+    entries = (
+        list(
+            Entry.objects.filter(code__code=normalized)
+            .select_related("code__decision", "code_list__source", "section")
+            .order_by("code_list__order", "section__order", "order")
         )
+        if normalized
+        else []
     )
     if not entries:
         return _code_not_found(request, code)
+    found = entries[0].code
+    for entry in entries:
+        entry.code = found
     mentions = list(
         Mention.objects.filter(code=found.code)
         .select_related("entry__code", "entry__code_list", "section__code_list", "part__document")

@@ -1,4 +1,4 @@
-"""The access log is written by the app, one JSON object per request, whatever the path holds."""
+"""How make serve serves: the server it runs, and the access log the app writes (one JSON object per request)."""
 
 import json
 
@@ -63,3 +63,13 @@ def test_neither_server_writes_its_own_non_json_access_log(server):
     assert not any(arg.startswith("--access-logfile") or arg == "--access-log" for arg in argv)
     if server == "granian":
         assert "--no-access-log" in argv
+
+
+def test_make_serve_runs_granian_unless_told_otherwise(monkeypatch):
+    from kvaguide import serve
+
+    assert serve.DEFAULT_SERVER == "granian"
+    assert command("granian", 8000, 2)[0].endswith("granian")
+    assert command("gunicorn", 8000, 2)[0].endswith("gunicorn")
+    with pytest.raises(SystemExit):
+        command("uwsgi", 8000, 2)
