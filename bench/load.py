@@ -356,7 +356,7 @@ def main() -> int:
     if with_log:
         c = connections[0]
         print(
-            f"\naccess log cost at {c} connections: hello-world {with_log[('hello-world', c)]['rps']:.0f} req/s with it, "
+            f"\naccess log at {c} connections (different minutes, so noisy): hello-world {with_log[('hello-world', c)]['rps']:.0f} req/s with it, "
             f"{quiet[('hello-world', c)]['rps']:.0f} without"
         )
     print(

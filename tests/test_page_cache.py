@@ -94,3 +94,17 @@ def test_every_search_without_hits_is_still_counted(client):
         assert client.get("/api/codes/?q=qqxyzzyq").json()["results"] == []
     assert SearchMiss.objects.get(query="qqxyzzyq").count == 3
     assert pagecache.stats()["pages"] == 0
+
+
+def test_the_fragment_cache_never_holds_more_than_its_bounds(settings):
+    from catalog import fragments
+
+    settings.FRAGMENT_CACHE_MAX_BYTES = 200_000
+    settings.FRAGMENT_CACHE_MAX_ITEMS = 50
+    for n in range(1_000):
+        fragments.put(("list-section", n, "x" * 500), "<tr>" * 1_000)
+    stats = fragments.stats()
+    assert stats["bytes"] <= 200_000
+    assert stats["fragments"] <= 50
+    assert fragments.get_many([("list-section", 999, "x" * 500)])  # the most recent is kept
+    assert not fragments.get_many([("list-section", 0, "x" * 500)])  # the oldest is gone
