@@ -141,12 +141,15 @@ def test_back_button_after_htmx_swaps_returns_to_the_previous_step(site, page):
 
 
 def test_copy_buttons_copy_the_code_and_say_so(site, browser):
+    from playwright.sync_api import expect
+
     context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
     try:
         page = context.new_page()
         page.goto(site + "/kod/AU118/")
         page.get_by_role("button", name="Kopiera koden AU118").click()
-        assert "Kopierat: AU118" in page.locator(".kopiera__status").inner_text()
+        # The copy resolves a promise: wait for the status rather than read it at once (a race on a busy machine).
+        expect(page.locator(".kopiera__status")).to_contain_text("Kopierat: AU118")
         assert page.evaluate("navigator.clipboard.readText()") == "AU118"
     finally:
         context.close()
