@@ -30,9 +30,12 @@ run: venv
 	$(PY) manage.py load_content
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-# Production server on loopback: gunicorn, DEBUG off, static files collected and served by WhiteNoise.
+# Production server on loopback: granian (SERVER=gunicorn for gunicorn; see kvaguide/serve.py and
+# `make bench-load`), DEBUG off, static files collected and served by WhiteNoise, JSON logs with one
+# access-log line per request (ACCESS_LOG=0 turns it off). SIGHUP restarts the workers gracefully.
 # Behind a TLS-terminating proxy set HTTPS=1 BEHIND_PROXY=1 (secure cookies, HSTS, redirect).
 WORKERS ?= 2
+SERVER ?= granian
 serve: venv
 	DEBUG=0 HTTPS=$${HTTPS:-0} SECRET_KEY=$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')} \
 	  $(PY) manage.py migrate --no-input
@@ -40,7 +43,7 @@ serve: venv
 	DEBUG=0 HTTPS=$${HTTPS:-0} SECRET_KEY=$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')} \
 	  $(PY) manage.py load_content
 	DEBUG=0 HTTPS=$${HTTPS:-0} SECRET_KEY=$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')} \
-	  $(VENV)/bin/gunicorn kvaguide.wsgi --workers $(WORKERS) --bind 127.0.0.1:$(PORT)
+	  $(PY) -m kvaguide.serve --server $(SERVER) --workers $(WORKERS) --port $(PORT)
 
 test: test-sqlite test-postgres
 

@@ -8,6 +8,7 @@ from django.http import HttpRequest, JsonResponse
 from . import search as search_engine
 from . import textlinks
 from .models import Code, CodeList, Entry, SearchMiss, Section
+from .pagecache import cached_page
 
 
 def api_get(view):
@@ -138,7 +139,10 @@ def code_list(request: HttpRequest, slug: str) -> JsonResponse:
 
 
 @api_get
+@cached_page(params=("q", "lista", "inom"), cookies=("kva_inom",))
 def search(request: HttpRequest) -> JsonResponse:
+    """Answers are kept in the page cache per query until the content changes; a query without
+    hits is never kept, so every miss is still counted for the coordinators."""
     query = search_engine.clean_query(request.GET.get("q", ""))
     if not query:
         return _error("Ange vad du söker efter med ?q=, till exempel ?q=AU118 eller ?q=suicid.", 400)
@@ -177,4 +181,6 @@ def search(request: HttpRequest) -> JsonResponse:
         data["wizard"] = [
             {"answer": link.label, "question": link.question, "url": site + link.url} for link in result.wizard_links
         ]
-    return _json(data)
+    response = _json(data)
+    response.uncacheable = not result.hits
+    return response

@@ -17,7 +17,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
-from . import drafts, history, practice_content, textlinks, wizard, wizard_store
+from . import drafts, history, practice_content, signals, textlinks, wizard, wizard_store
 from .models import (
     Code,
     CodeList,
@@ -488,6 +488,7 @@ def _upsert(model: type[ContentTracked], lookup: dict, values: dict, report: Rep
 
 
 @transaction.atomic
+@signals.one_generation_bump()
 def load(content: ContentSet) -> Report:
     report = Report()
     codes: dict[str, Code] = {}

@@ -1,32 +1,154 @@
-"""Rendered public pages, kept per process until the content changes.
+"""Rendered public pages, kept per process until the content changes, within a fixed memory bound.
 
 Public pages depend only on the content and the address (and whether htmx or JSON asked), never
 on who asks, so a page rendered once can be served again until catalog.freshness says the
 content changed. This is what lets list and code pages keep up with a morning rush.
+
+The cache is a least-recently-used store bounded both in pages (``PAGE_CACHE_MAX_PAGES``) and in
+bytes (``PAGE_CACHE_MAX_BYTES``, counting the page, its compressed forms, its headers and its
+key). A compressed form is made the first time a client asks for it (kvaguide.compression) and
+kept with the page, so a cache hit costs no compression. Only the query parameters a view names can make a new entry: ``?utm_source=…``,
+``?fbclid=…`` or any made-up parameter is served the page cached for the bare address, so
+10,000 distinct hostile addresses cost no more memory than one.
 """
 
 import threading
 from collections import OrderedDict
 from functools import wraps
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from . import freshness
 
-MAX_PAGES = 2000
-MAX_BYTES = 2_000_000
 KEPT_HEADERS = ("Content-Type", "Vary", "HX-Push-Url", "Content-Disposition")
+# Per entry beyond the bodies: the key tuple, the dict slot, the headers and the Page object.
+OVERHEAD_BYTES = 1024
+
+
+class Page:
+    __slots__ = ("status", "headers", "content", "encoded", "size")
+
+    def __init__(self, key: tuple, status: int, headers: dict, content: bytes, encoded: dict[str, bytes]):
+        self.status = status
+        self.headers = headers
+        self.content = content
+        self.encoded = encoded
+        self.size = (
+            len(content)
+            + sum(len(body) for body in encoded.values())
+            + sum(len(str(part)) for part in key)
+            + sum(len(name) + len(value) for name, value in headers.items())
+            + OVERHEAD_BYTES
+        )
+
 
 _lock = threading.Lock()
-_pages: "OrderedDict[tuple, tuple[int, dict, bytes]]" = OrderedDict()
+_pages: "OrderedDict[tuple, Page]" = OrderedDict()
+_bytes = 0
+_generation = ""
+
+
+def max_pages() -> int:
+    return getattr(settings, "PAGE_CACHE_MAX_PAGES", 1000)
+
+
+def max_bytes() -> int:
+    return getattr(settings, "PAGE_CACHE_MAX_BYTES", 32 * 1024 * 1024)
 
 
 def clear() -> None:
+    global _bytes, _generation
     with _lock:
         _pages.clear()
+        _bytes = 0
+        _generation = ""
 
 
-def cached_page(view):
+def stats() -> dict:
+    """How much the cache holds now: pages and accounted bytes."""
+    with _lock:
+        return {"pages": len(_pages), "bytes": _bytes}
+
+
+def _get(key: tuple) -> Page | None:
+    with _lock:
+        page = _pages.get(key)
+        if page is not None:
+            _pages.move_to_end(key)
+        return page
+
+
+def _put(key: tuple, page: Page) -> None:
+    global _bytes, _generation
+    if page.size > max_bytes():
+        return
+    with _lock:
+        if key[2] != _generation:
+            # The content changed: pages of the old generation can never be served again.
+            _generation = key[2]
+            _pages.clear()
+            _bytes = 0
+        old = _pages.pop(key, None)
+        if old is not None:
+            _bytes -= old.size
+        _pages[key] = page
+        _bytes += page.size
+        while len(_pages) > max_pages() or _bytes > max_bytes():
+            _, evicted = _pages.popitem(last=False)
+            _bytes -= evicted.size
+
+
+# For views whose every parameter changes the answer or is refused (the FHIR operations).
+ALL_PARAMS = ("*",)
+
+
+def page_address(request: HttpRequest, params: tuple[str, ...] = ()) -> str:
+    """The path plus only the query parameters that change the page, in a fixed order."""
+    if params == ALL_PARAMS:
+        kept = sorted((name, value) for name in request.GET for value in request.GET.getlist(name))
+    else:
+        kept = [(name, value) for name in params for value in request.GET.getlist(name)]
+    if not kept:
+        return request.path
+    return request.path + "?" + "&".join(f"{name}={value}" for name, value in kept)
+
+
+class _Encodings:
+    """A cached page's compressed forms, made on first demand and counted in the cache's bytes."""
+
+    def __init__(self, page: Page):
+        self.page = page
+
+    def get(self, name: str) -> bytes | None:
+        return self.page.encoded.get(name)
+
+    def remember(self, name: str, body: bytes) -> None:
+        global _bytes
+        with _lock:
+            if name in self.page.encoded:
+                return
+            self.page.encoded[name] = body
+            self.page.size += len(body)
+            if any(page is self.page for page in _pages.values()):
+                _bytes += len(body)
+                while len(_pages) > 1 and _bytes > max_bytes():
+                    _, evicted = _pages.popitem(last=False)
+                    _bytes -= evicted.size
+
+
+def _respond(page: Page) -> HttpResponse:
+    response = HttpResponse(page.content, status=page.status, headers=page.headers)
+    response.encodings = _Encodings(page)  # read and filled by kvaguide.compression
+    return response
+
+
+def cached_page(view=None, *, params: tuple[str, ...] = (), cookies: tuple[str, ...] = ()):
+    """Keep a view's 200 answers per address; ``params`` names the query parameters it reads,
+    ``cookies`` the cookies (a remembered choice such as the search context) that change its answer."""
+    if view is None:
+        return lambda view: cached_page(view, params=params, cookies=cookies)
+
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs):
         if request.method not in ("GET", "HEAD"):
@@ -35,25 +157,27 @@ def cached_page(view):
             view.__module__,
             view.__name__,
             freshness.generation(),
-            request.get_full_path(),
+            page_address(request, params),
+            request.get_host(),  # absolute URLs (API, wizard JSON) carry the host
             request.headers.get("HX-Request", ""),
             request.headers.get("HX-History-Restore-Request", ""),
             "json" in request.headers.get("Accept", ""),
+            tuple(request.COOKIES.get(name, "")[:40] for name in cookies),
         )
-        with _lock:
-            hit = _pages.get(key)
-            if hit is not None:
-                _pages.move_to_end(key)
-        if hit is not None:
-            status, headers, content = hit
-            return HttpResponse(content, status=status, headers=headers)
+        page = _get(key)
+        if page is not None:
+            return _respond(page)
         response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not response.streaming and len(response.content) <= MAX_BYTES:
+        if (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not getattr(response, "uncacheable", False)
+        ):
             headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
-            with _lock:
-                _pages[key] = (response.status_code, headers, response.content)
-                while len(_pages) > MAX_PAGES:
-                    _pages.popitem(last=False)
+            page = Page(key, response.status_code, headers, response.content, {})
+            _put(key, page)
+            response.encodings = _Encodings(page)
         return response
 
     return wrapper

@@ -1,5 +1,8 @@
 """Whatever changes content makes the in-process caches (search index, wizard tree, rendered pages) stale."""
 
+import contextlib
+import threading
+
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -45,8 +48,30 @@ CACHED = (
 CACHED += (PracticeCase, PracticeQuote, PracticeSet)
 
 
+_batch = threading.local()
+
+
+@contextlib.contextmanager
+def one_generation_bump():
+    """Inside this block (e.g. a whole load_content) content saves write one new token at the end,
+    not one per save: a load of a thousand rows is one write to SearchIndexState, not a thousand."""
+    depth = getattr(_batch, "depth", 0)
+    _batch.depth = depth + 1
+    if depth == 0:
+        _batch.changed = False
+    try:
+        yield
+    finally:
+        _batch.depth = depth
+        if depth == 0 and _batch.changed:
+            SearchIndexState.bump()
+
+
 @receiver(post_save)
 @receiver(post_delete)
 def searchable_content_changed(sender, **kwargs):
     if sender in CACHED:
-        SearchIndexState.bump()
+        if getattr(_batch, "depth", 0):
+            _batch.changed = True
+        else:
+            SearchIndexState.bump()

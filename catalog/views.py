@@ -1,3 +1,5 @@
+import threading
+
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Count, F, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -5,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from . import exchange, history, textlinks
+from . import exchange, freshness, history, textlinks
 from . import search as search_engine
 from .models import Code, CodeList, Entry, Mention, Revision, SearchIndexState, SearchMiss, Section, SourceDocument
 from .pagecache import cached_page
@@ -15,6 +17,21 @@ FIRST_LISTS = ["psykiatri", "psykologer-skrs"]
 
 def _texts_codes(*texts: str | None) -> set[str]:
     return {code for text in texts for code in textlinks.codes_in(text)}
+
+
+_listed = threading.local()
+
+
+def _listed_among(codes: set[str]) -> set[str]:
+    """Which of these codes stand in a list: like Code.objects.listed_among, but from the set of all
+    listed codes, read once per content generation (a few hundred codes) instead of once per page."""
+    if not codes:
+        return set()
+    generation = freshness.generation()
+    if getattr(_listed, "generation", None) != generation:
+        _listed.codes = frozenset(Code.objects.filter(entries__isnull=False).values_list("code", flat=True))
+        _listed.generation = generation
+    return _listed.codes.intersection(codes)
 
 
 def is_fragment_request(request: HttpRequest) -> bool:
@@ -68,6 +85,9 @@ def inom_of(request: HttpRequest) -> str:
 
 def remember_inom(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     """Keep a context chosen with ``?inom=`` in the cookie, so every later search ranks it first."""
+    # The page varies on the cookie only for this preference (no session, no secret): it may be
+    # compressed (kvaguide.compression) unless it also sets a cookie or renders a CSRF token.
+    response.varies_only_on_preferences = True
     if "inom" in request.GET:
         value = inom_of(request)
         if value:
@@ -126,7 +146,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@cached_page
+@cached_page(params=("filtrera",))
 def code_list(request: HttpRequest, slug: str) -> HttpResponse:
     code_list = get_object_or_404(CodeList.objects.select_related("source"), slug=slug)
     sections = list(
@@ -190,23 +210,28 @@ def code(request: HttpRequest, code: str) -> HttpResponse:
     normalized = textlinks.normalize_code(code)
     if normalized and normalized != code:
         return redirect("catalog:code", code=normalized, permanent=True)
-    found = Code.objects.select_related("decision").filter(code=normalized).first() if normalized else None
-    if found is None:
-        return _code_not_found(request, code)
-    entries = list(
-        found.entries.select_related("code_list__source", "section").order_by(
-            "code_list__order", "section__order", "order"
+    # The code comes with its entries (one query): a code without entries has no page anyway.
+    entries = (
+        list(
+            Entry.objects.filter(code__code=normalized)
+            .select_related("code__decision", "code_list__source", "section")
+            .order_by("code_list__order", "section__order", "order")
         )
+        if normalized
+        else []
     )
     if not entries:
         return _code_not_found(request, code)
+    found = entries[0].code
+    for entry in entries:
+        entry.code = found
     mentions = list(
         Mention.objects.filter(code=found.code)
         .select_related("entry__code", "entry__code_list", "section__code_list", "part__document")
         .order_by("id")
     )
     mentioned = _texts_codes(*(t for e in entries for t in (e.beskrivning, e.anvisning, e.section.instructions)))
-    known = Code.objects.listed_among(mentioned)
+    known = _listed_among(mentioned)
     context = {
         "code": found,
         "entries": entries,
@@ -237,7 +262,7 @@ def _document_page(request: HttpRequest, document: SourceDocument, template: str
         *(t for cl in code_lists for e in cl.entries.all() for t in (e.beskrivning, e.anvisning)),
         *(s.instructions for cl in code_lists for s in cl.sections.all()),
     )
-    known = Code.objects.listed_among(mentioned)
+    known = _listed_among(mentioned)
     decision_codes = (
         list(document.decision_codes.select_related("code_list", "section").order_by("action", "code"))
         if document.kind == SourceDocument.Kind.BESLUT

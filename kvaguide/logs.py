@@ -1,17 +1,10 @@
 """One JSON object per log line, so a log collector can read fields rather than guess them.
 
-The access log is written here too (``AccessLogMiddleware``) rather than by the app server's
-own format string: a format string pastes the path between quotes, so a path with a quote, a
-backslash or a control character broke the line. ``json.dumps`` escapes all of them, whichever
-server (gunicorn, granian) runs the app.
+(The access log is written by ``kvaguide.accesslog``, batched, in the same JSON shape.)
 """
 
 import json
 import logging
-import time
-
-access_log = logging.getLogger("kvaguide.access")
-
 
 # Characters JSON allows raw inside strings but that line-based readers take as line breaks.
 _LINE_BREAKS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
@@ -47,30 +40,3 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             data["exception"] = self.formatException(record.exc_info)
         return _dumps(data)
-
-
-class AccessLogMiddleware:
-    """One line per request on the ``kvaguide.access`` logger (on when ``ACCESS_LOG`` is)."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        started = time.perf_counter()
-        response = self.get_response(request)
-        size = None if response.streaming else len(response.content)
-        access_log.info(
-            "%s %s %s",
-            request.method,
-            request.path,
-            response.status_code,
-            extra={
-                "method": request.method[:16],
-                "path": request.path[:2000],
-                "query": request.META.get("QUERY_STRING", "")[:2000],
-                "status": response.status_code,
-                "bytes": size,
-                "ms": round((time.perf_counter() - started) * 1000, 1),
-            },
-        )
-        return response

@@ -89,10 +89,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "kvaguide.logs.AccessLogMiddleware",
+    "kvaguide.accesslog.AccessLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise (static files keep its own pre-compressed files) and before the session and
+    # CSRF middleware, so it sees whether the response carries a token or a session (BREACH).
+    "kvaguide.compression.CompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -237,6 +240,13 @@ SEARCH_MISS_DAYS = int(os.environ.get("SEARCH_MISS_DAYS", "365"))
 FHIR_CANONICAL_BASE = os.environ.get("FHIR_CANONICAL_BASE", "https://kvaguiden.vgregion.se/fhir")
 FHIR_PUBLISHER = os.environ.get("FHIR_PUBLISHER", "KVÅ-guiden, Västra Götalandsregionen")
 
+# The per-process page cache (catalog.pagecache): a bound in pages and in bytes, per worker.
+PAGE_CACHE_MAX_PAGES = int(os.environ.get("PAGE_CACHE_MAX_PAGES", "1000"))
+PAGE_CACHE_MAX_BYTES = int(os.environ.get("PAGE_CACHE_MAX_MB", "32")) * 1024 * 1024
+
+# One JSON access-log line per request to stderr, written by the app (kvaguide.accesslog), not the server.
+ACCESS_LOG = env_bool("ACCESS_LOG", not DEBUG)
+
 # Structured (JSON) logs in production, readable lines while developing.
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain" if DEBUG else "json")
 LOGGING = {
@@ -251,7 +261,5 @@ LOGGING = {
     # axes logs every successful login at INFO; failures and lock-outs are warnings.
     "loggers": {
         "axes": {"level": "WARNING"},
-        # One JSON line per request (kvaguide.logs.AccessLogMiddleware): on in production.
-        "kvaguide.access": {"level": "INFO" if env_bool("ACCESS_LOG", not DEBUG) else "WARNING"},
     },
 }

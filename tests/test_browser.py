@@ -142,6 +142,7 @@ def test_back_button_after_htmx_swaps_returns_to_the_previous_step(site, page):
 
 
 def test_copy_buttons_copy_the_code_and_say_so(site, browser):
+
     context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
     try:
         page = context.new_page()

@@ -3,6 +3,7 @@ from html import escape, unescape
 
 import pytest
 
+from catalog import pagecache
 from catalog.models import CodeList
 
 pytestmark = pytest.mark.django_db
@@ -55,6 +56,18 @@ def test_post_is_not_allowed(client):
 def test_query_count_is_constant(client, django_assert_num_queries, slug, queries):
     with django_assert_num_queries(queries):
         client.get(f"/lista/{slug}/")
+    pagecache.clear()
+    with django_assert_num_queries(queries):
+        client.get(f"/lista/{slug}/")
+
+
+def test_a_kept_section_is_never_served_after_its_rows_change(client):
+    code_list = CodeList.objects.get(slug="psykiatri")
+    client.get("/lista/psykiatri/")
+    # A change the page shows though no save signal fires (a bulk update) still changes the key.
+    code_list.entries.filter(code__code="AU118").update(beskrivning="Ny beskrivning, ändrad i bulk")
+    pagecache.clear()
+    assert "Ny beskrivning, ändrad i bulk" in client.get("/lista/psykiatri/").content.decode()
 
 
 def test_a_rendered_list_is_served_again_until_the_content_changes(client, django_assert_num_queries):

@@ -188,3 +188,26 @@ def test_the_first_load_into_an_empty_database_reports_everything_as_created(tmp
     created = int(first.split()[1])
     assert created > 1000
     assert manage("load_content").startswith(f"load_content: 0 created, 0 updated, {created} unchanged,")
+
+
+def test_a_full_load_writes_one_new_generation_however_many_rows_it_saves(monkeypatch):
+    from catalog.models import SearchIndexState, Synonym
+
+    Synonym.objects.all().delete()
+    before = SearchIndexState.current()
+    bumps = []
+    original = SearchIndexState.bump.__func__
+    monkeypatch.setattr(SearchIndexState, "bump", classmethod(lambda cls: bumps.append(1) or original(cls)))
+    report = load(read_content())
+    assert sum(report.created.values()) > 1
+    assert len(bumps) == 1
+    assert SearchIndexState.current() != before
+
+
+def test_a_load_that_changes_nothing_writes_no_new_generation(monkeypatch):
+    from catalog.models import SearchIndexState
+
+    bumps = []
+    monkeypatch.setattr(SearchIndexState, "bump", classmethod(lambda cls: bumps.append(1)))
+    load(read_content())
+    assert bumps == []

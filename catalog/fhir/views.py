@@ -11,7 +11,7 @@ from functools import wraps
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 
-from ..pagecache import cached_page
+from ..pagecache import ALL_PARAMS, cached_page
 from . import terminology
 from .terminology import FhirError
 
@@ -116,13 +116,13 @@ def _parameters(request: HttpRequest) -> dict[str, list[str]]:
 
 
 @fhir_endpoint("GET")
-@cached_page
+@cached_page(params=ALL_PARAMS)
 def metadata(request: HttpRequest) -> HttpResponse:
     return _ok(request, terminology.capability_statement())
 
 
 @fhir_endpoint("GET")
-@cached_page
+@cached_page(params=ALL_PARAMS)
 def value_set_search(request: HttpRequest) -> HttpResponse:
     url = request.GET.get("url")
     slugs = terminology.list_slugs()
@@ -135,25 +135,25 @@ def value_set_search(request: HttpRequest) -> HttpResponse:
 
 
 @fhir_endpoint("GET")
-@cached_page
+@cached_page(params=ALL_PARAMS)
 def value_set(request: HttpRequest, id: str) -> HttpResponse:
     return _ok(request, terminology.value_set(id))
 
 
 @fhir_endpoint("GET", "POST")
-@cached_page
+@cached_page(params=ALL_PARAMS)
 def expand(request: HttpRequest, id: str | None = None) -> HttpResponse:
     return _ok(request, terminology.expand(_parameters(request), id))
 
 
 @fhir_endpoint("GET", "POST")
-@cached_page
+@cached_page(params=ALL_PARAMS)
 def validate_code(request: HttpRequest, id: str | None = None) -> HttpResponse:
     return _ok(request, terminology.validate_code(_parameters(request), id))
 
 
 @fhir_endpoint("GET")
-@cached_page
+@cached_page(params=ALL_PARAMS)
 def code_system_search(request: HttpRequest) -> HttpResponse:
     url = request.GET.get("url")
     found = terminology.code_systems()
@@ -167,13 +167,13 @@ def code_system_search(request: HttpRequest) -> HttpResponse:
 
 
 @fhir_endpoint("GET")
-@cached_page
+@cached_page(params=ALL_PARAMS)
 def code_system(request: HttpRequest, id: str) -> HttpResponse:
     return _ok(request, terminology.code_system(id))
 
 
 @fhir_endpoint("GET", "POST")
-@cached_page
+@cached_page(params=ALL_PARAMS)
 def lookup(request: HttpRequest) -> HttpResponse:
     return _ok(request, terminology.lookup(_parameters(request)))
 
