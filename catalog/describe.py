@@ -67,6 +67,7 @@ class Match:
     start: int
     end: int
     words: str  # the text's own words
+    only: bool = False  # "endast telefon": said as the only one
 
 
 @dataclass
@@ -130,6 +131,7 @@ class Cues:
     after_negations: frozenset[str]  # words that negate what stands before them ("uteblev")
     hedges: frozenset[str]
     hedge_prefixes: tuple[str, ...]
+    limiters: frozenset[str]
     lexical: list[Pattern]  # phrases with a negation word that are values, not negations ("ingen risk")
 
 
@@ -204,6 +206,7 @@ def parse_cues(data: dict) -> Cues:
         hedges=frozenset(swedish.fold(w) for w in language.get("hedges", []) if not w.endswith("*")),
         hedge_prefixes=tuple(swedish.fold(w[:-1]) for w in language.get("hedges", []) if w.endswith("*")),
         lexical=[_pattern(c) for c in language.get("not_negations", [])],
+        limiters=frozenset(swedish.fold(w) for w in language.get("limiters", [])),
     )
 
 
@@ -226,6 +229,7 @@ class Text:
     tokens: list[Token]
     sentences: list[list[Token]]
     polarity: list[dict[int, str]]  # per token: trigger position → effect (NEG or UNC)
+    limiters: frozenset[str] = frozenset()
 
 
 def _tokens(text: str) -> list[list[Token]]:
@@ -315,6 +319,9 @@ def analyse(text: str, cues: Cues) -> Text:
                     # "inte X utan Y": after a negation, "utan" means "but" and ends its reach.
                     if other.folded == "utan" and reach:
                         break
+                    # "utan patienten med kurator från skolan": who was there follows "med".
+                    if token.folded == "utan" and other.folded == "med" and reach:
+                        break
                     if reach < NEGATION_REACH:
                         effects[j].setdefault(i, NEG)
                         reach += 1
@@ -324,13 +331,21 @@ def analyse(text: str, cues: Cues) -> Text:
                 # passive or an auxiliary verb it surely does; otherwise it may, so doubt.
                 before = sentence[i - 1].folded if i else ""
                 denies_before = before in AUXILIARIES or (len(before) > 4 and before.endswith(PASSIVE_ENDINGS))
+                # It reaches back over its own clause, and over the one before only when it stands
+                # in a short tail of its own ("Suicidriskbedömning, ej gjord").
+                tail = sum(1 for t in sentence if t.chunk == token.chunk) <= 3
                 for j in range(i - 1, -1, -1):
                     if sentence[j].folded == "men":
                         break  # "… men någon genomgång har aldrig gjorts": the contrast starts anew
-                    if denies_before and sentence[j].chunk == token.chunk:
-                        effects[j][i] = NEG
-                    else:
+                    if sentence[j].chunk == token.chunk:
+                        if denies_before:
+                            effects[j][i] = NEG
+                        else:
+                            effects[j].setdefault(i, UNC)
+                    elif sentence[j].chunk == token.chunk - 1 and tail:
                         effects[j].setdefault(i, UNC)
+                    else:
+                        break
             if token.folded in cues.after_negations:
                 for j in range(i):
                     if sentence[j].chunk == token.chunk:
@@ -344,10 +359,16 @@ def analyse(text: str, cues: Cues) -> Text:
                     effects[j].setdefault(i, HYP)
         polarity.append(effects)
     flat_tokens = [t for s in sentences for t in s]
-    return Text(raw=text, tokens=flat_tokens, sentences=sentences, polarity=[e for s in polarity for e in s])
+    return Text(
+        raw=text,
+        tokens=flat_tokens,
+        sentences=sentences,
+        polarity=[e for s in polarity for e in s],
+        limiters=cues.limiters,
+    )
 
 
-def _matches(pattern: Pattern, option: str, text: Text) -> list[Match]:
+def _matches(pattern: Pattern, option: str, text: Text, limiters: frozenset[str] = frozenset()) -> list[Match]:
     out = []
     offset = 0
     for s_index, sentence in enumerate(text.sentences):
@@ -362,7 +383,10 @@ def _matches(pattern: Pattern, option: str, text: Text) -> list[Match]:
                     effects.add(effect)
             polarity = next((p for p in (NEG, HYP, UNC) if p in effects), POS)
             start, end = sentence[first].start, sentence[last].end
-            out.append(Match(option, pattern.text, polarity, start, end, text.raw[start:end]))
+            only = first > 0 and sentence[first - 1].folded in text.limiters
+            if only:
+                start = sentence[first - 1].start
+            out.append(Match(option, pattern.text, polarity, start, end, text.raw[start:end], only))
         offset += len(sentence)
     return out
 
@@ -408,7 +432,7 @@ def _evidence(option: wizard.Option, cues: OptionCues | None, text: Text, labels
         # "inte inskriven i slutenvård" speaks for öppenvård.
         for m in _matches(p, option.slug, text):
             flipped = POS if m.polarity == NEG else NEG if m.polarity == POS else m.polarity
-            matches.append(Match(m.option, m.cue, flipped, m.start, m.end, m.words))
+            matches.append(Match(m.option, m.cue, flipped, m.start, m.end, m.words, m.only))
     pos, neg, unc = _split(matches, risky)
     if cues and cues.all:
         groups = []
@@ -478,6 +502,10 @@ def _decide(step: Step, cues: StepCues | None, text: Text):
                 if over and set(supported) - {slug} <= set(over):
                     supported = [slug]
                     break
+        # "endast telefon": an answer said to be the only one settles the others.
+        only = [s for s in supported if any(m.only for m in evidence[s].positive)]
+        if len(supported) > 1 and len(only) == 1:
+            supported = only
         if blocking:
             return None, supported + blocking, f"Texten är oklar om {named(blocking)}."
         if len(supported) == 1:
