@@ -164,6 +164,7 @@ def _pattern(cue: str) -> Pattern:
     return Pattern(parts=tuple(parts), text=cue, words=frozenset(literal))
 
 
+@lru_cache(maxsize=4096)
 def _label_patterns(label: str) -> list[Pattern]:
     """An option's own label is a cue ("Psykodynamisk terapi (PDT)" → the words, and "PDT")."""
     label = re.sub(r"^(Ja|Nej),\s*", "", label.strip())
@@ -230,6 +231,23 @@ class Text:
     sentences: list[list[Token]]
     polarity: list[dict[int, str]]  # per token: trigger position → effect (NEG or UNC)
     limiters: frozenset[str] = frozenset()
+    # Indexes of the distinct words, and what was already found (a cue recurs across steps).
+    offsets: list[int] = field(default_factory=list)
+    by_term: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    by_lower: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    by_folded: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    first_words: dict = field(default_factory=dict)
+    found: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        offset = 0
+        for s_index, sentence in enumerate(self.sentences):
+            self.offsets.append(offset)
+            offset += len(sentence)
+            for position, token in enumerate(sentence):
+                self.by_term.setdefault(token.term, []).append((s_index, position))
+                self.by_lower.setdefault(token.lower, []).append((s_index, position))
+                self.by_folded.setdefault(token.folded, []).append((s_index, position))
 
 
 def _tokens(text: str) -> list[list[Token]]:
@@ -271,13 +289,16 @@ def _word_matches(kind: str, value: str, token: Token) -> bool:
     return value in token.folded
 
 
-def _find(pattern: Pattern, sentence: list[Token]) -> list[tuple[int, int, list[int]]]:
-    """Every place the pattern stands in the sentence: (first, last, positions of the cue's own words)."""
+def _find(pattern: Pattern, sentence: list[Token], starts=None) -> list[tuple[int, int, list[int]]]:
+    """Every place the pattern stands in the sentence: (first, last, positions of the cue's own words).
+
+    ``starts``: where its first word stands, when the caller already knows (the text's word index).
+    """
     found = []
     kind, value, _ = pattern.parts[0]
-    for start, token in enumerate(sentence):
-        if not _word_matches(kind, value, token):
-            continue
+    if starts is None:
+        starts = [i for i, token in enumerate(sentence) if _word_matches(kind, value, token)]
+    for start in starts:
         positions = [start]
         for kind_n, value_n, gap in pattern.parts[1:]:
             here = positions[-1]
@@ -368,27 +389,55 @@ def analyse(text: str, cues: Cues) -> Text:
     )
 
 
-def _matches(pattern: Pattern, option: str, text: Text, limiters: frozenset[str] = frozenset()) -> list[Match]:
-    out = []
-    offset = 0
-    for s_index, sentence in enumerate(text.sentences):
-        for first, last, positions in _find(pattern, sentence):
-            own = set(positions)
-            # A cue's own negation words ("utan förälder", "ingen behandlare") do not negate the cue.
-            effects = set()
-            for p in positions:
-                for trigger, effect in text.polarity[offset + p].items():
-                    if trigger in own:
-                        continue
-                    effects.add(effect)
-            polarity = next((p for p in (NEG, HYP, UNC) if p in effects), POS)
-            start, end = sentence[first].start, sentence[last].end
-            only = first > 0 and sentence[first - 1].folded in text.limiters
-            if only:
-                start = sentence[first - 1].start
-            out.append(Match(option, pattern.text, polarity, start, end, text.raw[start:end], only))
-        offset += len(sentence)
-    return out
+def _first_words(kind: str, value: str, text: Text) -> dict[int, list[int]]:
+    """Sentence → positions where a cue's first word stands, from the text's index of distinct words."""
+    key = (kind, value)
+    if key not in text.first_words:
+        where: dict[int, list[int]] = {}
+        if kind in ("term", "exact"):
+            hits = text.by_term.get(value, []) if kind == "term" else text.by_lower.get(value, [])
+        else:
+            hits = [
+                hit
+                for folded, positions in text.by_folded.items()
+                if (
+                    folded.startswith(value)
+                    if kind == "prefix"
+                    else folded.endswith(value)
+                    if kind == "suffix"
+                    else value in folded
+                )
+                for hit in positions
+            ]
+        for s_index, position in sorted(hits):
+            where.setdefault(s_index, []).append(position)
+        text.first_words[key] = where
+    return text.first_words[key]
+
+
+def _matches(pattern: Pattern, option: str, text: Text) -> list[Match]:
+    if pattern not in text.found:
+        out = []
+        kind, value, _ = pattern.parts[0]
+        for s_index, starts in _first_words(kind, value, text).items():
+            sentence = text.sentences[s_index]
+            offset = text.offsets[s_index]
+            for first, last, positions in _find(pattern, sentence, starts):
+                own = set(positions)
+                # A cue's own negation words ("utan förälder", "ingen behandlare") do not negate the cue.
+                effects = set()
+                for p in positions:
+                    for trigger, effect in text.polarity[offset + p].items():
+                        if trigger not in own:
+                            effects.add(effect)
+                polarity = next((p for p in (NEG, HYP, UNC) if p in effects), POS)
+                start, end = sentence[first].start, sentence[last].end
+                only = first > 0 and sentence[first - 1].folded in text.limiters
+                if only:
+                    start = sentence[first - 1].start
+                out.append(Match("", pattern.text, polarity, start, end, text.raw[start:end], only))
+        text.found[pattern] = out
+    return [Match(option, m.cue, m.polarity, m.start, m.end, m.words, m.only) for m in text.found[pattern]]
 
 
 # --- deciding a step --------------------------------------------------------------------------
@@ -518,8 +567,10 @@ def _decide(step: Step, cues: StepCues | None, text: Text):
             return None, weak, f"Texten kan passa {named(weak)}."
         remaining = [o.slug for o in step.options if o.slug not in denied]
         if len(remaining) == 1 and denied:
-            return remaining, _words([m for s in denied for m in evidence[s].other]), (
-                f"Texten utesluter {named(denied)}."
+            return (
+                remaining,
+                _words([m for s in denied for m in evidence[s].other]),
+                (f"Texten utesluter {named(denied)}."),
             )
         if cues and cues.default and cues.default in label_of and not denied:
             return [cues.default], [], f"Texten nämner inget om detta; det vanliga är {named([cues.default])}."

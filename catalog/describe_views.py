@@ -118,7 +118,9 @@ def describe_visit(request: HttpRequest) -> HttpResponse:
         form = DescribeForm(initial={"inom": remembered if remembered in CONTEXT_SLUGS else None})
     context["form"] = form
     status = 400 if request.method == "POST" and form.errors else 200
-    template = "catalog/describe.html#resultat" if request.htmx and request.method == "POST" else "catalog/describe.html"
+    template = (
+        "catalog/describe.html#resultat" if request.htmx and request.method == "POST" else "catalog/describe.html"
+    )
     response = render(request, template, context, status=status)
     if request.method == "POST" and form.is_valid():
         response.set_cookie(COOKIE, form.cleaned_data["inom"], max_age=COOKIE_AGE, samesite="Lax", httponly=True)

@@ -81,7 +81,9 @@ def test_asking_about_suicidal_thoughts_stops_at_the_assessments_with_au118_as_l
 
 def test_denied_present_is_not_present(tree):
     # "utan förälder närvarande": the parent was not there.
-    result = run(tree, "Kuratorn samtalar på mottagningen med flickan ensam, utan förälder närvarande. Barn som anhörig.")
+    result = run(
+        tree, "Kuratorn samtalar på mottagningen med flickan ensam, utan förälder närvarande. Barn som anhörig."
+    )
     assert {"DU057"} <= codes_of(result) and not {"DU056", "ZV504"} & codes_of(result)
 
 
@@ -164,7 +166,9 @@ def test_public_scenarios_through_the_api_none_wrong_at_least_12_right(client):
         in_range = any(c[:2] == r["from"][:2] and r["from"][2:] <= c[2:] <= r["to"][2:] for c in codes for r in ranges)
         ok = set(expected["required"]) <= codes and not set(expected.get("forbidden", [])) & codes and not in_range
         tally["right" if ok else "wrong"].append(scenario["id"])
-    print(f"scenarios: {len(tally['right'])} right, {len(tally['stopped'])} stopped, {len(tally['wrong'])} wrong: {tally}")
+    print(
+        f"scenarios: {len(tally['right'])} right, {len(tally['stopped'])} stopped, {len(tally['wrong'])} wrong: {tally}"
+    )
     assert not tally["wrong"], tally
     assert len(tally["right"]) >= 12, tally
 
