@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api, practice_views, suggestion_views, views, visit_views
+from . import api, describe_views, practice_views, suggestion_views, views, visit_views
 
 app_name = "catalog"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("lista/<slug:slug>/export.csv", views.list_csv, name="list-csv"),
     path("kod/<str:code>/", views.code, name="code"),
     path("besok/", visit_views.visit, name="visit"),
+    path("besok/beskriv/", describe_views.describe_visit, name="describe"),
     path("besok/<path:answers>/", visit_views.visit, name="visit-step"),
     path("forslag/", suggestion_views.suggest_change, name="suggest"),
     path("forslag/tack/", suggestion_views.suggest_thanks, name="suggest-thanks"),
@@ -22,6 +23,7 @@ urlpatterns = [
     path("ovningar/<slug:slug>/", practice_views.case, name="practice-case"),
     path("regler/<slug:slug>/", views.rules, name="rules"),
     path("beslut/<str:identifier>/", views.decision, name="decision"),
+    path("api/besok/beskriv/", describe_views.describe_api, name="api-describe"),
     path("api/codes/", api.search, name="api-search"),
     path("api/codes/<str:code>/", api.code, name="api-code"),
     path("api/lists/", api.lists, name="api-lists"),

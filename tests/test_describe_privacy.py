@@ -1,0 +1,136 @@
+"""The described visit's text is patient information: it is never stored, logged, cached, put in a
+URL or shown in an error report. A sentinel phrase sent in the text proves it."""
+
+import json
+import logging
+import re
+
+import pytest
+from django.apps import apps
+from django.db import models
+from django.test import RequestFactory
+from django.views.debug import SafeExceptionReporterFilter
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from catalog import describe_views, pagecache
+
+pytestmark = pytest.mark.django_db
+
+SENTINEL = "Zyxkvist Pellegrino 19121212-1212"
+TEXT = f"Videobesök med {SENTINEL} via videolänk. KBT-session 6. Bedömning: fortsatt behandling."
+
+
+def rows_holding(needle: str) -> list[str]:
+    found = []
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            if isinstance(field, (models.CharField, models.TextField)) and not field.is_relation:
+                if model._default_manager.filter(**{f"{field.name}__contains": needle}).exists():
+                    found.append(f"{model.__name__}.{field.name}")
+    return found
+
+
+def urls_in(html: str) -> list[str]:
+    return re.findall(r'(?:href|action|hx-post|hx-get|data-url)="([^"]*)"', html)
+
+
+@pytest.fixture
+def logs(caplog):
+    caplog.set_level(logging.DEBUG)
+    return caplog
+
+
+def test_sentinel_in_the_page_form_leaves_no_trace(client, logs, settings):
+    settings.DEBUG = True  # SQL is logged too: the text must not reach a query either
+    page = client.get("/besok/beskriv/").content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    response = client.post("/besok/beskriv/", {"csrfmiddlewaretoken": token, "text": TEXT, "inom": "psykiatri"})
+    html = response.content.decode()
+    assert response.status_code == 200 and 'id="forslag"' in html
+    assert not [u for u in urls_in(html) if "Zyxkvist" in u]
+    assert "Zyxkvist" not in response.get("Location", "")
+    assert "no-store" in response["Cache-Control"]
+    assert not [r for r in logs.records if "Zyxkvist" in r.getMessage()]
+    assert "Zyxkvist" not in logs.text
+    assert rows_holding("Zyxkvist") == []
+    assert not any(b"Zyxkvist" in content for _status, _headers, content in pagecache._pages.values())
+    # Following the answers' links gives pages that hold only answer slugs.
+    for url in urls_in(html):
+        if url.startswith("/besok/"):
+            assert "Zyxkvist" not in client.get(url).content.decode()
+
+
+def test_sentinel_in_the_api_leaves_no_trace(client, logs, settings):
+    settings.DEBUG = True
+    response = client.post(
+        "/api/besok/beskriv/", json.dumps({"text": TEXT, "inom": "psykiatri"}), content_type="application/json"
+    )
+    data = response.json()
+    assert data["finished"] and "Zyxkvist" not in data["path"]
+    assert not [r for r in logs.records if "Zyxkvist" in r.getMessage()]
+    assert rows_holding("Zyxkvist") == []
+    assert not any(b"Zyxkvist" in content for _status, _headers, content in pagecache._pages.values())
+
+
+def test_bad_input_is_logged_without_the_text(client, logs):
+    text = SENTINEL * 400  # over 5,000 characters
+    response = client.post("/api/besok/beskriv/", json.dumps({"text": text}), content_type="application/json")
+    assert response.status_code == 400 and "Zyxkvist" not in response.content.decode()
+    assert "Zyxkvist" not in logs.text
+
+
+def test_error_reports_hide_the_text():
+    request = RequestFactory().post("/besok/beskriv/", {"text": TEXT, "inom": "psykiatri"})
+    # What sensitive_post_parameters marks on a request that reaches the view; error reports honour it.
+    request.sensitive_post_parameters = ["text"]
+    shown = SafeExceptionReporterFilter().get_post_parameters(request)
+    assert "Zyxkvist" not in shown["text"] and shown["inom"] == "psykiatri"
+
+
+def test_a_crash_reports_and_logs_no_text(client, monkeypatch, logs):
+    seen = {}
+
+    def capture(text, inom):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(describe_views, "_run", capture)
+    page = client.get("/besok/beskriv/").content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    client.raise_request_exception = False
+    from django.core.signals import got_request_exception
+
+    def keep(sender, request, **kwargs):
+        seen["params"] = SafeExceptionReporterFilter().get_post_parameters(request)
+
+    got_request_exception.connect(keep)
+    try:
+        response = client.post("/besok/beskriv/", {"csrfmiddlewaretoken": token, "text": TEXT, "inom": "rehab"})
+    finally:
+        got_request_exception.disconnect(keep)
+    assert response.status_code == 500
+    assert "Zyxkvist" not in seen["params"]["text"]
+    assert "Zyxkvist" not in logs.text and "Zyxkvist" not in response.content.decode()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    payload=st.one_of(
+        st.text(max_size=300),
+        st.dictionaries(
+            st.sampled_from(["text", "inom", "x"]),
+            st.one_of(st.text(max_size=200), st.integers(), st.none(), st.lists(st.text(max_size=5), max_size=3)),
+            max_size=3,
+        ).map(json.dumps),
+        st.builds(
+            lambda t, i: json.dumps({"text": t, "inom": i}),
+            st.text(max_size=800),
+            st.sampled_from(["psykiatri", "psykolog", "rehab", "sob", "bhv"]),
+        ),
+    )
+)
+def test_api_never_gives_500(client, payload):
+    response = client.post("/api/besok/beskriv/", payload, content_type="application/json")
+    assert response.status_code in (200, 400)
+    data = response.json()
+    assert ("error" in data) == (response.status_code == 400)
