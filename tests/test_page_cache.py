@@ -94,3 +94,21 @@ def test_every_search_without_hits_is_still_counted(client):
         assert client.get("/api/codes/?q=qqxyzzyq").json()["results"] == []
     assert SearchMiss.objects.get(query="qqxyzzyq").count == 3
     assert pagecache.stats()["pages"] == 0
+
+
+def test_every_parameter_and_cookie_a_page_reads_gets_its_own_cached_answer(client):
+    """A cached page must never be served for an address or a remembered choice that changes it."""
+    full = client.get("/lista/psykiatri/").content.decode()
+    narrowed = client.get("/lista/psykiatri/?filtrera=suicidrisk").content.decode()
+    assert narrowed != full and "av" in narrowed and "koder visas" in narrowed
+    plain = client.get("/besok/").content.decode()
+    projector = client.get("/besok/?projektor=1").content.decode()
+    assert 'class="projektor"' in projector and 'class="projektor"' not in plain
+    client.cookies["kva_inom"] = "psykiatri"
+    first = client.get("/api/codes/?q=samtal").json()
+    client.cookies["kva_inom"] = "bhv"
+    second = client.get("/api/codes/?q=samtal").json()
+    assert (first.get("inom"), second.get("inom")) == ("psykiatri", "bhv")
+    fhir_all = client.get("/fhir/ValueSet/psykiatri/$expand?count=5").json()
+    fhir_filtered = client.get("/fhir/ValueSet/psykiatri/$expand?count=5&filter=suicidrisk").json()
+    assert fhir_all["expansion"]["contains"] != fhir_filtered["expansion"]["contains"]
