@@ -70,6 +70,8 @@ class DraftableAdmin:
         if hasattr(request, "_kva_draft"):
             if any(formset.has_changed() for formset in formsets):
                 messages.warning(request, "Ändringar i raderna nedanför sparas inte i ett utkast; spara dem för sig.")
+            for formset in formsets:  # nothing saved: the admin's change message must find nothing
+                formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
             return
         super().save_related(request, form, formsets, change)
 
@@ -183,6 +185,8 @@ def _public_url(obj) -> str:
     if isinstance(code, Code):
         return code.get_absolute_url()
     if isinstance(obj, Code):
+        return obj.get_absolute_url()
+    if obj._meta.model_name == "practicecase":
         return obj.get_absolute_url()
     code_list = getattr(obj, "code_list", None)
     return code_list.get_absolute_url() if code_list is not None else reverse("catalog:visit")

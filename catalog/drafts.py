@@ -23,6 +23,8 @@ DRAFT_FIELDS: dict[str, list[str]] = {
     "wizardoption": ["label", "help"],
     "wizardcode": ["reason", "quote_from", "to_check"],
     "wizardnote": ["text", "quote_from"],
+    # A case's words; its key (codes, quotes) is checked as a whole on its own page.
+    "practicecase": ["title", "text", "trap", "explanation"],
 }
 
 

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 
 from . import feedback, practice_content, wizard_store
 from .admin import HistoryAdmin, VersionedInline
+from .draft_admin import DraftableAdmin
 from .models import Code, ContactType
 from .practice import PracticeCase, PracticeQuote, PracticeSet
 
@@ -46,7 +47,7 @@ class PracticeQuoteInline(VersionedInline, admin.StackedInline):
 
 
 @admin.register(PracticeCase)
-class PracticeCaseAdmin(HistoryAdmin):
+class PracticeCaseAdmin(DraftableAdmin, HistoryAdmin):
     list_display = ["title", "context", "required_codes", "forbidden_codes", "tried", "solved"]
     list_filter = ["context"]
     search_fields = ["slug", "title", "text", "required_codes", "forbidden_codes"]

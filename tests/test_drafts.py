@@ -174,3 +174,17 @@ def test_the_admin_start_page_counts_drafts_waiting():
     assert "1 utkast väntar på granskning" in author.get("/admin/").content.decode()
     queue = author.get("/admin/catalog/draft/").content.decode()
     assert "Väntar på granskning" in queue and "AU118" in queue
+
+
+def test_a_practice_case_text_can_be_drafted_and_stays_unpublished_until_approved():
+    from catalog.practice import PracticeCase
+
+    author, reviewer = coordinator("anna"), coordinator("bengt")
+    case = PracticeCase.objects.order_by("pk").first()
+    url = f"/admin/catalog/practicecase/{case.pk}/change/"
+    form = post_form(author.get(url).content.decode(), form_id="practicecase_form")
+    response = author.post(url, fill(form, press="_utkast", text=case.text + " Patienten kom ensam."))
+    assert response.status_code == 302
+    assert "Patienten kom ensam." not in Client().get(case.get_absolute_url()).content.decode()
+    review(reviewer, Draft.objects.get(), "godkann")
+    assert "Patienten kom ensam." in Client().get(case.get_absolute_url()).content.decode()
