@@ -32,6 +32,24 @@ def _quote_rows(quotes: list[feedback.Quote], labels: dict) -> list[dict]:
     return [{"quote": q, "source": labels.get(q.ref, (q.ref, ""))} for q in quotes]
 
 
+def _facit(key: feedback.Key) -> tuple[dict, dict, dict]:
+    """A case's key as the page shows it: each code with its title and quoted rules."""
+    labels = _source_labels({q.ref for q in key.quotes})
+    titles = dict(Code.objects.filter(code__in=key.required + key.forbidden + key.allowed).values_list("code", "title"))
+    facit = {
+        "required": [
+            (code, titles.get(code, ""), _quote_rows(key.quotes_for("kravs", code), labels)) for code in key.required
+        ],
+        "forbidden": [
+            (code, titles.get(code, ""), _quote_rows(key.quotes_for("fel", code), labels)) for code in key.forbidden
+        ],
+        "allowed": [(code, titles.get(code, "")) for code in key.allowed],
+        "contact_quotes": _quote_rows(key.quotes_for("kontakt"), labels),
+        "general": _quote_rows(key.quotes_for("allmant"), labels),
+    }
+    return facit, titles, labels
+
+
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
     cases = list(PracticeCase.objects.order_by("order", "slug"))
@@ -48,6 +66,18 @@ def practice_set(request: HttpRequest, slug: str) -> HttpResponse:
     chosen = get_object_or_404(PracticeSet, slug=slug)
     cases = list(chosen.cases.order_by("order", "slug"))
     return render(request, "catalog/practice_set.html", {"set": chosen, "cases": cases})
+
+
+@require_safe
+def set_summary(request: HttpRequest, slug: str) -> HttpResponse:
+    """The trainer's printable summary of a set: every case's visit and its key, quotes included."""
+    chosen = get_object_or_404(PracticeSet, slug=slug)
+    cases = list(chosen.cases.order_by("order", "slug").select_related("contact_type").prefetch_related("quotes"))
+    rows = []
+    for case in cases:
+        key = practice_content.key_from_model(case, sorted(case.quotes.all(), key=lambda q: q.order))
+        rows.append({"case": case, "key": key, "facit": _facit(key)[0]})
+    return render(request, "catalog/practice_summary.html", {"set": chosen, "rows": rows})
 
 
 @require_safe
@@ -87,20 +117,7 @@ def case(request: HttpRequest, slug: str) -> HttpResponse:
         ]
     context["contact_choices"] = contact_choices
 
-    refs = {q.ref for q in key.quotes}
-    labels = _source_labels(refs)
-    titles = dict(Code.objects.filter(code__in=key.required + key.forbidden + key.allowed).values_list("code", "title"))
-    context["facit"] = {
-        "required": [
-            (code, titles.get(code, ""), _quote_rows(key.quotes_for("kravs", code), labels)) for code in key.required
-        ],
-        "forbidden": [
-            (code, titles.get(code, ""), _quote_rows(key.quotes_for("fel", code), labels)) for code in key.forbidden
-        ],
-        "allowed": [(code, titles.get(code, "")) for code in key.allowed],
-        "contact_quotes": _quote_rows(key.quotes_for("kontakt"), labels),
-        "general": _quote_rows(key.quotes_for("allmant"), labels),
-    }
+    context["facit"], titles, labels = _facit(key)
     if CHECK in request.GET:
         codes, junk = feedback.parse_codes(typed)
         result = feedback.grade(key, codes, contact or None)

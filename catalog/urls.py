@@ -20,6 +20,7 @@ urlpatterns = [
     path("forslag/tack/", suggestion_views.suggest_thanks, name="suggest-thanks"),
     path("ovningar/", practice_views.index, name="practice"),
     path("ovningar/set/<slug:slug>/", practice_views.practice_set, name="practice-set"),
+    path("ovningar/set/<slug:slug>/sammanfattning/", practice_views.set_summary, name="practice-set-summary"),
     path("ovningar/<slug:slug>/", practice_views.case, name="practice-case"),
     path("regler/<slug:slug>/", views.rules, name="rules"),
     path("beslut/<str:identifier>/", views.decision, name="decision"),

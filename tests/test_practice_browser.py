@@ -147,6 +147,7 @@ def test_no_accessibility_violations_on_the_new_pages(site, page):  # noqa: F811
     for path in (
         "/ovningar/",
         "/ovningar/set/fallor/",
+        "/ovningar/set/fallor/sammanfattning/",
         CASE,
         CASE + "?koder=DU056+XX1+AU118&ratta=1",
         "/ovningar/fornyad-hjalpmedelsforskrivning-per-telefon/?koder=&kontakt=vardval-rehab-distans%2Ftelefon-ersatter-besok&ratta=1",

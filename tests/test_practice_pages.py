@@ -172,3 +172,25 @@ def test_an_edited_case_text_shows_at_once_in_the_wizard(client):
 
 def test_the_main_menu_leads_to_the_practice_cases(client):
     assert '<a href="/ovningar/">Övningar</a>' in client.get("/lista/psykiatri/").content.decode()
+
+
+def test_a_sets_printable_summary_gives_every_case_its_visit_and_key_with_quotes(client):
+    from catalog.practice import PracticeSet
+
+    chosen = PracticeSet.objects.get(slug="fallor")
+    set_page = client.get("/ovningar/set/fallor/").content.decode()
+    assert 'href="/ovningar/set/fallor/sammanfattning/"' in set_page
+    html = client.get("/ovningar/set/fallor/sammanfattning/").content.decode()
+    cases = list(chosen.cases.prefetch_related("quotes"))
+    assert cases
+    for case in cases:
+        assert case.title in html
+        assert case.text.split("\n")[0][:60] in html
+        for code in case.required_codes.split():
+            assert f'<span class="kod">{code}</span>' in html
+        for quote in case.quotes.all():
+            assert quote.quote[:60] in html
+    assert html.count('class="sammanfattning"') == len(cases)
+    assert 'class="utskriftsinfo' in html
+    assert client.get("/ovningar/set/finns-inte/sammanfattning/").status_code == 404
+    assert client.post("/ovningar/set/fallor/sammanfattning/").status_code == 405
