@@ -12,6 +12,7 @@ class _Form:
         self.names: set[str] = set()  # every named control, sent or not (unchecked boxes)
         self.choices: dict[str, list[str]] = {}  # radio/checkbox/select values on offer
         self.buttons: list[tuple[str, str]] = []  # named submit buttons: the one pressed is sent
+        self.files: list[str] = []  # file inputs (sent only when a test gives a file)
 
 
 class _Parser(HTMLParser):
@@ -20,7 +21,7 @@ class _Parser(HTMLParser):
         self.forms: list[_Form] = []
         self._form: _Form | None = None
         self._textarea: tuple[str, list[str]] | None = None
-        self._select: tuple[str, list[tuple[str, bool]]] | None = None
+        self._select: tuple[str, bool, list[tuple[str, bool]]] | None = None
         self._option: tuple[str | None, bool, list[str]] | None = None
 
     def handle_starttag(self, tag, attrs):
@@ -39,6 +40,9 @@ class _Parser(HTMLParser):
         if tag == "input" and name and a.get("type", "").lower() == "submit":
             form.buttons.append((name, a.get("value", "")))
             return
+        if tag == "input" and name and a.get("type", "").lower() == "file":
+            form.files.append(name)
+            return
         if tag == "input" and name:
             kind = a.get("type", "text").lower()
             form.names.add(name)
@@ -51,7 +55,7 @@ class _Parser(HTMLParser):
         elif tag == "textarea" and name:
             self._textarea = (name, [])
         elif tag == "select" and name:
-            self._select = (name, [])
+            self._select = (name, "multiple" in a, [])
         elif tag == "option" and self._select is not None:
             self._option = (a.get("value"), "selected" in a, [])
 
@@ -73,21 +77,34 @@ class _Parser(HTMLParser):
             self._textarea = None
         elif tag == "option" and self._option is not None and self._select is not None:
             value, selected, text = self._option
-            self._select[1].append((value if value is not None else "".join(text).strip(), selected))
+            self._select[2].append((value if value is not None else "".join(text).strip(), selected))
             self._option = None
         elif tag == "select" and self._select is not None and self._form is not None:
-            name, options = self._select
+            name, multiple, options = self._select
             self._form.names.add(name)
             self._form.choices[name] = [v for v, _ in options]
-            chosen = [v for v, s in options if s] or [v for v, _ in options[:1]]
-            self._form.fields.extend((name, v) for v in chosen[:1])
+            chosen = [v for v, s in options if s]
+            if not chosen and not multiple:
+                chosen = [v for v, _ in options[:1]]  # a single select sends its first option
+            self._form.fields.extend((name, v) for v in (chosen if multiple else chosen[-1:]))
             self._select = None
 
 
-def forms_in(html: str) -> list[_Form]:
+def forms_in(html: str | bytes) -> list[_Form]:
     parser = _Parser()
-    parser.feed(html)
+    parser.feed(html.decode() if isinstance(html, bytes) else html)
     return parser.forms
+
+
+def as_post_data(form: _Form) -> dict:
+    """{name: value}, a list where a name repeats (a multiple select, ticked boxes of one name)."""
+    data: dict = {}
+    for name, value in form.fields:
+        if name in data:
+            data[name] = [*data[name], value] if isinstance(data[name], list) else [data[name], value]
+        else:
+            data[name] = value
+    return data
 
 
 def post_form(html: str, method: str = "post", form_id: str | None = None) -> _Form:

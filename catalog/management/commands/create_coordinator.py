@@ -11,6 +11,7 @@ from catalog.accounts import COORDINATORS, coordinator_group
 
 class Command(BaseCommand):
     help = f"Create (or update) a coding coordinator: a staff account in the group {COORDINATORS}."
+    done = "är kodningssamordnare och kan logga in på /admin/"
 
     def add_arguments(self, parser):
         parser.add_argument("username")
@@ -38,8 +39,11 @@ class Command(BaseCommand):
         user.set_password(password)
         user.is_staff = True
         user.save()
-        user.groups.add(coordinator_group())
-        self.stdout.write(f"{username} är kodningssamordnare och kan logga in på /admin/ (databas: {_database()}).")
+        user.groups.add(self.group())
+        self.stdout.write(f"{username} {self.done} (databas: {_database()}).")
+
+    def group(self):
+        return coordinator_group()
 
 
 def _database() -> str:
