@@ -709,6 +709,7 @@ class WizardCodeInline(VersionedInline, admin.StackedInline):
     model = WizardCode
     formset = CodeFormSet
     extra = 0
+    show_change_link = True  # its own page, where the reason can be drafted for review
     autocomplete_fields = ["code"]
     fields = ["order", "code", "role", "reason", "quote_from", "to_check"]
 
@@ -716,6 +717,7 @@ class WizardCodeInline(VersionedInline, admin.StackedInline):
 class WizardNoteInline(VersionedInline, admin.StackedInline):
     model = WizardNote
     formset = CodeFormSet
+    show_change_link = True
     extra = 0
     fields = ["order", "text", "quote_from"]
 
@@ -730,7 +732,33 @@ class WizardOptionAdmin(DraftableAdmin, HistoryAdmin):
     fields = ["step", *OPTION_FIELDS]
 
 
-# Practice cases and sets (catalog/practice_admin.py) register themselves on import.
+class QuotedRowAdmin(DraftableAdmin, HistoryAdmin):
+    """A wizard answer's code or note on a page of its own: every change here is a draft for review."""
+
+    always_draft = True
+    list_select_related = ["option__step"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # rows are added on their answer's page, where the tree is checked
+
+
+@admin.register(WizardCode)
+class WizardCodeAdmin(QuotedRowAdmin):
+    list_display = ["code", "option", "role", "quote_from"]
+    search_fields = ["code__code", "reason", "option__label"]
+    fields = ["option", "code", "role", "reason", "quote_from", "to_check"]
+    readonly_fields = ["option", "code", "role"]
+
+
+@admin.register(WizardNote)
+class WizardNoteAdmin(QuotedRowAdmin):
+    list_display = ["option", "quote_from"]
+    search_fields = ["text", "option__label"]
+    fields = ["option", "text", "quote_from"]
+    readonly_fields = ["option"]
+
+
+# Drafts, the Förslag queue and practice cases register themselves from their own modules.
 from . import (  # noqa: E402, F401  (drafts and the Förslag queue, in their own modules)
     draft_admin,
     practice_admin,  # noqa: E402, F401

@@ -25,6 +25,13 @@ def _must_draft(request, obj) -> bool:
 class DraftableAdmin:
     """Mixed into the admins of guidance: a change can be saved as a draft instead of published."""
 
+    # Pages where every save is a draft (a wizard answer's quoted reason edited on its own page:
+    # only the answer's page validates the tree on a direct save, an approval validates it too).
+    always_draft = False
+
+    def _must_draft(self, request, obj) -> bool:
+        return self.always_draft or _must_draft(request, obj)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id) if str(object_id).isdigit() else None
         extra = dict(extra_context or {})
@@ -40,13 +47,13 @@ class DraftableAdmin:
                     )
             extra.update(
                 draftable=True,
-                must_draft=_must_draft(request, obj),
+                must_draft=self._must_draft(request, obj),
                 pending_drafts=waiting,
             )
         return super().change_view(request, object_id, form_url, extra)
 
     def _drafting(self, request, obj) -> bool:
-        return DRAFT_BUTTON in request.POST or _must_draft(request, obj)
+        return DRAFT_BUTTON in request.POST or self._must_draft(request, obj)
 
     def save_model(self, request, obj, form, change):
         if change and self._drafting(request, obj):

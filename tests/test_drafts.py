@@ -188,3 +188,24 @@ def test_a_practice_case_text_can_be_drafted_and_stays_unpublished_until_approve
     assert "Patienten kom ensam." not in Client().get(case.get_absolute_url()).content.decode()
     review(reviewer, Draft.objects.get(), "godkann")
     assert "Patienten kom ensam." in Client().get(case.get_absolute_url()).content.decode()
+
+
+def test_a_wizard_reason_is_drafted_from_its_own_page_reached_from_its_answer():
+    author, reviewer = coordinator("anna"), coordinator("bengt")
+    row = WizardCode.objects.select_related("option").get(
+        code__code="AU118", quote_from="entry:psykiatri/AU118/anvisning"
+    )
+    answer_page = author.get(f"/admin/catalog/wizardoption/{row.option_id}/change/").content.decode()
+    url = f"/admin/catalog/wizardcode/{row.pk}/change/"
+    assert f'href="{url}' in answer_page  # the row's own page is linked from its answer
+    page = author.get(url).content.decode()
+    assert "det du sparar blir ett utkast" in page
+    shorter = "För att koden ska användas ska en klinisk intervju med omsorgsfull värdering av suicidal intention"
+    form = post_form(page, form_id="wizardcode_form")
+    author.post(url, fill(form, press="_save", reason=shorter))  # even the plain save is a draft here
+    row.refresh_from_db()
+    assert row.reason != shorter and Draft.objects.get().changes == {"reason": shorter}
+    review(reviewer, Draft.objects.get(), "godkann")
+    row.refresh_from_db()
+    assert row.reason == shorter
+    assert author.get("/admin/catalog/wizardcode/add/").status_code == 403
