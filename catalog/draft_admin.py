@@ -1,6 +1,7 @@
 """Drafts in the admin: "Spara som utkast" on guidance forms, and the review queue (registered from admin.py)."""
 
 from django.contrib import admin, messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -68,7 +69,13 @@ class DraftableAdmin:
             return
         super().save_model(request, obj, form, change)
         if change and drafts.requires_review(obj):
-            newest = Revision.objects.filter(object_id=obj.pk, user=request.user).order_by("-id").first()
+            newest = (
+                Revision.objects.filter(
+                    content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk, user=request.user
+                )
+                .order_by("-id")
+                .first()
+            )
             if newest is not None:
                 newest.comment = ("Publicerad direkt utan granskning. " + newest.comment)[:300]
                 newest.save(update_fields=["comment"])
