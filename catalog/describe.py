@@ -28,11 +28,22 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
 from . import swedish, wizard
 from .wizard import Step, Tree
 
+CONTENT = Path(__file__).resolve().parent / "content"
 # Not directly in content/: load_content reads every *.toml there as a source document.
-CUES_FILE = Path(__file__).resolve().parent / "content" / "beskriv" / "cues.toml"
+CUES_FILE = CONTENT / "beskriv" / "cues.toml"
+# The search's concept layer, read from its content file (the engine never reads the database).
+CONCEPTS_FILE = CONTENT / "begrepp.toml"
+# Words compound parts may be: the sources' and the wizard's own words (plus the cues' and concepts').
+VOCABULARY_FILES = (*sorted((CONTENT / "sources").glob("*.txt")), CONTENT / "besok.toml")
+TYPO_MIN = 8  # letters: only a long word is corrected, by one edit; short words differ by one letter too often
+TYPO_SAME_START = 3  # … and its first letters must agree ("ofullständig" is no typo of "fullständig")
+CODE_RE = re.compile(r"^[A-Z]{2}\d{3}$")
 MAX_CHARS = 5000
 
 POS, NEG, UNC, HYP = "pos", "neg", "unc", "hyp"
@@ -58,6 +69,10 @@ class Token:
     folded: str
     term: str
     lower: str
+    # What the analysis adds (see Lexicon.alternatives): the terms and folded words of a compound's
+    # parts, of a corrected typo and of the concept an everyday word stands for.
+    alt_terms: frozenset[str] = frozenset()
+    alt_folded: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -134,6 +149,8 @@ class Cues:
     hedge_prefixes: tuple[str, ...]
     limiters: frozenset[str]
     lexical: list[Pattern]  # phrases with a negation word that are values, not negations ("ingen risk")
+    concepts: frozenset[str] = frozenset()  # names of the search's concepts the engine uses (begrepp.toml)
+    not_concepts: frozenset[str] = frozenset()  # everyday words of those concepts too vague to use
 
 
 def _pattern(cue: str) -> Pattern:
@@ -209,6 +226,8 @@ def parse_cues(data: dict) -> Cues:
         hedge_prefixes=tuple(swedish.fold(w[:-1]) for w in language.get("hedges", []) if w.endswith("*")),
         lexical=[_pattern(c) for c in language.get("not_negations", [])],
         limiters=frozenset(swedish.fold(w) for w in language.get("limiters", [])),
+        concepts=frozenset(language.get("concepts", [])),
+        not_concepts=frozenset(swedish.fold(w) for w in language.get("not_concepts", [])),
     )
 
 
@@ -220,6 +239,126 @@ def _file_cues(mtime: float) -> Cues:
 
 def load_cues() -> Cues:
     return _file_cues(CUES_FILE.stat().st_mtime)
+
+
+# --- the Swedish analysis search uses: compounds, typos, concepts -------------------------------
+
+
+@dataclass
+class Lexicon:
+    """What the engine knows of Swedish beyond stems and folding, read from content files once per
+    process (like the cues): the words compound parts may be, the cue words a long typo may be
+    corrected to, and the concept layer (``begrepp.toml``: "ringde" → "telefon")."""
+
+    known: frozenset[str]  # folded words and their terms, four letters or more
+    targets: list[str]  # folded cue words a typo may be corrected to
+    concepts: dict[tuple[str, ...], list[list[str]]]  # swedish.concept_table
+    cache: dict[str, tuple[frozenset[str], tuple[str, ...]]] = field(default_factory=dict)
+
+    def alternatives(self, word: str) -> tuple[frozenset[str], tuple[str, ...]]:
+        """The terms and folded words one word of the text also stands for (cached per word)."""
+        key = word.lower()
+        found = self.cache.get(key)
+        if found is None:
+            if len(self.cache) > 50_000:
+                self.cache.clear()
+            found = self.cache[key] = self._alternatives(word)
+        return found
+
+    def _alternatives(self, word: str) -> tuple[frozenset[str], tuple[str, ...]]:
+        # An abbreviation ("KBT", "SIP") is matched as written; digits are no compound.
+        if not word.isalpha() or (word.isupper() and len(word) <= 6):
+            return frozenset(), ()
+        folded = swedish.fold(word)
+        found: list[str] = []
+        parts = swedish.split_compound(folded, self.known)
+        if parts:
+            found += parts
+        elif len(folded) >= TYPO_MIN and folded not in self.known and swedish.term(folded) not in self.known:
+            corrected = self.correct(folded)
+            if corrected:
+                found += corrected
+        # A concept stands for the whole word as written (or as corrected), never for a part the
+        # split found: "vårdplane|ring" must not ring anyone.
+        meanings = []
+        for w in [folded] if parts else [folded, *found]:
+            for phrase in self.concepts.get((swedish.term(w),), []):
+                meanings += phrase
+        folded_words = tuple(dict.fromkeys(swedish.fold(w) for w in [*found, *meanings]))
+        return frozenset(swedish.term(w) for w in folded_words), folded_words
+
+    def _typo_of(self, folded: str) -> str | None:
+        if len(folded) < TYPO_MIN:
+            return None
+        best = process.extractOne(folded, self.targets, scorer=OSA.distance, score_cutoff=1)
+        if best and best[0][:TYPO_SAME_START] == folded[:TYPO_SAME_START]:
+            return best[0]
+        return None
+
+    def correct(self, folded: str) -> list[str] | None:
+        """A long word one edit from a cue word ("psykoedukaton"), or a compound whose last part is
+        ("suicidriskbedomnig" → "suicid", "riskbedomning"); None when nothing is that close."""
+        whole = self._typo_of(folded)
+        if whole:
+            return [whole]
+        for end in range(4, len(folded) - TYPO_MIN + 1):
+            head = folded[:end]
+            if head not in self.known and swedish.term(head) not in self.known:
+                continue
+            for link in swedish.LINKS:
+                if folded.startswith(link, end):
+                    tail = self._typo_of(folded[end + len(link) :])
+                    if tail:
+                        return [head, tail]
+        return None
+
+
+def build_lexicon(cues: Cues, concepts: list[tuple[str, str, str]], texts: list[str]) -> Lexicon:
+    """``concepts``: (name, words, means) as in begrepp.toml; ``texts``: the vocabulary's texts.
+
+    Search's concepts are made for finding (recall): "återbesök" there means "uppföljning", "möte"
+    means "konferens". An answer needs precision, so the engine uses only the concepts the cue
+    file names, minus the everyday words it names as too vague ("digitalt" may be a chat), and only
+    one word standing for one word (no codes)."""
+    chosen = [
+        (",".join(w for w in words.split(",") if swedish.fold(w.strip()) not in cues.not_concepts), means)
+        for name, words, means in concepts
+        if name in cues.concepts
+    ]
+    table = {
+        key: [m for m in means if len(m) == 1 and not CODE_RE.match(m[0])]
+        for key, means in swedish.concept_table(chosen).items()
+        if len(key) == 1
+    }
+    table = {key: means for key, means in table.items() if means}
+    patterns = [
+        p
+        for step in cues.steps.values()
+        for option in step.options.values()
+        for p in [*option.any, *option.weak, *option.negated, *(q for group in option.all for q in group)]
+    ]
+    cue_words = {w for p in patterns for w in p.words}
+    # Whole words only (no stems: "utskriv" is no part of "utskrivning"): the cues' own words of
+    # four letters or more ("tolk"), the sources' of five or more; a shorter part is too often a
+    # suffix ("vårdplane|ring", "utskriv|ning").
+    words = {swedish.fold(w) for text in texts for w in swedish.words(text)}
+    known = {w for w in words if len(w) >= 5} | {w for w in cue_words if len(w) >= 4}
+    known = {w for w in known if w.isalpha() and w not in swedish.STOPWORDS}
+    targets = sorted(w for w in cue_words if len(w) >= TYPO_MIN and w.isalpha())
+    return Lexicon(known=frozenset(known), targets=targets, concepts=table)
+
+
+@lru_cache(maxsize=1)
+def _file_lexicon(mtimes: tuple[float, ...]) -> Lexicon:
+    with CONCEPTS_FILE.open("rb") as handle:
+        concepts = [(c["name"], c.get("words", ""), c.get("means", "")) for c in tomllib.load(handle).get("concepts", [])]
+    texts = [path.read_text(encoding="utf-8") for path in VOCABULARY_FILES]
+    return build_lexicon(load_cues(), concepts, texts)
+
+
+def load_lexicon() -> Lexicon:
+    files = (CUES_FILE, CONCEPTS_FILE, *VOCABULARY_FILES)
+    return _file_lexicon(tuple(path.stat().st_mtime for path in files))
 
 
 # --- text -------------------------------------------------------------------------------------
@@ -249,9 +388,16 @@ class Text:
                 self.by_term.setdefault(token.term, []).append((s_index, position))
                 self.by_lower.setdefault(token.lower, []).append((s_index, position))
                 self.by_folded.setdefault(token.folded, []).append((s_index, position))
+                # The analysis's alternatives stand at the word's own position, so negation and
+                # doubt reach them exactly as they reach the word.
+                for alt in token.alt_terms - {token.term}:
+                    self.by_term.setdefault(alt, []).append((s_index, position))
+                for alt in token.alt_folded:
+                    if alt != token.folded:
+                        self.by_folded.setdefault(alt, []).append((s_index, position))
 
 
-def _tokens(text: str) -> list[list[Token]]:
+def _tokens(text: str, lexicon: "Lexicon | None" = None) -> list[list[Token]]:
     sentences: list[list[Token]] = []
     for s_index, sentence in enumerate(SENTENCE_RE.finditer(text)):
         tokens: list[Token] = []
@@ -262,6 +408,7 @@ def _tokens(text: str) -> list[list[Token]]:
                 at = body.find(word, cursor)
                 cursor = at + len(word)
                 start = sentence.start() + chunk.start() + at
+                alt_terms, alt_folded = lexicon.alternatives(word) if lexicon else (frozenset(), ())
                 tokens.append(
                     Token(
                         s_index,
@@ -272,22 +419,28 @@ def _tokens(text: str) -> list[list[Token]]:
                         swedish.fold(word),
                         swedish.term(word),
                         word.lower(),
+                        alt_terms,
+                        alt_folded,
                     )
                 )
         sentences.append(tokens)
     return [s for s in sentences if s]
 
 
+def _folded_matches(kind: str, value: str, folded: str) -> bool:
+    if kind == "prefix":
+        return folded.startswith(value)
+    if kind == "suffix":
+        return folded.endswith(value)
+    return value in folded
+
+
 def _word_matches(kind: str, value: str, token: Token) -> bool:
     if kind == "term":
-        return token.term == value
+        return token.term == value or value in token.alt_terms
     if kind == "exact":
         return token.lower == value
-    if kind == "prefix":
-        return token.folded.startswith(value)
-    if kind == "suffix":
-        return token.folded.endswith(value)
-    return value in token.folded
+    return _folded_matches(kind, value, token.folded) or any(_folded_matches(kind, value, f) for f in token.alt_folded)
 
 
 def _find(pattern: Pattern, sentence: list[Token], starts=None) -> list[tuple[int, int, list[int]]]:
@@ -319,8 +472,8 @@ def _find(pattern: Pattern, sentence: list[Token], starts=None) -> list[tuple[in
     return found
 
 
-def analyse(text: str, cues: Cues) -> Text:
-    sentences = _tokens(text)
+def analyse(text: str, cues: Cues, lexicon: "Lexicon | None" = None) -> Text:
+    sentences = _tokens(text, lexicon)
     polarity: list[list[dict[int, str]]] = []
     for sentence in sentences:
         effects: list[dict[int, str]] = [{} for _ in sentence]
@@ -593,10 +746,12 @@ def _decide(step: Step, cues: StepCues | None, text: Text):
 # --- the walk ---------------------------------------------------------------------------------
 
 
-def describe(tree: Tree, text: str, inom: str | None = None, cues: Cues | None = None) -> Description:
+def describe(
+    tree: Tree, text: str, inom: str | None = None, cues: Cues | None = None, lexicon: Lexicon | None = None
+) -> Description:
     """Walk the tree as far as the text clearly answers it."""
     cues = cues or load_cues()
-    analysed = analyse(text or "", cues)
+    analysed = analyse(text or "", cues, lexicon or load_lexicon())
     inferred: list[Inferred] = []
     path: list[str] = []
     reasons: list[str] = []
