@@ -291,9 +291,13 @@ class Lexicon:
         if len(folded) < TYPO_MIN:
             return None
         best = process.extractOne(folded, self.targets, scorer=OSA.distance, score_cutoff=1)
-        if best and best[0][:TYPO_SAME_START] == folded[:TYPO_SAME_START]:
-            return best[0]
-        return None
+        if not best or best[0][:TYPO_SAME_START] != folded[:TYPO_SAME_START]:
+            return None
+        # A letter left out, added or two swapped is a slip of the keys; one letter for another is
+        # as often another word ("inloggning" is no "inläggning" once å/ä/ö are folded).
+        if len(best[0]) == len(folded) and sorted(best[0]) != sorted(folded):
+            return None
+        return best[0]
 
     def correct(self, folded: str) -> list[str] | None:
         """A long word one edit from a cue word ("psykoedukaton"), or a compound whose last part is
