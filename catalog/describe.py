@@ -253,28 +253,18 @@ class Lexicon:
     known: frozenset[str]  # folded words and their terms, four letters or more
     targets: list[str]  # folded cue words a typo may be corrected to
     concepts: dict[tuple[str, ...], list[list[str]]]  # swedish.concept_table
-    cache: dict[str, tuple[frozenset[str], tuple[str, ...]]] = field(default_factory=dict)
 
     def alternatives(self, word: str) -> tuple[frozenset[str], tuple[str, ...]]:
-        """The terms and folded words one word of the text also stands for (cached per word)."""
-        key = word.lower()
-        found = self.cache.get(key)
-        if found is None:
-            if len(self.cache) > 50_000:
-                self.cache.clear()
-            found = self.cache[key] = self._alternatives(word)
-        return found
-
-    def _alternatives(self, word: str) -> tuple[frozenset[str], tuple[str, ...]]:
-        # An abbreviation ("KBT", "SIP") is matched as written; digits are no compound.
-        if not word.isalpha() or (word.isupper() and len(word) <= 6):
-            return frozenset(), ()
+        """The terms and folded words one word of the text also stands for. Nothing of the text is
+        kept between calls (it is patient information): _tokens remembers words for one text only."""
         folded = swedish.fold(word)
         found: list[str] = []
-        parts = swedish.split_compound(folded, self.known)
+        # An abbreviation ("KBT", "SIP") is no compound and no typo; digits are neither.
+        plain = word.isalpha() and not (word.isupper() and len(word) <= 6)
+        parts = swedish.split_compound(folded, self.known) if plain else None
         if parts:
             found += parts
-        elif len(folded) >= TYPO_MIN and folded not in self.known and swedish.term(folded) not in self.known:
+        elif plain and len(folded) >= TYPO_MIN and folded not in self.known and swedish.term(folded) not in self.known:
             corrected = self.correct(folded)
             if corrected:
                 found += corrected
@@ -403,6 +393,7 @@ class Text:
 
 def _tokens(text: str, lexicon: "Lexicon | None" = None) -> list[list[Token]]:
     sentences: list[list[Token]] = []
+    seen: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {}  # this text's words, analysed once
     for s_index, sentence in enumerate(SENTENCE_RE.finditer(text)):
         tokens: list[Token] = []
         for c_index, chunk in enumerate(CHUNK_RE.finditer(sentence.group())):
@@ -412,7 +403,11 @@ def _tokens(text: str, lexicon: "Lexicon | None" = None) -> list[list[Token]]:
                 at = body.find(word, cursor)
                 cursor = at + len(word)
                 start = sentence.start() + chunk.start() + at
-                alt_terms, alt_folded = lexicon.alternatives(word) if lexicon else (frozenset(), ())
+                alt_terms, alt_folded = frozenset(), ()
+                if lexicon:
+                    if word not in seen:
+                        seen[word] = lexicon.alternatives(word)
+                    alt_terms, alt_folded = seen[word]
                 tokens.append(
                     Token(
                         s_index,
