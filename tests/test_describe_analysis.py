@@ -134,3 +134,9 @@ def test_a_denied_call_found_by_the_concept_layer_is_denied(tree):
     # The concept's word stands where "ringde" stands, so the negation reaches it.
     result = run(tree, "Pat har inte ringt. Mottagningsbesök, KBT-session 4.")
     assert answer(result, "psy-kontakt") == ["mottagningsbesok"]
+
+
+@pytest.mark.parametrize("word, meaning", [("digitalt", "video"), ("hemma", "hembesok"), ("tolkning", "tolk")])
+def test_a_vague_word_of_a_used_concept_stands_for_nothing(word, meaning):
+    # A "digitalt" contact may be a chat, "hemma" where the patient is, "tolkning" of a test result.
+    assert meaning not in describe.load_lexicon().alternatives(word)[1]
