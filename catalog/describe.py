@@ -345,7 +345,9 @@ def build_lexicon(cues: Cues, concepts: list[tuple[str, str, str]], texts: list[
 @lru_cache(maxsize=1)
 def _file_lexicon(mtimes: tuple[float, ...]) -> Lexicon:
     with CONCEPTS_FILE.open("rb") as handle:
-        concepts = [(c["name"], c.get("words", ""), c.get("means", "")) for c in tomllib.load(handle).get("concepts", [])]
+        concepts = [
+            (c["name"], c.get("words", ""), c.get("means", "")) for c in tomllib.load(handle).get("concepts", [])
+        ]
     texts = [path.read_text(encoding="utf-8") for path in VOCABULARY_FILES]
     return build_lexicon(load_cues(), concepts, texts)
 
