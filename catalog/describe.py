@@ -19,6 +19,12 @@ found in the text counts as
 
 An uncertain cue never adds a code: an answer that carries a code and has only uncertain
 support stops the walk there. Every decision carries its reasons.
+
+Words are compared as search compares them (``catalog.swedish``: Snowball stems, å/ä/ö folded),
+and each word of the text also stands for what the search's analysis finds in it (``Lexicon``):
+its compound parts, the cue word a long typo nearly is, and the meaning of the concepts the cue
+file names ("ringde" → "telefon"). These stand at the word's own position, so negation and doubt
+reach them exactly as they reach the word.
 """
 
 import dataclasses
