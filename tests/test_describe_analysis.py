@@ -98,6 +98,13 @@ def test_a_visit_at_a_named_clinic_is_a_clinic_visit(tree):
     assert answer(run(tree, text, lexicon=NO_ANALYSIS), "psy-kontakt") is None
 
 
+def test_a_conference_written_as_a_compound_is_a_conference(tree):
+    text = "Mottagningsbesök. Behandlingskonferens med patienten och socialsekreterare. Ingen plan."
+    result = run(tree, text)
+    assert answer(result, "psy-syfte") == ["samordning"] and "XS007" in codes_of(result)
+    assert answer(run(tree, text, lexicon=NO_ANALYSIS), "psy-syfte") is None
+
+
 def test_an_everyday_word_mapped_by_the_concept_layer_settles_the_contact(tree):
     text = "Ringde pat. KBT-session 3, bedömning: fortsatt behandling."
     result = run(tree, text)
