@@ -79,6 +79,9 @@ class Token:
     # parts, of a corrected typo and of the concept an everyday word stands for.
     alt_terms: frozenset[str] = frozenset()
     alt_folded: tuple[str, ...] = ()
+    # … of these, what stands for the whole word (a typo's correction, a concept), not a part of it.
+    whole_terms: frozenset[str] = frozenset()
+    whole_folded: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -126,6 +129,8 @@ class Pattern:
     parts: tuple[tuple[str, str, int], ...]  # (kind, value, gap before) ; kind: term|prefix|suffix|infix
     text: str
     words: frozenset[str]  # folded literal words of the cue (negations inside a cue do not negate it)
+    # Matches whole words only, not a compound's parts: an option's label ("Tolk" is no part of "tolkbehov").
+    whole: bool = False
 
 
 @dataclass
@@ -200,7 +205,9 @@ def _label_patterns(label: str) -> list[Pattern]:
     for inner in found:  # abbreviations only: "(PDT)", "(LPT/LRV)" – not "(cancer)"
         if re.fullmatch(r"[A-ZÅÄÖ0-9/-]{2,}", inner):
             out += [_pattern(part) for part in inner.split("/") if len(part) >= 2]
-    return [p for p in out if p.parts]
+    # A label is a bare word, not written for compounds: "Tolk" must not find "tolkbehov". A cue
+    # says it where a compound's first part counts ("video": "videobesök"), or "*tolk" for the last.
+    return [dataclasses.replace(p, whole=True) for p in out if p.parts]
 
 
 def parse_cues(data: dict) -> Cues:
@@ -260,11 +267,13 @@ class Lexicon:
     targets: list[str]  # folded cue words a typo may be corrected to
     concepts: dict[tuple[str, ...], list[list[str]]]  # swedish.concept_table
 
-    def alternatives(self, word: str) -> tuple[frozenset[str], tuple[str, ...]]:
-        """The terms and folded words one word of the text also stands for. Nothing of the text is
-        kept between calls (it is patient information): _tokens remembers words for one text only."""
+    def alternatives(self, word: str) -> tuple[frozenset[str], tuple[str, ...], frozenset[str], tuple[str, ...]]:
+        """The terms and folded words one word of the text also stands for, then those of them that
+        stand for the whole word (not a compound's part). Nothing of the text is kept between calls
+        (it is patient information): _tokens remembers words for one text only."""
         folded = swedish.fold(word)
         found: list[str] = []
+        whole: list[str] = []
         # An abbreviation ("KBT", "SIP") is no compound and no typo; digits are neither.
         plain = word.isalpha() and not (word.isupper() and len(word) <= 6)
         parts = swedish.split_compound(folded, self.known) if plain else None
@@ -273,7 +282,8 @@ class Lexicon:
         elif plain and len(folded) >= TYPO_MIN and folded not in self.known and swedish.term(folded) not in self.known:
             corrected = self.correct(folded)
             if corrected:
-                found += corrected
+                found += corrected[0]
+                whole.append(corrected[1])
         # A concept stands for the whole word as written (or as corrected), never for a part the
         # split found: "vårdplane|ring" must not ring anyone.
         meanings = []
@@ -281,7 +291,13 @@ class Lexicon:
             for phrase in self.concepts.get((swedish.term(w),), []):
                 meanings += phrase
         folded_words = tuple(dict.fromkeys(swedish.fold(w) for w in [*found, *meanings]))
-        return frozenset(swedish.term(w) for w in folded_words), folded_words
+        whole_words = tuple(dict.fromkeys(swedish.fold(w) for w in [*whole, *meanings]))
+        return (
+            frozenset(swedish.term(w) for w in folded_words),
+            folded_words,
+            frozenset(swedish.term(w) for w in whole_words),
+            whole_words,
+        )
 
     def _typo_of(self, folded: str) -> str | None:
         if len(folded) < TYPO_MIN:
@@ -295,12 +311,13 @@ class Lexicon:
             return None
         return best[0]
 
-    def correct(self, folded: str) -> list[str] | None:
+    def correct(self, folded: str) -> tuple[list[str], str] | None:
         """A long word one edit from a cue word ("psykoedukaton"), or a compound whose last part is
-        ("suicidriskbedomnig" → "suicid", "riskbedomning"); None when nothing is that close."""
+        ("suicidriskbedomnig" → "suicid", "riskbedomning"): (its parts, the word corrected), or
+        None when nothing is that close."""
         whole = self._typo_of(folded)
         if whole:
-            return [whole]
+            return [whole], whole
         for end in range(4, len(folded) - TYPO_MIN + 1):
             head = folded[:end]
             if head not in self.known and swedish.term(head) not in self.known:
@@ -309,7 +326,7 @@ class Lexicon:
                 if folded.startswith(link, end):
                     tail = self._typo_of(folded[end + len(link) :])
                     if tail:
-                        return [head, tail]
+                        return [head, tail], head + link + tail
         return None
 
 
@@ -394,14 +411,14 @@ class Text:
                 # doubt reach them exactly as they reach the word.
                 for alt in token.alt_terms - {token.term}:
                     self.by_term.setdefault(alt, []).append((s_index, position))
-                for alt in token.alt_folded:
+                for alt in token.whole_folded:
                     if alt != token.folded:
                         self.by_folded.setdefault(alt, []).append((s_index, position))
 
 
 def _tokens(text: str, lexicon: "Lexicon | None" = None) -> list[list[Token]]:
     sentences: list[list[Token]] = []
-    seen: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {}  # this text's words, analysed once
+    seen: dict[str, tuple] = {}  # this text's words, analysed once
     for s_index, sentence in enumerate(SENTENCE_RE.finditer(text)):
         tokens: list[Token] = []
         for c_index, chunk in enumerate(CHUNK_RE.finditer(sentence.group())):
@@ -411,11 +428,11 @@ def _tokens(text: str, lexicon: "Lexicon | None" = None) -> list[list[Token]]:
                 at = body.find(word, cursor)
                 cursor = at + len(word)
                 start = sentence.start() + chunk.start() + at
-                alt_terms, alt_folded = frozenset(), ()
+                analysis: tuple = ()
                 if lexicon:
                     if word not in seen:
                         seen[word] = lexicon.alternatives(word)
-                    alt_terms, alt_folded = seen[word]
+                    analysis = seen[word]
                 tokens.append(
                     Token(
                         s_index,
@@ -426,8 +443,7 @@ def _tokens(text: str, lexicon: "Lexicon | None" = None) -> list[list[Token]]:
                         swedish.fold(word),
                         swedish.term(word),
                         word.lower(),
-                        alt_terms,
-                        alt_folded,
+                        *analysis,
                     )
                 )
         sentences.append(tokens)
@@ -442,12 +458,16 @@ def _folded_matches(kind: str, value: str, folded: str) -> bool:
     return value in folded
 
 
-def _word_matches(kind: str, value: str, token: Token) -> bool:
+def _word_matches(kind: str, value: str, token: Token, whole: bool = False) -> bool:
     if kind == "term":
-        return token.term == value or value in token.alt_terms
+        return token.term == value or value in (token.whole_terms if whole else token.alt_terms)
     if kind == "exact":
         return token.lower == value
-    return _folded_matches(kind, value, token.folded) or any(_folded_matches(kind, value, f) for f in token.alt_folded)
+    # A wildcard is about the whole word ("*tolk": words ending in "tolk", so not "tolk|behov"),
+    # as written or corrected ("suicidriskbedomnig" → "suicidriskbedomning").
+    return _folded_matches(kind, value, token.folded) or any(
+        _folded_matches(kind, value, f) for f in token.whole_folded
+    )
 
 
 def _find(pattern: Pattern, sentence: list[Token], starts=None) -> list[tuple[int, int, list[int]]]:
@@ -458,7 +478,7 @@ def _find(pattern: Pattern, sentence: list[Token], starts=None) -> list[tuple[in
     found = []
     kind, value, _ = pattern.parts[0]
     if starts is None:
-        starts = [i for i, token in enumerate(sentence) if _word_matches(kind, value, token)]
+        starts = [i for i, token in enumerate(sentence) if _word_matches(kind, value, token, pattern.whole)]
     for start in starts:
         positions = [start]
         for kind_n, value_n, gap in pattern.parts[1:]:
@@ -467,7 +487,7 @@ def _find(pattern: Pattern, sentence: list[Token], starts=None) -> list[tuple[in
                 (
                     j
                     for j in range(here + 1, min(len(sentence), here + 2 + gap))
-                    if _word_matches(kind_n, value_n, sentence[j])
+                    if _word_matches(kind_n, value_n, sentence[j], pattern.whole)
                 ),
                 None,
             )
@@ -582,6 +602,8 @@ def _matches(pattern: Pattern, option: str, text: Text) -> list[Match]:
         kind, value, _ = pattern.parts[0]
         for s_index, starts in _first_words(kind, value, text).items():
             sentence = text.sentences[s_index]
+            if pattern.whole:
+                starts = [i for i in starts if _word_matches(kind, value, sentence[i], whole=True)]
             offset = text.offsets[s_index]
             for first, last, positions in _find(pattern, sentence, starts):
                 own = set(positions)

@@ -118,6 +118,22 @@ def test_a_typo_in_a_structured_suicide_risk_assessment_is_read_as_the_assessmen
     assert {"AU118", "AU006"} <= codes_of(run(tree, text))
 
 
+def test_a_typo_alone_is_an_assessment_but_without_a_risk_level_it_asks_about_au118(tree):
+    text = "Nybesök på mottagningen. Suicidriskbedömnig gjord."
+    result = run(tree, text)
+    assert answer(result, "psy-syfte") == ["bedomning"]
+    assert not result.finished and result.stopped_at.slug == "psy-bedomning" and "au118" in result.likely
+    assert answer(run(tree, text, lexicon=NO_ANALYSIS), "psy-syfte") is None
+
+
+def test_a_compound_whose_first_part_is_a_label_does_not_answer_by_the_label(tree):
+    # "Tolk" (the label) and "*tolk" (the cue) are about a word ending in "tolk": a "tolkbehov" is no interpreter.
+    result = run(tree, "Mottagningsbesök, KBT-session 5 enskilt. Tolkbehov utreds.")
+    assert "tolk" in describe.load_lexicon().alternatives("tolkbehov")[1]
+    assert result.finished and "ZV020" not in codes_of(result)
+    assert "ZV020" in codes_of(run(tree, "Mottagningsbesök, KBT-session 5 enskilt. Med språktolk."))
+
+
 @pytest.mark.parametrize(
     "text",
     [
