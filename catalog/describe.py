@@ -263,7 +263,7 @@ class Lexicon:
     process (like the cues): the words compound parts may be, the cue words a long typo may be
     corrected to, and the concept layer (``begrepp.toml``: "ringde" → "telefon")."""
 
-    known: frozenset[str]  # folded words and their terms, four letters or more
+    known: frozenset[str]  # folded whole words a compound part may be (see build_lexicon)
     targets: list[str]  # folded cue words a typo may be corrected to
     concepts: dict[tuple[str, ...], list[list[str]]]  # swedish.concept_table
 
