@@ -19,6 +19,12 @@ found in the text counts as
 
 An uncertain cue never adds a code: an answer that carries a code and has only uncertain
 support stops the walk there. Every decision carries its reasons.
+
+Words are compared as search compares them (``catalog.swedish``: Snowball stems, å/ä/ö folded),
+and each word of the text also stands for what the search's analysis finds in it (``Lexicon``):
+its compound parts, the cue word a long typo nearly is, and the meaning of the concepts the cue
+file names ("ringde" → "telefon"). These stand at the word's own position, so negation and doubt
+reach them exactly as they reach the word.
 """
 
 import dataclasses
@@ -28,11 +34,22 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
 from . import swedish, wizard
 from .wizard import Step, Tree
 
+CONTENT = Path(__file__).resolve().parent / "content"
 # Not directly in content/: load_content reads every *.toml there as a source document.
-CUES_FILE = Path(__file__).resolve().parent / "content" / "beskriv" / "cues.toml"
+CUES_FILE = CONTENT / "beskriv" / "cues.toml"
+# The search's concept layer, read from its content file (the engine never reads the database).
+CONCEPTS_FILE = CONTENT / "begrepp.toml"
+# Words compound parts may be: the sources' and the wizard's own words (plus the cues' and concepts').
+VOCABULARY_FILES = (*sorted((CONTENT / "sources").glob("*.txt")), CONTENT / "besok.toml")
+TYPO_MIN = 8  # letters: only a long word is corrected, by one edit; short words differ by one letter too often
+TYPO_SAME_START = 3  # … and its first letters must agree ("ofullständig" is no typo of "fullständig")
+CODE_RE = re.compile(r"^[A-Z]{2}\d{3}$")
 MAX_CHARS = 5000
 
 POS, NEG, UNC, HYP = "pos", "neg", "unc", "hyp"
@@ -58,6 +75,13 @@ class Token:
     folded: str
     term: str
     lower: str
+    # What the analysis adds (see Lexicon.alternatives): the terms and folded words of a compound's
+    # parts, of a corrected typo and of the concept an everyday word stands for.
+    alt_terms: frozenset[str] = frozenset()
+    alt_folded: tuple[str, ...] = ()
+    # … of these, what stands for the whole word (a typo's correction, a concept), not a part of it.
+    whole_terms: frozenset[str] = frozenset()
+    whole_folded: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -105,6 +129,8 @@ class Pattern:
     parts: tuple[tuple[str, str, int], ...]  # (kind, value, gap before) ; kind: term|prefix|suffix|infix
     text: str
     words: frozenset[str]  # folded literal words of the cue (negations inside a cue do not negate it)
+    # Matches whole words only, not a compound's parts: an option's label ("Tolk" is no part of "tolkbehov").
+    whole: bool = False
 
 
 @dataclass
@@ -134,6 +160,8 @@ class Cues:
     hedge_prefixes: tuple[str, ...]
     limiters: frozenset[str]
     lexical: list[Pattern]  # phrases with a negation word that are values, not negations ("ingen risk")
+    concepts: frozenset[str] = frozenset()  # names of the search's concepts the engine uses (begrepp.toml)
+    not_concepts: frozenset[str] = frozenset()  # everyday words of those concepts too vague to use
 
 
 def _pattern(cue: str) -> Pattern:
@@ -177,7 +205,9 @@ def _label_patterns(label: str) -> list[Pattern]:
     for inner in found:  # abbreviations only: "(PDT)", "(LPT/LRV)" – not "(cancer)"
         if re.fullmatch(r"[A-ZÅÄÖ0-9/-]{2,}", inner):
             out += [_pattern(part) for part in inner.split("/") if len(part) >= 2]
-    return [p for p in out if p.parts]
+    # A label is a bare word, not written for compounds: "Tolk" must not find "tolkbehov". A cue
+    # says it where a compound's first part counts ("video": "videobesök"), or "*tolk" for the last.
+    return [dataclasses.replace(p, whole=True) for p in out if p.parts]
 
 
 def parse_cues(data: dict) -> Cues:
@@ -209,6 +239,8 @@ def parse_cues(data: dict) -> Cues:
         hedge_prefixes=tuple(swedish.fold(w[:-1]) for w in language.get("hedges", []) if w.endswith("*")),
         lexical=[_pattern(c) for c in language.get("not_negations", [])],
         limiters=frozenset(swedish.fold(w) for w in language.get("limiters", [])),
+        concepts=frozenset(language.get("concepts", [])),
+        not_concepts=frozenset(swedish.fold(w) for w in language.get("not_concepts", [])),
     )
 
 
@@ -220,6 +252,132 @@ def _file_cues(mtime: float) -> Cues:
 
 def load_cues() -> Cues:
     return _file_cues(CUES_FILE.stat().st_mtime)
+
+
+# --- the Swedish analysis search uses: compounds, typos, concepts -------------------------------
+
+
+@dataclass
+class Lexicon:
+    """What the engine knows of Swedish beyond stems and folding, read from content files once per
+    process (like the cues): the words compound parts may be, the cue words a long typo may be
+    corrected to, and the concept layer (``begrepp.toml``: "ringde" → "telefon")."""
+
+    known: frozenset[str]  # folded whole words a compound part may be (see build_lexicon)
+    targets: list[str]  # folded cue words a typo may be corrected to
+    concepts: dict[tuple[str, ...], list[list[str]]]  # swedish.concept_table
+
+    def alternatives(self, word: str) -> tuple[frozenset[str], tuple[str, ...], frozenset[str], tuple[str, ...]]:
+        """The terms and folded words one word of the text also stands for, then those of them that
+        stand for the whole word (not a compound's part). Nothing of the text is kept between calls
+        (it is patient information): _tokens remembers words for one text only."""
+        folded = swedish.fold(word)
+        found: list[str] = []
+        whole: list[str] = []
+        # An abbreviation ("KBT", "SIP") is no compound and no typo; digits are neither.
+        plain = word.isalpha() and not (word.isupper() and len(word) <= 6)
+        parts = swedish.split_compound(folded, self.known) if plain else None
+        if parts:
+            found += parts
+        elif plain and len(folded) >= TYPO_MIN and folded not in self.known and swedish.term(folded) not in self.known:
+            corrected = self.correct(folded)
+            if corrected:
+                found += corrected[0]
+                whole.append(corrected[1])
+        # A concept stands for the whole word as written (or as corrected), never for a part the
+        # split found: "vårdplane|ring" must not ring anyone.
+        meanings = []
+        for w in [folded] if parts else [folded, *found]:
+            for phrase in self.concepts.get((swedish.term(w),), []):
+                meanings += phrase
+        folded_words = tuple(dict.fromkeys(swedish.fold(w) for w in [*found, *meanings]))
+        whole_words = tuple(dict.fromkeys(swedish.fold(w) for w in [*whole, *meanings]))
+        return (
+            frozenset(swedish.term(w) for w in folded_words),
+            folded_words,
+            frozenset(swedish.term(w) for w in whole_words),
+            whole_words,
+        )
+
+    def _typo_of(self, folded: str) -> str | None:
+        if len(folded) < TYPO_MIN:
+            return None
+        best = process.extractOne(folded, self.targets, scorer=OSA.distance, score_cutoff=1)
+        if not best or best[0][:TYPO_SAME_START] != folded[:TYPO_SAME_START]:
+            return None
+        # A letter left out, added or two swapped is a slip of the keys; one letter for another is
+        # as often another word ("inloggning" is no "inläggning" once å/ä/ö are folded).
+        if len(best[0]) == len(folded) and sorted(best[0]) != sorted(folded):
+            return None
+        return best[0]
+
+    def correct(self, folded: str) -> tuple[list[str], str] | None:
+        """A long word one edit from a cue word ("psykoedukaton"), or a compound whose last part is
+        ("suicidriskbedomnig" → "suicid", "riskbedomning"): (its parts, the word corrected), or
+        None when nothing is that close."""
+        whole = self._typo_of(folded)
+        if whole:
+            return [whole], whole
+        for end in range(4, len(folded) - TYPO_MIN + 1):
+            head = folded[:end]
+            if head not in self.known and swedish.term(head) not in self.known:
+                continue
+            for link in swedish.LINKS:
+                if folded.startswith(link, end):
+                    tail = self._typo_of(folded[end + len(link) :])
+                    if tail:
+                        return [head, tail], head + link + tail
+        return None
+
+
+def build_lexicon(cues: Cues, concepts: list[tuple[str, str, str]], texts: list[str]) -> Lexicon:
+    """``concepts``: (name, words, means) as in begrepp.toml; ``texts``: the vocabulary's texts.
+
+    Search's concepts are made for finding (recall): "återbesök" there means "uppföljning", "möte"
+    means "konferens". An answer needs precision, so the engine uses only the concepts the cue
+    file names, minus the everyday words it names as too vague ("digitalt" may be a chat), and only
+    one word standing for one word (no codes)."""
+    chosen = [
+        (",".join(w for w in words.split(",") if swedish.fold(w.strip()) not in cues.not_concepts), means)
+        for name, words, means in concepts
+        if name in cues.concepts
+    ]
+    table = {
+        key: [m for m in means if len(m) == 1 and not CODE_RE.match(m[0])]
+        for key, means in swedish.concept_table(chosen).items()
+        if len(key) == 1
+    }
+    table = {key: means for key, means in table.items() if means}
+    patterns = [
+        p
+        for step in cues.steps.values()
+        for option in step.options.values()
+        for p in [*option.any, *option.weak, *option.negated, *(q for group in option.all for q in group)]
+    ]
+    cue_words = {w for p in patterns for w in p.words}
+    # Whole words only (no stems: "utskriv" is no part of "utskrivning"): the cues' own words of
+    # four letters or more ("tolk"), the sources' of five or more; a shorter part is too often a
+    # suffix ("vårdplane|ring", "utskriv|ning").
+    words = {swedish.fold(w) for text in texts for w in swedish.words(text)}
+    known = {w for w in words if len(w) >= 5} | {w for w in cue_words if len(w) >= 4}
+    known = {w for w in known if w.isalpha() and w not in swedish.STOPWORDS}
+    targets = sorted(w for w in cue_words if len(w) >= TYPO_MIN and w.isalpha())
+    return Lexicon(known=frozenset(known), targets=targets, concepts=table)
+
+
+@lru_cache(maxsize=1)
+def _file_lexicon(mtimes: tuple[float, ...]) -> Lexicon:
+    with CONCEPTS_FILE.open("rb") as handle:
+        concepts = [
+            (c["name"], c.get("words", ""), c.get("means", "")) for c in tomllib.load(handle).get("concepts", [])
+        ]
+    texts = [path.read_text(encoding="utf-8") for path in VOCABULARY_FILES]
+    return build_lexicon(load_cues(), concepts, texts)
+
+
+def load_lexicon() -> Lexicon:
+    files = (CUES_FILE, CONCEPTS_FILE, *VOCABULARY_FILES)
+    return _file_lexicon(tuple(path.stat().st_mtime for path in files))
 
 
 # --- text -------------------------------------------------------------------------------------
@@ -249,10 +407,18 @@ class Text:
                 self.by_term.setdefault(token.term, []).append((s_index, position))
                 self.by_lower.setdefault(token.lower, []).append((s_index, position))
                 self.by_folded.setdefault(token.folded, []).append((s_index, position))
+                # The analysis's alternatives stand at the word's own position, so negation and
+                # doubt reach them exactly as they reach the word.
+                for alt in token.alt_terms - {token.term}:
+                    self.by_term.setdefault(alt, []).append((s_index, position))
+                for alt in token.whole_folded:
+                    if alt != token.folded:
+                        self.by_folded.setdefault(alt, []).append((s_index, position))
 
 
-def _tokens(text: str) -> list[list[Token]]:
+def _tokens(text: str, lexicon: "Lexicon | None" = None) -> list[list[Token]]:
     sentences: list[list[Token]] = []
+    seen: dict[str, tuple] = {}  # this text's words, analysed once
     for s_index, sentence in enumerate(SENTENCE_RE.finditer(text)):
         tokens: list[Token] = []
         for c_index, chunk in enumerate(CHUNK_RE.finditer(sentence.group())):
@@ -262,6 +428,11 @@ def _tokens(text: str) -> list[list[Token]]:
                 at = body.find(word, cursor)
                 cursor = at + len(word)
                 start = sentence.start() + chunk.start() + at
+                analysis: tuple = ()
+                if lexicon:
+                    if word not in seen:
+                        seen[word] = lexicon.alternatives(word)
+                    analysis = seen[word]
                 tokens.append(
                     Token(
                         s_index,
@@ -272,22 +443,31 @@ def _tokens(text: str) -> list[list[Token]]:
                         swedish.fold(word),
                         swedish.term(word),
                         word.lower(),
+                        *analysis,
                     )
                 )
         sentences.append(tokens)
     return [s for s in sentences if s]
 
 
-def _word_matches(kind: str, value: str, token: Token) -> bool:
+def _folded_matches(kind: str, value: str, folded: str) -> bool:
+    if kind == "prefix":
+        return folded.startswith(value)
+    if kind == "suffix":
+        return folded.endswith(value)
+    return value in folded
+
+
+def _word_matches(kind: str, value: str, token: Token, whole: bool = False) -> bool:
     if kind == "term":
-        return token.term == value
+        return token.term == value or value in (token.whole_terms if whole else token.alt_terms)
     if kind == "exact":
         return token.lower == value
-    if kind == "prefix":
-        return token.folded.startswith(value)
-    if kind == "suffix":
-        return token.folded.endswith(value)
-    return value in token.folded
+    # A wildcard is about the whole word ("*tolk": words ending in "tolk", so not "tolk|behov"),
+    # as written or corrected ("suicidriskbedomnig" → "suicidriskbedomning").
+    return _folded_matches(kind, value, token.folded) or any(
+        _folded_matches(kind, value, f) for f in token.whole_folded
+    )
 
 
 def _find(pattern: Pattern, sentence: list[Token], starts=None) -> list[tuple[int, int, list[int]]]:
@@ -298,7 +478,7 @@ def _find(pattern: Pattern, sentence: list[Token], starts=None) -> list[tuple[in
     found = []
     kind, value, _ = pattern.parts[0]
     if starts is None:
-        starts = [i for i, token in enumerate(sentence) if _word_matches(kind, value, token)]
+        starts = [i for i, token in enumerate(sentence) if _word_matches(kind, value, token, pattern.whole)]
     for start in starts:
         positions = [start]
         for kind_n, value_n, gap in pattern.parts[1:]:
@@ -307,7 +487,7 @@ def _find(pattern: Pattern, sentence: list[Token], starts=None) -> list[tuple[in
                 (
                     j
                     for j in range(here + 1, min(len(sentence), here + 2 + gap))
-                    if _word_matches(kind_n, value_n, sentence[j])
+                    if _word_matches(kind_n, value_n, sentence[j], pattern.whole)
                 ),
                 None,
             )
@@ -319,8 +499,8 @@ def _find(pattern: Pattern, sentence: list[Token], starts=None) -> list[tuple[in
     return found
 
 
-def analyse(text: str, cues: Cues) -> Text:
-    sentences = _tokens(text)
+def analyse(text: str, cues: Cues, lexicon: "Lexicon | None" = None) -> Text:
+    sentences = _tokens(text, lexicon)
     polarity: list[list[dict[int, str]]] = []
     for sentence in sentences:
         effects: list[dict[int, str]] = [{} for _ in sentence]
@@ -422,6 +602,8 @@ def _matches(pattern: Pattern, option: str, text: Text) -> list[Match]:
         kind, value, _ = pattern.parts[0]
         for s_index, starts in _first_words(kind, value, text).items():
             sentence = text.sentences[s_index]
+            if pattern.whole:
+                starts = [i for i in starts if _word_matches(kind, value, sentence[i], whole=True)]
             offset = text.offsets[s_index]
             for first, last, positions in _find(pattern, sentence, starts):
                 own = set(positions)
@@ -593,10 +775,12 @@ def _decide(step: Step, cues: StepCues | None, text: Text):
 # --- the walk ---------------------------------------------------------------------------------
 
 
-def describe(tree: Tree, text: str, inom: str | None = None, cues: Cues | None = None) -> Description:
+def describe(
+    tree: Tree, text: str, inom: str | None = None, cues: Cues | None = None, lexicon: Lexicon | None = None
+) -> Description:
     """Walk the tree as far as the text clearly answers it."""
     cues = cues or load_cues()
-    analysed = analyse(text or "", cues)
+    analysed = analyse(text or "", cues, lexicon or load_lexicon())
     inferred: list[Inferred] = []
     path: list[str] = []
     reasons: list[str] = []
