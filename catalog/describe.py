@@ -780,7 +780,10 @@ def describe(
 ) -> Description:
     """Walk the tree as far as the text clearly answers it."""
     cues = cues or load_cues()
-    analysed = analyse(text or "", cues, lexicon or load_lexicon())
+    lexicon = lexicon or load_lexicon()
+    # The text is patient information: its words pass through the analysis without being kept.
+    with swedish.private():
+        analysed = analyse(text or "", cues, lexicon)
     inferred: list[Inferred] = []
     path: list[str] = []
     reasons: list[str] = []

@@ -6,6 +6,7 @@ text-search configuration, so both databases stem alike. Folding comes after ste
 without dots meets "läkemedel".
 """
 
+import contextlib
 import re
 import threading
 import unicodedata
@@ -37,15 +38,37 @@ def stem(word: str) -> str:
     """
     if len(word) < 3 or not word.isalpha():
         return word
+    if getattr(_local, "private", False):
+        stemmer = getattr(_local, "private_stemmer", None)
+        if stemmer is None:
+            stemmer = _local.private_stemmer = Stemmer.Stemmer("swedish", 0)  # keeps no words
+        return stemmer.stemWord(word)
     stemmer = getattr(_local, "stemmer", None)
     if stemmer is None:
         stemmer = _local.stemmer = Stemmer.Stemmer("swedish")
     return stemmer.stemWord(word)
 
 
-@lru_cache(maxsize=200_000)
+@contextlib.contextmanager
+def private():
+    """Analyse text that must not be kept (a described visit is patient information): inside this
+    block no word is remembered by this module's caches or the stemmer's."""
+    before = getattr(_local, "private", False)
+    _local.private = True
+    try:
+        yield
+    finally:
+        _local.private = before
+
+
 def fold(text: str) -> str:
     """Lower case, å/ä/ö to a/a/o, other accents dropped (é → e)."""
+    if getattr(_local, "private", False):
+        return _fold(text)
+    return _fold_cached(text)
+
+
+def _fold(text: str) -> str:
     text = text.lower().translate(FOLD)
     if text.isascii():
         return text
@@ -53,15 +76,26 @@ def fold(text: str) -> str:
     return COMBINING_RE.sub("", unicodedata.normalize("NFKD", text))
 
 
+_fold_cached = lru_cache(maxsize=200_000)(_fold)
+
+
 def words(text: str) -> list[str]:
     """The words of a text, as written (compounds with a hyphen give their parts)."""
     return WORD_RE.findall(text or "")
 
 
-@lru_cache(maxsize=200_000)
 def term(word: str) -> str:
     """The search term for one word: stemmed, then folded."""
+    if getattr(_local, "private", False):
+        return _term(word)
+    return _term_cached(word)
+
+
+def _term(word: str) -> str:
     return fold(stem(word.lower()))
+
+
+_term_cached = lru_cache(maxsize=200_000)(_term)
 
 
 def terms(text: str, keep_stopwords: bool = False) -> list[str]:

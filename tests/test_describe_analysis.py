@@ -163,3 +163,18 @@ def test_a_denied_call_found_by_the_concept_layer_is_denied(tree):
 def test_a_vague_word_of_a_used_concept_stands_for_nothing(word, meaning):
     # A "digitalt" contact may be a chat, "hemma" where the patient is, "tolkning" of a test result.
     assert meaning not in describe.load_lexicon().alternatives(word)[1]
+
+
+def test_the_words_of_a_described_visit_are_not_kept_by_the_swedish_analysis():
+    from catalog import swedish
+    from catalog.describe import describe
+    from catalog.wizard_store import current_tree
+
+    tree = current_tree()
+    describe(tree, "", "psykiatri")  # the cues and the lexicon (content, not patient text) are loaded
+    sizes = (swedish._fold_cached.cache_info().currsize, swedish._term_cached.cache_info().currsize)
+    describe(tree, "Telefonsamtal med zebrafinkmönstrad patient, ringde om recept. Qwertyklinik.", "psykiatri")
+    assert (swedish._fold_cached.cache_info().currsize, swedish._term_cached.cache_info().currsize) == sizes
+    # The same words analysed outside a described visit are kept: so the check above can fail.
+    swedish.terms("zebrafinkmönstrad qwertyklinik")
+    assert swedish._term_cached.cache_info().currsize > sizes[1]
