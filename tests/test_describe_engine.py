@@ -1,0 +1,354 @@
+"""The described visit's engine on a tiny hand-built tree and hand-written cues: how the text's
+words become answers, where the walk stops, and why. No database, no cue file."""
+
+from catalog import describe
+from catalog.wizard import Option, Step, SuggestedCode, Tree
+
+
+def code(c: str, role: str = "huvudåtgärd") -> SuggestedCode:
+    return SuggestedCode(code=c, role=role, reason="Enligt regeln.", quote_from="")
+
+
+def tiny_tree() -> Tree:
+    return Tree(
+        start="inom",
+        steps={
+            "inom": Step(
+                slug="inom",
+                question="Inom?",
+                options=[
+                    Option(slug="psykiatri", label="Psykiatri", next="kontakt"),
+                    Option(slug="rehab", label="Rehabilitering", next="kontakt"),
+                ],
+            ),
+            "kontakt": Step(
+                slug="kontakt",
+                question="Hur?",
+                options=[
+                    Option(slug="mottagning", label="Mottagningsbesök", next="metod"),
+                    Option(slug="telefon", label="Telefon", next="metod", codes=[code("XT001", "tilläggskod")]),
+                    Option(slug="hembesok", label="Hembesök", next="metod"),
+                ],
+            ),
+            "metod": Step(
+                slug="metod",
+                question="Metod?",
+                options=[
+                    Option(slug="kbt", label="Kognitiv beteendeterapi (KBT)", next="vilka", codes=[code("DU011")]),
+                    Option(slug="samtal", label="Stödsamtal", next="vilka", codes=[code("DU009")]),
+                    Option(slug="ingen", label="Ingen behandling", next="vilka", no_code=True),
+                ],
+            ),
+            "vilka": Step(
+                slug="vilka",
+                question="Vilka medverkade?",
+                kind="multiple",
+                optional=True,
+                options=[
+                    Option(slug="tolk", label="Tolk", codes=[code("ZV001", "tilläggskod")]),
+                    Option(slug="narstaende", label="Närstående", codes=[code("ZV002", "tilläggskod")]),
+                ],
+            ),
+        },
+    )
+
+
+LANGUAGE = {
+    "negations": ["inte", "ingen", "inget", "utan", "förnekar"],
+    "after_negations": ["uteblev"],
+    "hedges": ["planeras", "remiss*"],
+    "limiters": ["endast"],
+    "not_negations": ["ingen risk"],
+}
+
+
+def cues(**steps) -> describe.Cues:
+    return describe.parse_cues({"context": {"psy": "psykiatri"}, "language": LANGUAGE, "steps": steps})
+
+
+def run(text: str, step_cues: dict | None = None, inom: str | None = "psy", tree: Tree | None = None):
+    return describe.describe(tree or tiny_tree(), text, inom, cues=cues(**(step_cues or {})))
+
+
+def step_of(result: describe.Description, slug: str) -> describe.Inferred:
+    return next(i for i in result.inferred if i.step.slug == slug)
+
+
+# --- the context and the walk -------------------------------------------------------------------
+
+
+def test_the_chosen_context_answers_the_start_question_and_is_marked_as_given():
+    result = run("")
+    first = result.inferred[0]
+    assert (first.step.slug, first.chosen, first.given, first.because) == ("inom", ["psykiatri"], True, [])
+    assert first.reason == "Du valde verksamheten."
+    assert result.reasons[0] == "Inom? Du valde verksamheten."
+
+
+def test_an_unknown_context_leaves_the_start_question_to_the_text():
+    result = run("Rehabilitering i dag.", inom="okänd")
+    assert result.inferred[0].chosen == ["rehab"] and result.inferred[0].given is False
+    assert result.stopped_at is None or result.inferred[0].step.slug == "inom"
+
+
+def test_a_context_naming_an_answer_the_start_step_lacks_is_not_given():
+    tree = tiny_tree()
+    tree.steps["inom"].options = tree.steps["inom"].options[1:]
+    result = describe.describe(tree, "", "psy", cues=cues())
+    assert result.inferred == [] and result.stopped_at.slug == "inom"
+
+
+def test_a_text_that_answers_every_step_finishes_with_its_codes_and_path():
+    result = run("Mottagningsbesök. Stödsamtal. Tolk deltog.")
+    assert result.finished
+    assert result.path == ["psykiatri", "mottagning", "samtal", "tolk"]
+    assert {c.code for c in result.walk.suggestion.codes} == {"DU009", "ZV001"}
+    assert [i.segment for i in result.inferred] == result.path
+    assert result.reasons == [
+        "Inom? Du valde verksamheten.",
+        "Hur? Texten nämner ”Mottagningsbesök”.",
+        "Metod? Texten nämner ”Stödsamtal”.",
+        "Vilka medverkade? Texten nämner ”Tolk”.",
+    ]
+
+
+def test_every_answer_quotes_the_texts_own_words_as_written():
+    result = run("Besöket var ett MOTTAGNINGSBESÖK med KBT.")
+    assert step_of(result, "kontakt").because == ["MOTTAGNINGSBESÖK"]
+    assert step_of(result, "metod").because == ["KBT"]
+
+
+def test_stopping_names_the_step_the_reason_and_the_likely_answers():
+    result = run("Telefon och hembesök samma dag.")
+    assert not result.finished
+    assert result.stopped_at.slug == "kontakt"
+    assert result.likely == ["telefon", "hembesok"]
+    assert result.reasons[-1] == "Hur? Texten passar flera svar: ”Telefon”, ”Hembesök”."
+    assert result.walk.current.slug == "kontakt"
+
+
+def test_a_text_that_says_nothing_stops_at_the_first_open_question():
+    result = run("Hej.")
+    assert result.stopped_at.slug == "kontakt" and result.likely == []
+    assert result.reasons[-1] == "Hur? Texten säger inget som avgör frågan."
+    assert run(None).stopped_at.slug == "kontakt"
+
+
+def test_an_answer_the_path_rules_out_is_not_taken_from_the_text():
+    tree = tiny_tree()
+    tree.steps["metod"].options[0].unless = ["kontakt/telefon"]
+    result = run("Endast telefon. KBT.", tree=tree)
+    assert result.stopped_at.slug == "metod"
+    assert "kbt" not in result.likely
+
+
+def test_an_implied_answer_is_taken_from_the_wizard_not_the_text():
+    tree = tiny_tree()
+    tree.steps["metod"].options[2].when = ["kontakt/hembesok"]
+    tree.steps["metod"].options[2].implied = True
+    result = run("Hembesök.", tree=tree)
+    assert "metod" not in [i.step.slug for i in result.inferred]
+    assert result.walk.answers[2].implied and result.stopped_at.slug == "vilka"
+
+
+# --- deciding a single-choice step ----------------------------------------------------------------
+
+
+def test_a_negated_answer_with_one_left_settles_the_step_by_exclusion():
+    tree = tiny_tree()
+    tree.steps["kontakt"].options = tree.steps["kontakt"].options[:2]
+    result = run("Inte telefon, patienten kom.", tree=tree)
+    kontakt = step_of(result, "kontakt")
+    assert kontakt.chosen == ["mottagning"]
+    assert kontakt.reason == "Texten utesluter ”Telefon”."
+    assert kontakt.because == ["telefon"]
+
+
+def test_a_negated_answer_with_several_left_does_not_choose_among_them():
+    result = run("Inte telefon.")
+    assert result.stopped_at.slug == "kontakt"
+
+
+def test_the_default_answers_a_step_the_text_says_nothing_about_but_not_one_it_denies():
+    step_cues = {"kontakt": {"default": "mottagning"}}
+    kontakt = step_of(run("KBT.", step_cues), "kontakt")
+    assert kontakt.chosen == ["mottagning"] and kontakt.because == []
+    assert kontakt.reason == "Texten nämner inget om detta; det vanliga är ”Mottagningsbesök”."
+    assert run("Ingen telefon.", step_cues).stopped_at.slug == "kontakt"
+    assert run("KBT.", {"kontakt": {"default": "finns-inte"}}).stopped_at.slug == "kontakt"
+
+
+def test_a_weak_cue_decides_only_when_nothing_else_is_said():
+    step_cues = {"kontakt": {"mottagning": {"weak": ["träff*"]}, "hembesok": {"weak": ["hem*"]}}}
+    kontakt = step_of(run("Träffades. KBT.", step_cues), "kontakt")
+    assert kontakt.chosen == ["mottagning"] and kontakt.because == ["Träffades"]
+    assert kontakt.reason == "Inget annat svar nämns; texten tyder på ”Mottagningsbesök”."
+    assert step_of(run("Träffades på telefon. KBT.", step_cues), "kontakt").chosen == ["telefon"]
+    both = run("Träffades hemma. KBT.", step_cues)
+    assert both.stopped_at.slug == "kontakt" and both.likely == ["mottagning", "hembesok"]
+    assert both.reasons[-1] == "Hur? Texten kan passa ”Mottagningsbesök”, ”Hembesök”."
+    negated = run("Träffades inte. KBT.", step_cues)
+    assert negated.stopped_at.slug == "kontakt" and negated.likely == []
+
+
+def test_a_more_specific_answer_settles_the_one_it_is_over():
+    step_cues = {"metod": {"kbt": {"over": ["samtal"]}}}
+    metod = step_of(run("Mottagningsbesök. Stödsamtal med KBT.", step_cues), "metod")
+    assert metod.chosen == ["kbt"]
+    assert run("Mottagningsbesök. Stödsamtal med KBT.").stopped_at.slug == "metod"
+    # "over" settles only the answers it names.
+    step_cues = {"metod": {"kbt": {"over": ["ingen"]}}}
+    assert run("Mottagningsbesök. Stödsamtal med KBT.", step_cues).stopped_at.slug == "metod"
+
+
+def test_an_answer_said_to_be_the_only_one_settles_the_others():
+    kontakt = step_of(run("Hembesök planerat men endast telefon."), "kontakt")
+    assert kontakt.chosen == ["telefon"]
+    assert kontakt.because == ["endast telefon"]
+    assert run("Endast telefon och endast hembesök.").stopped_at.slug == "kontakt"
+
+
+def test_a_hedged_mention_of_an_answer_with_a_code_stops_the_walk_as_unclear():
+    result = run("Mottagningsbesök. KBT planeras.")
+    assert step_of(result, "metod").chosen == ["kbt"]  # "planeras" stands after it
+    result = run("Mottagningsbesök. Planeras KBT.")
+    assert result.stopped_at.slug == "metod" and result.likely == ["kbt"]
+    assert result.reasons[-1] == "Metod? Texten är oklar om ”Kognitiv beteendeterapi (KBT)”."
+
+
+def test_a_hedged_mention_of_an_answer_without_a_code_is_no_support_at_all():
+    result = run("Planeras mottagningsbesök.")
+    assert result.stopped_at.slug == "kontakt" and result.likely == []
+
+
+def test_an_answer_both_said_and_denied_is_unclear_when_a_code_hangs_on_it():
+    result = run("Mottagningsbesök. KBT. Ingen KBT.")
+    assert result.stopped_at.slug == "metod" and result.likely == ["kbt"]
+    # Without a code it only routes the walk: said once is enough.
+    kontakt = step_of(run("Mottagningsbesök. Inget mottagningsbesök igen. KBT."), "kontakt")
+    assert kontakt.chosen == ["mottagning"]
+
+
+# --- cues: labels, abbreviations, negated cues, groups ------------------------------------------
+
+
+def test_a_labels_abbreviation_is_a_cue_but_a_lower_case_word_in_brackets_is_not():
+    assert [p.text for p in describe._label_patterns("Kognitiv beteendeterapi (KBT)")] == [
+        "Kognitiv beteendeterapi",
+        "KBT",
+    ]
+    assert [p.text for p in describe._label_patterns("Tvångsvård (LPT/LRV)")] == ["Tvångsvård", "LPT", "LRV"]
+    assert [p.text for p in describe._label_patterns("Cytostatika (cancer)")] == ["Cytostatika"]
+    assert [p.text for p in describe._label_patterns("Ja, tolk")] == ["tolk"]
+    assert describe._label_patterns("Nej") == []
+
+
+def test_labels_are_no_cues_where_the_step_says_so():
+    step_cues = {"kontakt": {"labels": False, "telefon": {"cues": ["ringde"]}}}
+    assert run("Telefon.", step_cues).stopped_at.slug == "kontakt"
+    assert step_of(run("Ringde. KBT.", step_cues), "kontakt").chosen == ["telefon"]
+
+
+def test_an_abbreviation_cue_matches_only_as_written():
+    step_cues = {"metod": {"kbt": {"cues": ["FaR"]}}}
+    assert step_of(run("Mottagningsbesök. FaR ordinerades.", step_cues), "metod").chosen == ["kbt"]
+    assert run("Mottagningsbesök. Patienten får råd.", step_cues).stopped_at.slug == "metod"
+
+
+def test_a_negated_cue_supports_its_answer_and_a_plain_one_speaks_against_it():
+    step_cues = {"kontakt": {"mottagning": {"negated": ["telefon*"]}, "labels": False}}
+    kontakt = step_of(run("Inte per telefon. KBT.", step_cues), "kontakt")
+    assert kontakt.chosen == ["mottagning"] and kontakt.because == ["telefon"]
+    assert run("Per telefon.", step_cues).stopped_at.slug == "kontakt"
+
+
+def test_an_answer_with_groups_needs_every_group():
+    step_cues = {
+        "metod": {"labels": False, "kbt": {"all": [["suicid*"], ["skattning*"]]}, "samtal": {"cues": ["stödsamtal"]}}
+    }
+    both = step_of(run("Mottagningsbesök. Suicidtankar, skattning gjord.", step_cues), "metod")
+    assert both.chosen == ["kbt"] and both.because == ["Suicidtankar", "skattning"]
+    first_only = run("Mottagningsbesök. Suicidtankar.", step_cues)
+    assert first_only.stopped_at.slug == "metod" and first_only.likely == ["kbt"]
+    later_only = run("Mottagningsbesök. Skattning gjord.", step_cues)
+    assert later_only.stopped_at.slug == "metod" and later_only.likely == []
+    denied = run("Mottagningsbesök. Suicidtankar, ingen skattning. Stödsamtal.", step_cues)
+    assert step_of(denied, "metod").chosen == ["samtal"]
+    conflict = run("Mottagningsbesök. Suicidtankar, skattning. Ingen skattning.", step_cues)
+    assert conflict.stopped_at.slug == "metod" and conflict.likely == ["kbt"]
+
+
+# --- negation and doubt in the text ---------------------------------------------------------------
+
+
+def test_a_negation_reaches_five_words_forward_and_then_only_casts_doubt():
+    assert run("Mottagningsbesök. Inget stödsamtal.").stopped_at.slug == "metod"
+    near = run("Mottagningsbesök. Inte ett två tre fyra stödsamtal.")
+    assert near.stopped_at.slug == "metod" and near.likely == []
+    far = run("Mottagningsbesök. Inte ett två tre fyra fem stödsamtal.")
+    assert far.stopped_at.slug == "metod" and far.likely == ["samtal"]
+
+
+def test_a_negation_stops_at_a_comma_and_at_but():
+    assert step_of(run("Mottagningsbesök. Ingen ångest, stödsamtal."), "metod").chosen == ["samtal"]
+    assert step_of(run("Mottagningsbesök. Ingen ångest men stödsamtal."), "metod").chosen == ["samtal"]
+
+
+def test_a_negation_after_an_auxiliary_denies_what_stands_before_it():
+    denied = run("Mottagningsbesök. Stödsamtal har inte gjorts.")
+    assert denied.stopped_at.slug == "metod" and denied.likely == []
+    doubted = run("Mottagningsbesök. Stödsamtal gick inte bra.")
+    assert doubted.stopped_at.slug == "metod" and doubted.likely == ["samtal"]
+
+
+def test_a_word_that_denies_what_stands_before_it():
+    tree = tiny_tree()
+    tree.steps["kontakt"].options = tree.steps["kontakt"].options[:2]
+    assert step_of(run("Telefon uteblev. KBT.", tree=tree), "kontakt").chosen == ["mottagning"]
+
+
+def test_a_phrase_with_a_negation_word_that_is_a_value_does_not_negate():
+    assert step_of(run("Mottagningsbesök. Ingen risk, stödsamtal."), "metod").chosen == ["samtal"]
+    assert step_of(run("Mottagningsbesök. Stödsamtal ingen risk."), "metod").chosen == ["samtal"]
+
+
+def test_a_negation_word_inside_a_cue_does_not_negate_the_cue():
+    step_cues = {"vilka": {"narstaende": {"cues": ["utan förälder"]}}}
+    result = run("Mottagningsbesök. Stödsamtal. Kom utan förälder.", step_cues)
+    assert step_of(result, "vilka").chosen == ["narstaende"]
+
+
+# --- multiple choice ----------------------------------------------------------------------------
+
+
+def test_every_clearly_said_answer_of_a_multiple_choice_step_is_taken_in_order():
+    vilka = step_of(run("Mottagningsbesök. Stödsamtal. Närstående och tolk."), "vilka")
+    assert vilka.chosen == ["tolk", "narstaende"] and vilka.segment == "tolk+narstaende"
+    assert vilka.because == ["Närstående", "tolk"]
+    assert vilka.reason == "Texten nämner ”Tolk”, ”Närstående”."
+
+
+def test_a_multiple_choice_step_says_none_only_where_the_cues_allow_it():
+    plain = run("Mottagningsbesök. Stödsamtal.")
+    assert (
+        plain.stopped_at.slug == "vilka"
+        and plain.reasons[-1] == "Vilka medverkade? Texten säger inget som avgör frågan."
+    )
+    silent = run("Mottagningsbesök. Stödsamtal.", {"vilka": {"silent_none": True}})
+    assert silent.finished and step_of(silent, "vilka").segment == "inga"
+    assert step_of(silent, "vilka").reason == "Texten nämner inget av detta."
+    denied = step_of(run("Mottagningsbesök. Stödsamtal. Ingen tolk.", {"vilka": {"silent_none": True}}), "vilka")
+    assert denied.reason == "Texten utesluter ”Tolk”."
+
+
+def test_an_unclear_answer_of_a_multiple_choice_step_stops_even_beside_a_clear_one():
+    result = run("Mottagningsbesök. Stödsamtal. Närstående, remiss tolk.")
+    assert result.stopped_at.slug == "vilka" and result.likely == ["narstaende", "tolk"]
+    assert result.reasons[-1] == "Vilka medverkade? Texten är oklar om ”Tolk”."
+
+
+def test_a_weak_cue_on_a_multiple_choice_step_only_suggests():
+    step_cues = {"vilka": {"tolk": {"weak": ["språk*"]}}}
+    result = run("Mottagningsbesök. Stödsamtal. Språkstöd.", step_cues)
+    assert result.stopped_at.slug == "vilka" and result.likely == ["tolk"]
+    assert result.reasons[-1] == "Vilka medverkade? Texten kan passa ”Tolk”."
