@@ -569,3 +569,56 @@ def test_remaining_at_most_counts_each_step_once_even_in_a_cycle_validate_would_
     tree.steps["neuro"].options[1].next = "metod"  # metod → medverkande → neuro → metod
     assert remaining_at_most(tree, "metod") == 3
     assert remaining_at_most(tree, "kontakt") == 4
+
+
+def test_a_step_finds_its_answer_by_slug_and_nothing_for_an_unknown_one():
+    step = tiny_tree().steps["metod"]
+    assert step.option("annan").label == "Annan"
+    assert step.option("kbt").label == "KBT"
+    assert step.option("saknas") is None
+
+
+def test_the_way_out_shows_the_steps_own_text_or_the_general_one():
+    from catalog.wizard import DEFAULT_WAY_OUT, way_out_text
+
+    step = tiny_tree().steps["metod"]
+    assert way_out_text(step) == DEFAULT_WAY_OUT
+    step.way_out = "Registrera enligt enhetens rutin."
+    assert way_out_text(step) == "Registrera enligt enhetens rutin."
+
+
+@pytest.mark.parametrize(
+    ("printed", "expected"),
+    [
+        ("Telefon som ersätter besök (TB)", "TB"),
+        ("23.Distanskontakt video", "23"),
+        ("Kontakttyp 5: Gruppbesök", "5"),
+        ("  7 . Hembesök", "7"),
+        ("Besök med flera (M, T)", "M"),
+        ("Besök (ÅV/annat)", "ÅV"),
+        ("Besök (12)", None),
+        ("Besök utan förkortning", None),
+    ],
+)
+def test_the_contact_type_code_is_read_from_the_printed_row(printed, expected):
+    from catalog.wizard import contact_type_code
+
+    assert contact_type_code(printed) == expected
+
+
+@pytest.mark.parametrize(
+    ("printed", "expected"),
+    [
+        ("100 kr", 100),
+        (" 200kr ", 200),
+        ("0", 0),
+        ("Ingen patientavgift vid detta besök", 0),
+        ("ingen patientavgift", 0),
+        ("patientutgift ska tas ut", None),
+        ("100 kr per besök", None),
+    ],
+)
+def test_the_patient_fee_is_read_as_kronor_where_the_source_names_an_amount(printed, expected):
+    from catalog.wizard import fee_kronor
+
+    assert fee_kronor(printed) == expected
