@@ -352,3 +352,162 @@ def test_a_weak_cue_on_a_multiple_choice_step_only_suggests():
     result = run("Mottagningsbesök. Stödsamtal. Språkstöd.", step_cues)
     assert result.stopped_at.slug == "vilka" and result.likely == ["tolk"]
     assert result.reasons[-1] == "Vilka medverkade? Texten kan passa ”Tolk”."
+
+
+# --- how a cue stands in the text -----------------------------------------------------------------
+
+
+def metod_cue(cue: str) -> dict:
+    return {"metod": {"labels": False, "kbt": {"cues": [cue]}}}
+
+
+def method_of(text: str, step_cues: dict) -> list[str] | None:
+    result = run("Mottagningsbesök. " + text, step_cues)
+    chosen = [i.chosen for i in result.inferred if i.step.slug == "metod"]
+    return chosen[0] if chosen else None
+
+
+def test_a_cues_words_may_have_one_word_between_them_or_six_where_it_says_so():
+    assert method_of("Exponering i grupp.", metod_cue("exponering grupp")) == ["kbt"]
+    assert method_of("Exponering i liten grupp.", metod_cue("exponering grupp")) is None
+    assert method_of("Grupp och exponering.", metod_cue("exponering grupp")) is None
+    wide = metod_cue("exponering … grupp")
+    assert method_of("Exponering ett två tre fyra fem grupp.", wide) == ["kbt"]
+    assert method_of("Exponering ett två tre fyra fem sex grupp.", wide) == ["kbt"]
+    assert method_of("Exponering ett två tre fyra fem sex sju grupp.", wide) is None
+    assert method_of("Exponering ett två tre fyra fem grupp.", metod_cue("exponering ... grupp")) == ["kbt"]
+
+
+def test_a_star_matches_the_beginning_the_end_or_the_inside_of_a_word():
+    assert method_of("Exponeringen gick bra.", metod_cue("exponering*")) == ["kbt"]
+    assert method_of("Gruppexponering.", metod_cue("exponering*")) is None
+    assert method_of("Gruppexponering.", metod_cue("*exponering")) == ["kbt"]
+    assert method_of("Exponeringen.", metod_cue("*exponering")) is None
+    assert method_of("Gruppexponeringen.", metod_cue("*exponering*")) == ["kbt"]
+    assert method_of("Gruppexponeringen.", metod_cue("*xponerin*")) == ["kbt"]
+    assert method_of("Gruppövning.", metod_cue("*exponering*")) is None
+    # The star works on the folded word: å, ä, ö match a, a, o.
+    assert method_of("Övningar.", metod_cue("ovning*")) == ["kbt"]
+
+
+def test_a_star_cue_of_several_words_stars_only_its_outer_words():
+    assert method_of("Exponering gruppvis.", metod_cue("exponering grupp*")) == ["kbt"]
+    assert method_of("Gruppexponering gruppvis.", metod_cue("*exponering grupp*")) == ["kbt"]
+    assert method_of("Exponeringsövning.", metod_cue("*exponering*")) == ["kbt"]
+
+
+def test_a_cue_may_stand_several_times_and_is_quoted_once_per_wording():
+    vilka = step_of(run("Mottagningsbesök. Stödsamtal. Tolk. Tolk igen, tolk."), "vilka")
+    assert vilka.because == ["Tolk", "tolk"]
+
+
+# --- negation, doubt and limits in detail ---------------------------------------------------------
+
+
+def test_not_this_but_that_says_that_and_never_a_third_answer():
+    kontakt = step_of(run("Inte telefon utan hembesök. KBT."), "kontakt")
+    assert kontakt.chosen == ["hembesok"] and kontakt.because == ["hembesök"]
+    # "utan" on its own still denies: "utan hembesök" leaves only the other two.
+    assert run("Utan hembesök. KBT.").stopped_at.slug == "kontakt"
+
+
+def test_without_the_patient_with_someone_else_names_who_was_there():
+    result = run("Mottagningsbesök. Stödsamtal. Utan patienten med tolk.")
+    assert step_of(result, "vilka").chosen == ["tolk"]
+    denied = run("Mottagningsbesök. Stödsamtal. Utan tolk.", {"vilka": {"silent_none": True}})
+    assert step_of(denied, "vilka").chosen == []
+
+
+def test_a_passive_verb_before_a_negation_makes_it_deny_what_stands_before():
+    assert method_of("Stödsamtal bokas inte.", {}) is None
+    assert run("Mottagningsbesök. Stödsamtal bokas inte.").likely == []
+    # A short word ending like a passive is no verb: only doubt.
+    assert run("Mottagningsbesök. Stödsamtal glas inte.").likely == ["samtal"]
+
+
+def test_a_late_negation_doubts_its_own_clause_and_a_short_tails_clause_before_it():
+    assert run("Mottagningsbesök. Stödsamtal, inte gjort.").likely == ["samtal"]
+    assert method_of("Stödsamtal, sedan inte alls mer i dag.", {}) == ["samtal"]
+
+
+def test_but_starts_anew_for_a_negation_that_stands_after():
+    assert method_of("Stödsamtal hölls men ångesten släppte inte.", {}) == ["samtal"]
+
+
+def test_a_word_that_denies_what_stands_before_only_doubts_an_earlier_clause():
+    result = run("Mottagningsbesök. Stödsamtal, KBT uteblev.")
+    assert result.stopped_at.slug == "metod" and result.likely == ["samtal"]
+
+
+def test_a_hedge_reaches_four_words_and_not_past_a_comma():
+    assert run("Mottagningsbesök. Planeras ett två tre KBT.").likely == ["kbt"]
+    assert method_of("Planeras ett två tre fyra KBT.", {}) == ["kbt"]
+    assert method_of("Planeras, KBT.", {}) == ["kbt"]
+    assert run("Mottagningsbesök. Remissen gäller KBT.").likely == ["kbt"]
+
+
+def test_a_limiter_only_limits_the_word_right_after_it():
+    assert run("Telefon samt hembesök endast.").stopped_at.slug == "kontakt"
+    assert run("Endast ett telefon och hembesök.").stopped_at.slug == "kontakt"
+
+
+def test_a_negated_mention_of_an_answer_without_a_code_is_no_support_but_no_doubt_either():
+    # "Mottagning" only routes the walk: doubt does not block it, a denial does.
+    result = run("Mottagningsbesök gick inte bra. KBT.")
+    assert step_of(result, "kontakt").chosen == ["mottagning"]
+
+
+# --- the cue file and its parsing -------------------------------------------------------------------
+
+
+def test_cues_are_read_per_step_and_option_with_the_steps_settings():
+    parsed = describe.parse_cues(
+        {
+            "context": {"psy": "psykiatri"},
+            "language": {"hedges": ["planeras", "remiss*"], "negations": ["Inte"], "limiters": ["Endast"]},
+            "steps": {
+                "kontakt": {
+                    "default": "mottagning",
+                    "silent_none": 1,
+                    "labels": False,
+                    "telefon": {"cues": ["ringde"], "weak": ["samtal"], "negated": ["besök"], "over": ["hembesok"]},
+                    "mottagning": {"all": [["a", "b"], ["c"]]},
+                }
+            },
+        }
+    )
+    kontakt = parsed.steps["kontakt"]
+    assert (kontakt.default, kontakt.silent_none, kontakt.labels) == ("mottagning", True, False)
+    assert set(kontakt.options) == {"telefon", "mottagning"}
+    telefon = kontakt.options["telefon"]
+    assert [p.text for p in telefon.any] == ["ringde"] and [p.text for p in telefon.weak] == ["samtal"]
+    assert [p.text for p in telefon.negated] == ["besök"] and telefon.over == ["hembesok"]
+    assert [[p.text for p in group] for group in kontakt.options["mottagning"].all] == [["a", "b"], ["c"]]
+    assert parsed.context == {"psy": "psykiatri"}
+    assert parsed.hedges == frozenset({"planeras"}) and parsed.hedge_prefixes == ("remiss",)
+    assert parsed.negations == frozenset({"inte"}) and parsed.limiters == frozenset({"endast"})
+    empty = describe.parse_cues({})
+    assert empty.steps == {} and empty.context == {} and empty.lexical == []
+    assert describe.parse_cues({"steps": {"x": {}}}).steps["x"].labels is True
+
+
+def test_the_projects_cue_file_is_read_and_kept_until_it_changes():
+    loaded = describe.load_cues()
+    assert loaded is describe.load_cues()
+    assert loaded.context and "inte" in loaded.negations and loaded.steps
+
+
+def test_without_cues_given_the_projects_cue_file_is_used():
+    result = describe.describe(tiny_tree(), "Telefon.", "psykiatri")
+    assert result.inferred[0].given and result.inferred[0].chosen == ["psykiatri"]
+
+
+# --- a broken tree ------------------------------------------------------------------------------------
+
+
+def test_a_tree_that_loops_stops_after_a_hundred_answers_and_is_not_finished():
+    tree = tiny_tree()
+    tree.steps["kontakt"].options[0].next = "kontakt"  # validate refuses this; the walk must still end
+    result = run("Mottagningsbesök.", tree=tree)
+    assert len(result.inferred) == 100 and not result.finished
+    assert result.stopped_at.slug == "kontakt"
