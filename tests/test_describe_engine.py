@@ -122,7 +122,7 @@ def test_stopping_names_the_step_the_reason_and_the_likely_answers():
     result = run("Telefon och hembesök samma dag.")
     assert not result.finished
     assert result.stopped_at.slug == "kontakt"
-    assert result.likely == ["telefon", "hembesok"]
+    assert result.likely == ["telefon", "hembesok"] and result.path == ["psykiatri"]
     assert result.reasons[-1] == "Hur? Texten passar flera svar: ”Telefon”, ”Hembesök”."
     assert result.walk.current.slug == "kontakt"
 
@@ -511,3 +511,132 @@ def test_a_tree_that_loops_stops_after_a_hundred_answers_and_is_not_finished():
     result = run("Mottagningsbesök.", tree=tree)
     assert len(result.inferred) == 100 and not result.finished
     assert result.stopped_at.slug == "kontakt"
+
+
+# --- pinned by mutation testing: each of these once let a changed engine through ---------------------
+
+
+def test_a_cues_later_word_matches_by_its_own_kind():
+    assert method_of("Exponering undergrupp.", metod_cue("exponering grupp")) is None
+    assert method_of("Exponering gruppen.", metod_cue("exponering grupp")) == ["kbt"]
+    assert method_of("Exponering undergrupp.", metod_cue("exponering grupp*")) is None
+    assert method_of("Exponering undergrupp.", metod_cue("exponering *grupp")) == ["kbt"]
+    assert method_of("Exponering gruppvis.", metod_cue("exponering *grupp")) is None
+    assert method_of("Grupp exponeringen.", metod_cue("grupp *xponer*")) == ["kbt"]
+    assert method_of("Grupp övning.", metod_cue("grupp *xponer*")) is None
+    assert method_of("Exponering FaR.", metod_cue("exponering FaR")) == ["kbt"]
+    assert method_of("Exponering får.", metod_cue("exponering FaR")) is None
+
+
+def test_a_cues_first_word_matches_whole_words_by_their_stem():
+    assert method_of("Undergrupp.", metod_cue("grupp")) is None
+    assert method_of("Gruppen.", metod_cue("grupp")) == ["kbt"]
+
+
+def test_a_short_word_with_capitals_in_a_cue_is_matched_as_written_and_a_longer_one_by_its_stem():
+    assert method_of("Grupp.", metod_cue("Grupps")) is None
+    assert method_of("Grupp.", metod_cue("Gruppen")) == ["kbt"]
+
+
+def test_a_negated_cue_quotes_its_words_beside_the_plain_ones_in_text_order():
+    step_cues = {"kontakt": {"mottagning": {"negated": ["telefon*"], "cues": ["kom"]}, "labels": False}}
+    kontakt = step_of(run("Kom, inte per telefon. KBT.", step_cues), "kontakt")
+    assert kontakt.chosen == ["mottagning"] and kontakt.because == ["Kom", "telefon"]
+
+
+def test_a_hedged_mention_of_a_negated_cue_denies_nothing():
+    tree = tiny_tree()
+    tree.steps["kontakt"].options = tree.steps["kontakt"].options[:2]
+    step_cues = {"kontakt": {"mottagning": {"negated": ["telefon*"]}, "labels": False}}
+    # Were it read as a denial of "mottagning", only "telefon" would be left: a wrong code.
+    result = run("Planeras telefon. KBT.", step_cues, tree=tree)
+    assert result.stopped_at.slug == "kontakt" and result.likely == []
+
+
+def test_doubt_about_an_explicit_no_code_answer_stops_the_walk():
+    step_cues = {"metod": {"ingen": {"cues": ["paus*"]}}}
+    result = run("Mottagningsbesök. Planeras paus.", step_cues)
+    assert result.stopped_at.slug == "metod" and result.likely == ["ingen"]
+
+
+def two_methods() -> Tree:
+    tree = tiny_tree()
+    tree.steps["metod"].options = tree.steps["metod"].options[:2]
+    return tree
+
+
+GROUPS = {"metod": {"kbt": {"all": [["suicid*"], ["skattning*"]], "weak": ["övning*"]}}}
+
+
+def test_a_group_the_text_denies_rules_the_answer_out_even_when_another_group_is_said():
+    result = run("Mottagningsbesök. Suicidtankar uttalade. Ingen skattning.", GROUPS, tree=two_methods())
+    assert step_of(result, "metod").chosen == ["samtal"]
+    assert step_of(result, "metod").reason == "Texten utesluter ”Kognitiv beteendeterapi (KBT)”."
+
+
+def test_an_answer_with_groups_denied_by_its_label_is_ruled_out():
+    result = run("Mottagningsbesök. Ingen KBT.", GROUPS, tree=two_methods())
+    assert step_of(result, "metod").chosen == ["samtal"]
+
+
+def test_an_answer_with_every_group_said_but_its_label_denied_is_unclear():
+    result = run("Mottagningsbesök. Suicidtankar, skattning. Ingen KBT.", GROUPS)
+    assert result.stopped_at.slug == "metod" and result.likely == ["kbt"]
+
+
+def test_a_hedged_first_group_is_a_question_to_ask():
+    result = run("Mottagningsbesök. Planeras suicidsamtal.", GROUPS)
+    assert result.stopped_at.slug == "metod" and result.likely == ["kbt"]
+
+
+def test_an_answer_with_groups_and_nothing_said_may_still_rest_on_a_weak_cue():
+    metod = step_of(run("Mottagningsbesök. Övningar.", GROUPS), "metod")
+    assert metod.chosen == ["kbt"] and metod.because == ["Övningar"]
+
+
+def test_without_the_patient_denies_every_participant_named_after_it():
+    step_cues = {"vilka": {"silent_none": True}}
+    vilka = step_of(run("Mottagningsbesök. Stödsamtal. Utan tolk och närstående.", step_cues), "vilka")
+    assert vilka.chosen == [] and vilka.reason == "Texten utesluter ”Tolk”, ”Närstående”."
+
+
+def test_a_value_phrase_frees_only_its_own_words_from_being_a_negation():
+    assert method_of("Inget stödsamtal och ingen risk.", {}) is None
+    assert method_of("Ingen risk, inte stödsamtal.", {}) is None
+    assert method_of("Ingen risk inte stödsamtal.", {}) is None
+
+
+def test_a_short_tail_is_three_words_at_most():
+    assert run("Mottagningsbesök. Stödsamtal, inte gjort alls.").likely == ["samtal"]
+    assert method_of("Stödsamtal, inte gjort alls idag.", {}) == ["samtal"]
+
+
+def test_a_negation_inside_a_cue_casts_no_doubt_on_the_cues_other_words():
+    step_cues = {"vilka": {"tolk": {"cues": ["tolkning utan förälder", "utan … vårdnadshavare", "tolkning utan"]}}}
+    for said in ("Tolkning utan förälder.", "Utan ett två tre fyra fem vårdnadshavare.", "Tolkning, utan."):
+        result = run("Mottagningsbesök. Stödsamtal. " + said, step_cues)
+        assert step_of(result, "vilka").chosen == ["tolk"], said
+
+
+def test_a_stopped_description_keeps_the_path_it_walked():
+    result = run("Mottagningsbesök.")
+    assert result.path == ["psykiatri", "mottagning"] and result.stopped_at.slug == "metod"
+
+
+def test_the_cue_file_is_read_again_when_it_changes(tmp_path, monkeypatch):
+    import os
+
+    cue_file = tmp_path / "cues.toml"
+    cue_file.write_text('[context]\na = "psykiatri"\n', encoding="utf-8")
+    monkeypatch.setattr(describe, "CUES_FILE", cue_file)
+    assert describe.load_cues().context == {"a": "psykiatri"}
+    cue_file.write_text('[context]\nb = "rehab"\n', encoding="utf-8")
+    os.utime(cue_file, (1_000_000_000, 1_000_000_000))
+    assert describe.load_cues().context == {"b": "rehab"}
+
+
+def test_a_repeated_word_is_quoted_where_it_stands_not_where_it_first_stood():
+    metod = step_of(
+        run("Mottagningsbesök. exponering sedan exponering i grupp.", metod_cue("exponering grupp")), "metod"
+    )
+    assert metod.because == ["exponering i grupp"]
