@@ -640,3 +640,14 @@ def test_a_repeated_word_is_quoted_where_it_stands_not_where_it_first_stood():
         run("Mottagningsbesök. exponering sedan exponering i grupp.", metod_cue("exponering grupp")), "metod"
     )
     assert metod.because == ["exponering i grupp"]
+
+
+def test_a_word_that_comes_again_later_is_quoted_at_its_first_place():
+    metod = step_of(run("Mottagningsbesök. exponering i grupp och grupp igen.", metod_cue("exponering grupp")), "metod")
+    assert metod.because == ["exponering i grupp"]
+
+
+def test_a_reporting_word_inside_a_cue_casts_no_doubt_on_the_cue():
+    step_cues = {"vilka": {"tolk": {"cues": ["remissvar tolk"]}}}
+    result = run("Mottagningsbesök. Stödsamtal. Remissvar tolk.", step_cues)
+    assert step_of(result, "vilka").chosen == ["tolk"]
