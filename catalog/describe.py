@@ -505,13 +505,14 @@ def analyse(text: str, cues: Cues, lexicon: "Lexicon | None" = None) -> Text:
     for sentence in sentences:
         effects: list[dict[int, str]] = [{} for _ in sentence]
         lexical = set()
+        contrast = set()  # "utan" meaning "but" after a negation ("inte X utan Y"): Y is said, not denied
         for pattern in cues.lexical:
             for first, last, _ in _find(pattern, sentence):
                 lexical.update(range(first, last + 1))
         for i, token in enumerate(sentence):
             if i in lexical:
                 continue
-            is_negation = token.folded in cues.negations
+            is_negation = token.folded in cues.negations and i not in contrast
             if is_negation:
                 reach = 0
                 for j in range(i + 1, len(sentence)):
@@ -520,6 +521,7 @@ def analyse(text: str, cues: Cues, lexicon: "Lexicon | None" = None) -> Text:
                         break
                     # "inte X utan Y": after a negation, "utan" means "but" and ends its reach.
                     if other.folded == "utan" and reach:
+                        contrast.add(j)
                         break
                     # "utan patienten med kurator från skolan": who was there follows "med".
                     if token.folded == "utan" and other.folded == "med" and reach:

@@ -486,3 +486,139 @@ def test_remaining_at_most_counts_the_longest_way_to_the_end():
     tree = tiny_tree()
     assert remaining_at_most(tree, "kontakt") == 4
     assert remaining_at_most(tree, "neuro") == 1
+
+
+def test_the_way_out_sent_by_the_form_is_kept_on_a_single_choice_step_only():
+    tree = tiny_tree()
+    assert choose(tree.steps["kontakt"], ["inget-passar"]) == "inget-passar"
+    # A multiple-choice step's way out is "inga": "inget-passar" there is no answer at all.
+    assert choose(tree.steps["medverkande"], ["inget-passar"]) == "inga"
+    tree.steps["medverkande"].optional = False
+    with pytest.raises(WalkError, match="Välj minst ett av svaren"):
+        choose(tree.steps["medverkande"], ["inget-passar"])
+
+
+def test_the_way_out_is_an_answer_in_the_address_and_nothing_may_follow_it():
+    result = walk(tiny_tree(), ["mottagning", "inget-passar"])
+    assert result.answers[-1].segment == "inget-passar" and result.answers[-1].step.slug == "metod"
+    assert result.answers[-1].path == ["mottagning", "inget-passar"]
+    with pytest.raises(WalkError) as error:
+        walk(tiny_tree(), ["mottagning", "inget-passar", "kbt"])
+    assert error.value.valid_path == ["mottagning", "inget-passar"]
+
+
+def implied_method_tree() -> Tree:
+    """After a video contact the method is implied (KBT), and the walk goes on from it."""
+    tree = tiny_tree()
+    tree.steps["metod"].options[0].when = ["kontakt/video"]
+    tree.steps["metod"].options[0].implied = True
+    return tree
+
+
+def test_an_implied_answer_in_the_middle_goes_on_to_its_own_next_step():
+    result = walk(implied_method_tree(), ["video"])
+    implied = result.answers[-1]
+    assert (implied.step.slug, implied.segment, implied.implied) == ("metod", "kbt", True)
+    assert [o.slug for o in implied.chosen] == ["kbt"]
+    assert result.current.slug == "medverkande"
+    finished = walk(implied_method_tree(), ["video", "narstaende", "nej"])
+    assert finished.finished and [c.code for c in finished.suggestion.codes] == ["DU011", "ZV051", "ZV504"]
+    # Without the condition met it is asked as usual.
+    assert walk(implied_method_tree(), ["mottagning"]).current.slug == "metod"
+
+
+def test_an_old_link_that_still_names_an_implied_answer_skips_it_and_goes_on():
+    result = walk(implied_method_tree(), ["video", "kbt", "narstaende", "nej"])
+    assert result.finished
+    assert [a.segment for a in result.answers] == ["video", "kbt", "narstaende", "nej"]
+    assert result.answers[-1].path == ["video", "narstaende", "nej"]
+    tree = tiny_tree()
+    tree.steps["neuro"].options[1].when = ["medverkande/narstaende"]
+    tree.steps["neuro"].options[1].implied = True
+    assert walk(tree, ["video", "kbt", "narstaende", "nej"]).finished
+
+
+def test_an_implied_answer_needs_a_condition():
+    tree = tiny_tree()
+    tree.steps["neuro"].options[0].implied = True
+    assert validate(tree, KNOWN) == ["Steget ”neuro”, svaret ”ja”: ett underförstått svar behöver ett villkor (when)."]
+    tree.steps["neuro"].options[0].when = ["medverkande/narstaende"]
+    assert validate(tree, KNOWN) == []
+
+
+def test_a_reserved_answer_slug_is_refused_with_the_whole_rule():
+    tree = tiny_tree()
+    tree.steps["metod"].options[1].slug = "inget-passar"
+    assert (
+        "Steget ”metod”, svaret ”inget-passar”: kortnamnet får bara ha små bokstäver a–z, siffror och bindestreck "
+        "(och inte vara ”inga” eller ”inget-passar”)."
+    ) in validate(tree, KNOWN)
+
+
+def test_remaining_at_most_is_zero_for_a_step_the_tree_no_longer_has():
+    from catalog.wizard import remaining_at_most
+
+    assert remaining_at_most(tiny_tree(), "borttagen") == 0
+    assert remaining_at_most(tiny_tree(), None) == 0
+
+
+def test_remaining_at_most_counts_each_step_once_even_in_a_cycle_validate_would_refuse():
+    from catalog.wizard import remaining_at_most
+
+    tree = tiny_tree()
+    tree.steps["neuro"].options[1].next = "metod"  # metod → medverkande → neuro → metod
+    assert remaining_at_most(tree, "metod") == 3
+    assert remaining_at_most(tree, "kontakt") == 4
+
+
+def test_a_step_finds_its_answer_by_slug_and_nothing_for_an_unknown_one():
+    step = tiny_tree().steps["metod"]
+    assert step.option("annan").label == "Annan"
+    assert step.option("kbt").label == "KBT"
+    assert step.option("saknas") is None
+
+
+def test_the_way_out_shows_the_steps_own_text_or_the_general_one():
+    from catalog.wizard import DEFAULT_WAY_OUT, way_out_text
+
+    step = tiny_tree().steps["metod"]
+    assert way_out_text(step) == DEFAULT_WAY_OUT
+    step.way_out = "Registrera enligt enhetens rutin."
+    assert way_out_text(step) == "Registrera enligt enhetens rutin."
+
+
+@pytest.mark.parametrize(
+    ("printed", "expected"),
+    [
+        ("Telefon som ersätter besök (TB)", "TB"),
+        ("23.Distanskontakt video", "23"),
+        ("Kontakttyp 5: Gruppbesök", "5"),
+        ("  7 . Hembesök", "7"),
+        ("Besök med flera (M, T)", "M"),
+        ("Besök (ÅV/annat)", "ÅV"),
+        ("Besök (12)", None),
+        ("Besök utan förkortning", None),
+    ],
+)
+def test_the_contact_type_code_is_read_from_the_printed_row(printed, expected):
+    from catalog.wizard import contact_type_code
+
+    assert contact_type_code(printed) == expected
+
+
+@pytest.mark.parametrize(
+    ("printed", "expected"),
+    [
+        ("100 kr", 100),
+        (" 200kr ", 200),
+        ("0", 0),
+        ("Ingen patientavgift vid detta besök", 0),
+        ("ingen patientavgift", 0),
+        ("patientutgift ska tas ut", None),
+        ("100 kr per besök", None),
+    ],
+)
+def test_the_patient_fee_is_read_as_kronor_where_the_source_names_an_amount(printed, expected):
+    from catalog.wizard import fee_kronor
+
+    assert fee_kronor(printed) == expected
