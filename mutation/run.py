@@ -22,7 +22,7 @@ ENGINES = {
     "wizard": ("catalog/wizard.py", ["tests/test_wizard_engine.py"]),
     "search": ("catalog/search.py", ["tests/test_search.py"]),
     "swedish": ("catalog/swedish.py", ["tests/test_swedish.py", "tests/test_search.py"]),
-    "describe": ("catalog/describe.py", ["tests/test_describe_engine.py"]),
+    "describe": ("catalog/describe.py", ["tests/test_describe_engine.py", "tests/test_describe_analysis.py"]),
 }
 
 

@@ -7,15 +7,20 @@ engine as it was: stems and folding only), to show the analysis is what settles 
 import pytest
 
 from catalog import describe, swedish, wizard_store
-
-pytestmark = pytest.mark.django_db
+from catalog.content import read_content
 
 NO_ANALYSIS = describe.Lexicon(known=frozenset(), targets=[], concepts={})
 
 
-@pytest.fixture
+def content_tree():
+    """The wizard as its content file has it (no database: these are engine tests)."""
+    content = read_content()
+    return wizard_store.tree_from_content(content.wizard, wizard_store.contacts_from_content(content.documents))
+
+
+@pytest.fixture(scope="module")
 def tree():
-    return wizard_store.current_tree()
+    return content_tree()
 
 
 def run(tree, text, inom="psykiatri", lexicon=None):
@@ -166,11 +171,9 @@ def test_a_vague_word_of_a_used_concept_stands_for_nothing(word, meaning):
 
 
 def test_the_words_of_a_described_visit_are_not_kept_by_the_swedish_analysis():
-    from catalog import swedish
     from catalog.describe import describe
-    from catalog.wizard_store import current_tree
 
-    tree = current_tree()
+    tree = content_tree()
     describe(tree, "", "psykiatri")  # the cues and the lexicon (content, not patient text) are loaded
     sizes = (swedish._fold_cached.cache_info().currsize, swedish._term_cached.cache_info().currsize)
     describe(tree, "Telefonsamtal med zebrafinkmönstrad patient, ringde om recept. Qwertyklinik.", "psykiatri")
