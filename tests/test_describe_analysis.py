@@ -4,6 +4,8 @@ compound parts, long-word typos and the concept layer — and the traps still ho
 Each engine test runs the same text twice: with the analysis, and with an empty lexicon (the
 engine as it was: stems and folding only), to show the analysis is what settles the answer."""
 
+import random
+
 import pytest
 
 from catalog import describe, swedish, wizard_store
@@ -176,8 +178,10 @@ def test_the_words_of_a_described_visit_are_not_kept_by_the_swedish_analysis():
     tree = content_tree()
     describe(tree, "", "psykiatri")  # the cues and the lexicon (content, not patient text) are loaded
     sizes = (swedish._fold_cached.cache_info().currsize, swedish._term_cached.cache_info().currsize)
-    describe(tree, "Telefonsamtal med zebrafinkmönstrad patient, ringde om recept. Qwertyklinik.", "psykiatri")
+    # Words no earlier test (or earlier run in this process) has seen.
+    unseen = ["".join(random.choice("bcdfghjklmnprstv") for _ in range(14)) + "mottagning" for _ in range(2)]
+    describe(tree, f"Telefonsamtal med {unseen[0]} patient, ringde om recept. {unseen[1]}.", "psykiatri")
     assert (swedish._fold_cached.cache_info().currsize, swedish._term_cached.cache_info().currsize) == sizes
     # The same words analysed outside a described visit are kept: so the check above can fail.
-    swedish.terms("zebrafinkmönstrad qwertyklinik")
+    swedish.terms(" ".join(unseen))
     assert swedish._term_cached.cache_info().currsize > sizes[1]
