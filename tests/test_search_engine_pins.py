@@ -1,0 +1,155 @@
+"""Search behaviour that mutation testing showed no other test pinned (issue 17).
+
+Each test states what a clinician relies on; each one fails on a mutant of catalog/search.py or
+catalog/swedish.py that the older tests let through (see mutation/run.py).
+"""
+
+import pytest
+
+from catalog import search as search_engine
+from catalog.models import Entry, Section
+
+pytestmark = pytest.mark.django_db
+
+
+def _codes(query: str, **options) -> list[str]:
+    return [hit.code for hit in search_engine.search(query, **options).hits]
+
+
+# --- the list searched from ---------------------------------------------------------------------
+
+
+def test_searching_from_a_list_still_shows_other_lists_codes_after_it():
+    everywhere = _codes("uppföljning")
+    in_skrs = _codes("uppföljning", within_list="psykologer-skrs")
+    skrs = search_engine.current_index().list_codes["psykologer-skrs"]
+    first = [code for code in in_skrs if code in skrs]
+    # The list's own codes come first, then every other code found, in the order they have anywhere.
+    assert first and in_skrs[: len(first)] == first
+    assert set(in_skrs) == set(everywhere)
+    assert in_skrs[len(first) :] == [code for code in everywhere if code not in skrs]
+
+
+# --- which codes, and in what order -------------------------------------------------------------
+
+
+def test_a_code_prefix_lists_every_code_it_starts_in_code_order_before_any_text_match():
+    index = search_engine.current_index()
+    named = sorted(code for code in index.codes if code.startswith("DU01"))
+    assert len(named) > 3
+    assert _codes("du01")[: len(named)] == named
+
+
+def test_a_word_finds_only_the_codes_whose_texts_hold_it():
+    # AU123 has Krisplan in its title, AU120 only in its Anvisning; no other code mentions it.
+    assert _codes("krisplan") == ["AU123", "AU120"]
+    assert _codes("zebrakod") == []
+
+
+def test_a_code_named_by_a_section_instruction_comes_before_the_rest_of_its_section_in_code_order():
+    # "patientregistret" stands only in the instruction of "Psykologisk och psykosocial behandling",
+    # which names DU011: DU011 first, then every other code of that section, ties by code.
+    section = Section.objects.get(code_list__slug="psykiatri", title="Psykologisk och psykosocial behandling")
+    others = sorted({entry.code.code for entry in section.entries.all()} - {"DU011"})
+    assert _codes("patientregistret", limit=50) == ["DU011", *others]
+
+
+def test_a_section_instruction_that_names_no_code_still_finds_every_code_of_its_section():
+    section = Section.objects.get(code_list__slug="psykiatri", title="Medicinteknisk behandling")
+    assert "Multiplicitetskoder" in section.instructions
+    in_section = sorted(entry.code.code for entry in section.entries.all())
+    assert _codes("multiplicitetskoder") == in_section
+    # That instruction names no code of the index: it counts for its codes only as a weak text.
+    hit = search_engine.search("multiplicitetskoder").hits[0]
+    assert "<mark>" not in hit.snippet
+
+
+def test_a_section_title_finds_the_codes_of_that_section():
+    section = Section.objects.get(code_list__slug="psykiatri", title="Förebyggande åtgärder")
+    section.title = "Flamingoförebyggande åtgärder"
+    section.save()
+    in_section = sorted(entry.code.code for entry in section.entries.all())
+    assert _codes("flamingoförebyggande") == in_section
+
+
+# --- compound parts and typos -------------------------------------------------------------------
+
+
+def test_a_word_finds_every_longer_word_that_holds_it_inside():
+    index = search_engine.current_index()
+    inside = {term for term in index.vocabulary if "samtal" in term and not term.startswith("samtal")}
+    assert len(inside) >= 3  # hälsosamtal, stödsamtal, telefonsamtal, …
+    assert inside <= set(index.matches("samtal"))
+
+
+def test_a_short_word_is_not_looked_for_inside_longer_words():
+    # "ring" stands by chance in "formulering", "registrering": four letters are too few to mean a part.
+    index = search_engine.current_index()
+    inside = {term for term in index.vocabulary if "ring" in term and not term.startswith("ring")}
+    assert inside
+    assert inside.isdisjoint(index.matches("ring"))
+
+
+def test_a_long_word_two_letters_off_still_finds_its_codes():
+    # "hämbesak" is two letters off "hembesök" (8 letters: two typos allowed).
+    assert set(_codes("hämbesak", expand=False)) == set(_codes("hembesök", expand=False))
+    assert _codes("hämbesak", expand=False)
+
+
+def test_a_seven_letter_word_two_letters_off_finds_nothing():
+    assert _codes("alkohal", expand=False)  # one letter off "alkohol": found
+    assert _codes("alkahal", expand=False) == []  # two letters off a seven-letter word: not
+
+
+def test_a_four_letter_word_one_letter_off_finds_its_word_and_nothing_further():
+    assert _codes("tulk", expand=False) == ["ZV020"]  # "tolk"
+
+
+# --- what a hit shows -----------------------------------------------------------------------------
+
+
+def test_a_code_in_several_lists_keeps_all_its_lists():
+    hit = next(h for h in search_engine.search("DU011").hits if h.code == "DU011")
+    assert hit.lists == ["Baslista psykiatri", "Åtgärdskoder SKRS Psykologer"]
+    hit = next(h for h in search_engine.search("ZV051").hits if h.code == "ZV051")
+    assert hit.lists == ["Baslista psykiatri", "Stöd och behandling (SoB) – koder"]
+
+
+def _set_anvisning(code: str, text: str) -> None:
+    entry = Entry.objects.get(code_list__slug="psykiatri", code__code=code)
+    entry.anvisning = text
+    entry.save()
+
+
+def test_a_snippet_of_a_long_text_shows_a_late_match_marked():
+    filler = " ".join(f"ord{number}" for number in range(80))
+    _set_anvisning("DU014", f"Början av texten. {filler} Sedan flamingoterapi i slutet av en lång mening här.")
+    hit = next(h for h in search_engine.search("flamingoterapi").hits if h.code == "DU014")
+    assert "<mark>flamingoterapi</mark>" in hit.snippet
+    # A window around the match: the start of the text is cut, and marked as cut.
+    assert hit.snippet.startswith("… ")
+    assert "Början av texten" not in hit.snippet
+    assert "ord79" in hit.snippet  # the words just before the match stay
+    assert len(hit.snippet_text) < 300
+
+
+def test_a_snippet_of_a_long_text_with_an_early_match_starts_at_the_beginning_and_is_cut_after():
+    filler = " ".join(f"ord{number}" for number in range(80))
+    _set_anvisning("DU014", f"Flamingoterapi först. {filler} Slutord.")
+    hit = next(h for h in search_engine.search("flamingoterapi").hits if h.code == "DU014")
+    assert hit.snippet.startswith("<mark>Flamingoterapi</mark> först.")
+    assert hit.snippet.endswith(" …")
+    assert "Slutord" not in hit.snippet
+
+
+def test_a_snippet_marks_every_match_and_escapes_the_text():
+    _set_anvisning("DU014", "Flamingo <b> & flamingo.")
+    hit = next(h for h in search_engine.search("flamingo").hits if h.code == "DU014")
+    assert str(hit.snippet) == "<mark>Flamingo</mark> &lt;b&gt; &amp; <mark>flamingo</mark>."
+
+
+def test_a_title_match_is_marked_in_the_title():
+    hit = search_engine.search("krisplan").hits[0]
+    assert hit.code == "AU123"
+    assert "<mark>krisplan</mark>" in hit.title_html
+    assert hit.url.endswith("/AU123/")
