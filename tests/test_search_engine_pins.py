@@ -7,6 +7,7 @@ catalog/swedish.py that the older tests let through (see mutation/run.py).
 import pytest
 
 from catalog import search as search_engine
+from catalog import swedish
 from catalog.models import Entry, Section
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +39,21 @@ def test_a_code_prefix_lists_every_code_it_starts_in_code_order_before_any_text_
     named = sorted(code for code in index.codes if code.startswith("DU01"))
     assert len(named) > 3
     assert _codes("du01")[: len(named)] == named
+
+
+def test_a_code_without_its_leading_zero_comes_first_then_the_codes_it_starts_in_code_order():
+    assert _codes("du11") == ["DU011", "DU113", "DU114", "DU118", "DU119"]
+    assert _codes("DU 11") == _codes("du11")
+
+
+def test_two_letters_of_a_code_list_the_codes_they_start_in_code_order():
+    index = search_engine.current_index()
+    assert _codes("du") == sorted(code for code in index.codes if code.startswith("DU"))[:20]
+
+
+def test_a_full_code_finds_that_code_alone():
+    assert _codes("AU118") == ["AU118"]
+    assert _codes("au 118") == ["AU118"]
 
 
 def test_a_word_finds_only_the_codes_whose_texts_hold_it():
@@ -153,3 +169,73 @@ def test_a_title_match_is_marked_in_the_title():
     assert hit.code == "AU123"
     assert "<mark>krisplan</mark>" in hit.title_html
     assert hit.url.endswith("/AU123/")
+
+
+# --- Swedish analysis (catalog/swedish.py) ------------------------------------------------------
+
+
+def test_folding_drops_accents_beyond_swedish_letters():
+    assert swedish.fold("Crème Brûlée") == "creme brulee"
+    assert swedish.fold("Ærø") == "aro"
+    assert swedish.fold("ÅÄÖ") == "aao"
+
+
+def test_words_split_at_hyphens_and_punctuation_and_keep_digits():
+    assert swedish.words("HCR-20, UKU-SERS: ålder 18") == ["HCR", "20", "UKU", "SERS", "ålder", "18"]
+    assert swedish.words(None) == []
+
+
+def test_short_words_and_words_with_digits_are_not_stemmed():
+    assert swedish.stem("ort") == "ort"  # a word of three letters stays whole
+    assert swedish.stem("hcr20") == "hcr20"
+    assert swedish.stem("samtalen") == "samtal"
+
+
+def test_terms_leave_out_stop_words_unless_asked_to_keep_them():
+    assert swedish.terms("Samtal med anhöriga") == [swedish.term("Samtal"), swedish.term("anhöriga")]
+    assert swedish.terms("Samtal med", keep_stopwords=True) == [swedish.term("Samtal"), "med"]
+
+
+def test_a_compound_splits_into_the_fewest_known_parts():
+    # "telefon" + "samtal" would need three parts here ("sam" + "tal"); "tele" + "fonsamtal" needs two.
+    known = {"tele", "fonsamtal", "telefon", "sam", "tal"}
+    assert swedish.split_compound("telefonsamtal", known) == ["tele", "fonsamtal"]
+
+
+def test_a_compound_can_split_into_three_parts_and_parts_known_by_their_stem():
+    known = {"samtal", "behandling", "grupp"}
+    # "samtals" and "behandlingar" are known by their stems, "samtal" and "behandling".
+    assert swedish.split_compound("gruppsamtalsbehandlingar", known) == ["grupp", "samtals", "behandlingar"]
+
+
+def test_a_compound_splits_only_where_every_letter_belongs_to_a_known_part():
+    assert swedish.split_compound("barnebok", {"barn", "bok"}) == ["barne", "bok"]  # "barne" stems to "barn"
+    assert swedish.split_compound("barnxbok", {"barn", "bok"}) is None
+
+
+def test_a_compound_of_forty_letters_is_split_and_one_of_forty_one_is_not():
+    known = {"rehabilitering", "samordning", "uppfoljning", "video", "samtal"}
+    forty = "rehabilitering" + "samordning" + "uppfoljning" + "video"
+    assert len(forty) == 40
+    assert swedish.split_compound(forty, known) == ["rehabilitering", "samordning", "uppfoljning", "video"]
+    forty_one = "rehabilitering" + "samordning" + "uppfoljning" + "samtal"
+    assert len(forty_one) == 41
+    assert swedish.split_compound(forty_one, known) is None
+
+
+def test_a_compound_with_a_part_shorter_than_three_letters_is_not_split():
+    assert swedish.split_compound("ekvideo", {"ek", "video"}) is None
+    assert swedish.split_compound("ekovideo", {"eko", "video"}) == ["eko", "video"]
+    assert swedish.split_compound("video2samtal", {"video", "samtal"}) is None
+
+
+def test_a_phrase_is_looked_up_without_its_stop_words_unless_it_is_only_stop_words():
+    assert swedish.phrase_key(["ringa", "upp"]) == (swedish.term("ringa"),)
+    assert swedish.phrase_key(["upp"]) == ("upp",)
+    assert swedish.phrases("ringa upp, , sprit") == [["ringa", "upp"], ["sprit"]]
+    assert swedish.phrases(None) == []
+
+
+def test_a_concept_named_twice_keeps_each_meaning_once():
+    table = swedish.concept_table([("ringde", "telefon"), ("ringde", "telefon, samtal"), ("och", "")])
+    assert table == {(swedish.term("ringde"),): [["telefon"], ["samtal"]], ("och",): []}
