@@ -121,6 +121,27 @@ def test_a_four_letter_word_one_letter_off_finds_its_word_and_nothing_further():
     assert _codes("tulk", expand=False) == ["ZV020"]  # "tolk"
 
 
+# --- "Menade du …" ---------------------------------------------------------------------------------
+
+
+def test_a_three_letter_miss_suggests_the_nearest_word():
+    result = search_engine.search("tlk")
+    assert not result.hits
+    assert result.suggestion == "tolk"
+    assert [hit.code for hit in result.nearest] == ["ZV020"]
+
+
+def test_a_miss_near_no_word_suggests_nothing():
+    result = search_engine.search("qqqqxxxx")
+    assert not result.hits
+    assert result.suggestion == ""
+    assert result.nearest == []
+
+
+def test_a_suggestion_keeps_the_stop_words_as_typed():
+    assert search_engine.search("och psykotrapeut").suggestion == "och terapeuten"
+
+
 # --- what a hit shows -----------------------------------------------------------------------------
 
 
@@ -162,6 +183,15 @@ def test_a_snippet_marks_every_match_and_escapes_the_text():
     _set_anvisning("DU014", "Flamingo <b> & flamingo.")
     hit = next(h for h in search_engine.search("flamingo").hits if h.code == "DU014")
     assert str(hit.snippet) == "<mark>Flamingo</mark> &lt;b&gt; &amp; <mark>flamingo</mark>."
+
+
+def test_the_snippet_comes_from_the_text_that_holds_the_word_not_one_holding_it_inside_another():
+    entry = Entry.objects.get(code_list__slug="psykiatri", code__code="DU014")
+    entry.beskrivning = "Samtolkarna möts först."  # "tolk" only inside another word
+    entry.anvisning = "Boka tolk i god tid."
+    entry.save()
+    hit = next(h for h in search_engine.search("tolk").hits if h.code == "DU014")
+    assert str(hit.snippet) == "Boka <mark>tolk</mark> i god tid."
 
 
 def test_a_title_match_is_marked_in_the_title():
