@@ -243,6 +243,22 @@ def test_a_compound_splits_only_where_every_letter_belongs_to_a_known_part():
     assert swedish.split_compound("barnxbok", {"barn", "bok"}) is None
 
 
+def test_a_linking_s_between_two_known_parts_is_dropped():
+    assert swedish.split_compound("psykiatrisvård", {"psykiatri", "vard"}) == ["psykiatri", "vard"]
+
+
+def test_a_six_letter_word_of_two_three_letter_parts_is_split():
+    assert swedish.split_compound("ekoord", {"eko", "ord"}) == ["eko", "ord"]
+
+
+def test_a_word_known_whole_still_splits_into_its_parts():
+    assert swedish.split_compound("videosamtal", {"video", "samtal", "videosamtal"}) == ["video", "samtal"]
+
+
+def test_a_last_part_shorter_than_three_letters_is_never_split_off():
+    assert swedish.split_compound("videosek", {"video", "ek"}) is None
+
+
 def test_a_compound_of_forty_letters_is_split_and_one_of_forty_one_is_not():
     known = {"rehabilitering", "samordning", "uppfoljning", "video", "samtal"}
     forty = "rehabilitering" + "samordning" + "uppfoljning" + "video"
