@@ -242,6 +242,13 @@ def test_a_compound_splits_into_the_fewest_known_parts():
     assert swedish.split_compound("telefonsamtal", known) == ["tele", "fonsamtal"]
 
 
+def test_the_fewest_parts_win_when_a_later_try_reaches_a_tail_an_earlier_try_reached_first():
+    # Letters, not words: the shortest case where the best split ("aca|aabcaca|cca") goes through a
+    # position ("…|cca" at 10) that a longer first try ("acaa|abc|aca|…") has already split.
+    known = {"aabcaca", "abc", "abcacac", "aca", "bcac", "cca"}
+    assert swedish.split_compound("acaaabcacacca", known) == ["aca", "aabcaca", "cca"]
+
+
 def test_a_compound_can_split_into_three_parts_and_parts_known_by_their_stem():
     known = {"samtal", "behandling", "grupp"}
     # "samtals" and "behandlingar" are known by their stems, "samtal" and "behandling".
