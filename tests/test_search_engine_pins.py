@@ -93,11 +93,20 @@ def test_a_section_title_finds_the_codes_of_that_section():
 # --- compound parts and typos -------------------------------------------------------------------
 
 
-def test_a_word_finds_every_longer_word_that_holds_it_inside():
+@pytest.mark.parametrize("part", ["samtal", "behandling", "bedömning"])
+def test_a_word_finds_every_longer_word_that_holds_it_inside(part):
     index = search_engine.current_index()
-    inside = {term for term in index.vocabulary if "samtal" in term and not term.startswith("samtal")}
-    assert len(inside) >= 3  # hälsosamtal, stödsamtal, telefonsamtal, …
-    assert inside <= set(index.matches("samtal"))
+    folded = swedish.fold(part)
+    inside = {term for term in index.vocabulary if folded in term and not term.startswith(folded)}
+    assert len(inside) >= 2  # hälsosamtal, stödsamtal, telefonsamtal, …
+    assert inside <= set(index.matches(part))
+
+
+def test_the_last_word_of_the_vocabulary_is_found_too():
+    index = search_engine.current_index()
+    last = index.vocabulary[-1]
+    assert len(last) >= 5  # long enough to be looked for inside words
+    assert last in index.matches(last)
 
 
 def test_a_short_word_is_not_looked_for_inside_longer_words():
@@ -194,6 +203,39 @@ def test_the_snippet_comes_from_the_text_that_holds_the_word_not_one_holding_it_
     entry.save()
     hit = next(h for h in search_engine.search("tolk").hits if h.code == "DU014")
     assert str(hit.snippet) == "Boka <mark>tolk</mark> i god tid."
+
+
+def test_a_code_found_by_a_word_no_text_holds_shows_the_start_of_its_first_text():
+    long_text = "Början. " + " ".join(f"ord{number}" for number in range(80))
+    entry = Entry.objects.get(code_list__slug="psykiatri", code__code="DU014")
+    entry.beskrivning = long_text
+    entry.anvisning = "Andra texten."
+    entry.save()
+    hit = search_engine.search("DU014").hits[0]
+    assert hit.code == "DU014"
+    assert hit.snippet.startswith("Början. ord0 ord1")
+    assert hit.snippet.endswith(" …")
+    assert "<mark>" not in hit.snippet and "ord79" not in hit.snippet
+
+
+def test_a_code_with_no_text_has_an_empty_snippet():
+    entry = Entry.objects.get(code_list__slug="psykiatri", code__code="DU014")
+    entry.beskrivning = None
+    entry.anvisning = None
+    entry.save()
+    hit = search_engine.search("DU014").hits[0]
+    assert (hit.code, hit.title, str(hit.snippet)) == ("DU014", "EMDR", "")
+
+
+def test_a_long_title_is_shown_whole_with_a_late_match_marked():
+    from catalog.models import Code
+
+    code = Code.objects.get(code="DU014")
+    code.title = "EMDR " + " ".join(f"ord{number}" for number in range(60)) + " flamingometod"
+    code.save()
+    hit = next(h for h in search_engine.search("flamingometod").hits if h.code == "DU014")
+    assert hit.title_html.startswith("EMDR ord0")
+    assert hit.title_html.endswith("<mark>flamingometod</mark>")
 
 
 def test_a_title_match_is_marked_in_the_title():
