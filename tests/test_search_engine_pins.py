@@ -238,6 +238,21 @@ def test_a_long_title_is_shown_whole_with_a_late_match_marked():
     assert hit.title_html.endswith("<mark>flamingometod</mark>")
 
 
+def test_a_retired_code_shows_its_last_day_and_comes_after_the_codes_in_use():
+    import datetime
+
+    from catalog.models import Code
+
+    code = Code.objects.get(code="DU014")
+    code.valid_to = datetime.date(2020, 12, 31)
+    code.save()
+    hits = search_engine.search("du01", limit=50).hits
+    assert [hit.code for hit in hits[:5]] == ["DU010", "DU011", "DU012", "DU013", "DU015"]
+    assert hits[-1].code == "DU014"  # after every code in use, text matches too
+    assert hits[-1].retired_on == datetime.date(2020, 12, 31)
+    assert hits[0].retired_on is None
+
+
 def test_a_title_match_is_marked_in_the_title():
     hit = search_engine.search("krisplan").hits[0]
     assert hit.code == "AU123"
