@@ -144,9 +144,6 @@ class IndexedCode:
             self._text_terms[number] = frozenset(w[2] for w in words) | frozenset(w[3] for w in words)
         return words
 
-    def words(self) -> list[list[tuple[int, int, str, str]]]:
-        return [self.text_words(number) for number in range(len(self.texts))]
-
     def text_terms(self, number: int) -> frozenset[str]:
         self.text_words(number)
         return self._text_terms[number]
@@ -310,12 +307,6 @@ class SearchIndex:
         """Whether the content (or a synonym or concept) holds this word as it is."""
         stemmed = swedish.term(word)
         return stemmed in self.buckets or swedish.fold(word) in self.buckets or (stemmed,) in self.concepts
-
-    def split(self, word: str) -> list[str] | None:
-        """A compound the content does not hold as one word, split into words it does."""
-        if self.exact(word):
-            return None
-        return swedish.split_compound(word, self.known)
 
     def correct_key(self, word: str) -> str:
         """A synonym's or concept's word this word is a typo of ("psykoedukaton" → "psykoedukation"), else the word."""
