@@ -4,7 +4,6 @@ its text, shows the other change, and saving again applies it. Runs on SQLite an
 Debian's Chromium through Playwright, as in tests/test_browser.py (`make test` installs it).
 """
 
-import os
 import shutil
 
 import pytest
@@ -12,47 +11,16 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from catalog.accounts import coordinator_group
-from catalog.content import load, read_content
 from catalog.models import Revision
+from tests.test_browser import CHROMIUM, axe_violations, browser, site  # noqa: F401  (shared fixtures)
 from tests.unquoted import unquoted_entries, unquoted_section
-
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 pytestmark = [
     pytest.mark.skipif(not shutil.which(CHROMIUM), reason=f"no Chromium at {CHROMIUM} (make test installs it)"),
 ]
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def site(live_server, transactional_db):
-    """A live server with the real content (transactional tests start from an empty database)."""
-    load(read_content())
-    return live_server.url
-
-
-def coordinator_page(browser, site: str, name: str):
+def coordinator_page(browser, site: str, name: str):  # noqa: F811
     """A browser context of its own, logged in as a coordinator (the session cookie of a real login)."""
     user = User.objects.create_user(name, password="x", is_staff=True)
     user.groups.add(coordinator_group())
@@ -66,14 +34,7 @@ def coordinator_page(browser, site: str, name: str):
     return context.new_page()
 
 
-def axe_violations(page) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
-    return [f"{v['id']}: {v['help']}" for v in results.response["violations"]]
-
-
-def test_second_coordinator_is_refused_keeps_her_text_sees_the_change_and_can_apply_hers(site, browser):
+def test_second_coordinator_is_refused_keeps_her_text_sees_the_change_and_can_apply_hers(site, browser):  # noqa: F811
     entry = unquoted_entries(1)[0]
     url = f"{site}/admin/catalog/entry/{entry.pk}/change/"
     anna = coordinator_page(browser, site, "anna")
@@ -107,7 +68,7 @@ def test_second_coordinator_is_refused_keeps_her_text_sees_the_change_and_can_ap
     bertil.context.close()
 
 
-def test_a_deleted_section_is_restored_with_its_entries_from_the_deleted_list(site, browser):
+def test_a_deleted_section_is_restored_with_its_entries_from_the_deleted_list(site, browser):  # noqa: F811
     from catalog.models import Entry
 
     section = unquoted_section()
