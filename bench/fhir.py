@@ -15,9 +15,7 @@ Target: $expand?filter= p95 ≤ 20 ms at 10,000 codes on both databases.
 
 import argparse
 import json
-import os
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -26,7 +24,7 @@ from urllib.parse import quote
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.search import OUT, PY, QUERY_MIX, percentile, production_server, wait_for, wrk  # noqa: E402
+from bench.search import OUT, QUERY_MIX, each_database, percentile, production_server, wait_for, wrk  # noqa: E402
 
 PORT = 8171
 
@@ -128,28 +126,7 @@ def main() -> int:
         inner(args.codes, args.rounds)
         return 0
     OUT.mkdir(parents=True, exist_ok=True)
-    databases = {
-        "sqlite": f"sqlite:///{OUT / 'fhir.sqlite3'}",
-        "postgres": os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/kvaguide_fhir_bench"),
-    }
-    for name, url in databases.items():
-        if args.only and name != args.only:
-            continue
-        if name == "postgres" and subprocess.run([PY, str(ROOT / ".ci" / "postgres.py"), url]).returncode != 0:
-            print("postgres: SKIPPED (no server could be reached)")
-            continue
-        env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "bench.settings", "PYTHONPATH": str(ROOT)}
-        done = subprocess.run(
-            [PY, __file__, "--inner", "--codes", str(args.codes), "--rounds", str(args.rounds)],
-            env=env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-        )
-        if done.returncode != 0:
-            print(done.stderr, file=sys.stderr)
-            return 1
-        result = json.loads(done.stdout.strip().splitlines()[-1])
+    for name, env, result in each_database(__file__, "fhir.sqlite3", "kvaguide_fhir_bench", args):
         if shutil.which("wrk") and not args.no_http:
             result["http"] = http(env, args.seconds)
         print(f"{name}: {json.dumps(result)}")

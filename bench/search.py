@@ -204,6 +204,33 @@ def http(env: dict, seconds: int, port: int) -> dict:
         return {"hello": hello, "search_api": api, "ratio": round(api["rps"] / hello["rps"], 3)}
 
 
+def each_database(script: str, sqlite_file: str, postgres_name: str, args):
+    """Run ``script --inner`` on SQLite and on PostgreSQL (skipped, saying so, when no server answers);
+    yield (database name, the environment used, the inner run's JSON result). Shared by the benches."""
+    databases = {
+        "sqlite": f"sqlite:///{OUT / sqlite_file}",
+        "postgres": os.environ.get("BENCH_POSTGRES_URL", f"postgres://postgres@127.0.0.1:5432/{postgres_name}"),
+    }
+    for name, url in databases.items():
+        if args.only and name != args.only:
+            continue
+        if name == "postgres" and subprocess.run([PY, str(ROOT / ".ci" / "postgres.py"), url]).returncode != 0:
+            print("postgres: SKIPPED (no server could be reached)")
+            continue
+        env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "bench.settings", "PYTHONPATH": str(ROOT)}
+        done = subprocess.run(
+            [PY, script, "--inner", "--codes", str(args.codes), "--rounds", str(args.rounds)],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode != 0:
+            print(done.stderr, file=sys.stderr)
+            raise SystemExit(1)
+        yield name, env, json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--codes", type=int, default=10_000)
@@ -219,29 +246,8 @@ def main() -> int:
     if not shutil.which("wrk"):
         subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=False, capture_output=True)
     OUT.mkdir(parents=True, exist_ok=True)
-    databases = {
-        "sqlite": f"sqlite:///{OUT / 'search.sqlite3'}",
-        "postgres": os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/kvaguide_bench"),
-    }
     results = {}
-    for name, url in databases.items():
-        if args.only and name != args.only:
-            continue
-        if name == "postgres" and subprocess.run([PY, str(ROOT / ".ci" / "postgres.py"), url]).returncode != 0:
-            print("postgres: SKIPPED (no server could be reached)")
-            continue
-        env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "bench.settings", "PYTHONPATH": str(ROOT)}
-        done = subprocess.run(
-            [PY, __file__, "--inner", "--codes", str(args.codes), "--rounds", str(args.rounds)],
-            env=env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-        )
-        if done.returncode != 0:
-            print(done.stderr, file=sys.stderr)
-            return 1
-        result = json.loads(done.stdout.strip().splitlines()[-1])
+    for name, env, result in each_database(__file__, "search.sqlite3", "kvaguide_bench", args):
         if shutil.which("wrk"):
             result["http"] = http(env, args.seconds, args.port)
         results[name] = result
