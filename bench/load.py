@@ -53,6 +53,7 @@ PAGES = {
     "wizard step": "/besok/psykiatri/mottagningsbesok/",
 }
 TARGETS = {"list": 0.5, "code": 0.5, "search API": 0.6, "wizard step": 0.25, "home": 0.25}
+HELLO_MIX = "hello-world, query-mix script"
 
 
 @contextlib.contextmanager
@@ -105,6 +106,14 @@ def warm(base: str) -> None:
             wait_for(base + path)
 
 
+def hello_mix_script() -> Path:
+    """The search API's wrk script with /hello/ in place of /api/codes/: the same client work per
+    request (a Lua call and a new path each time), so the search API's ratio to it is the server's."""
+    script = OUT / "hello-mix.lua"
+    script.write_text(query_mix_script().read_text().replace("/api/codes/?q=", "/hello/?q="))
+    return script
+
+
 def drive(base: str, seconds: int, connections: list[int], pages: dict) -> dict:
     script = query_mix_script()
     results = {}
@@ -112,6 +121,7 @@ def drive(base: str, seconds: int, connections: list[int], pages: dict) -> dict:
         for name, path in pages.items():
             if path is None:
                 results[(name, conns)] = wrk(f"{base}/api/codes/", seconds, conns, script)
+                results[(HELLO_MIX, conns)] = wrk(f"{base}/hello/", seconds, conns, hello_mix_script())
             else:
                 results[(name, conns)] = wrk(base + path, seconds, conns)
     return results
@@ -230,6 +240,54 @@ print(json.dumps(out))
 """
 
 
+EDIT_KEEPS = r"""
+import json, statistics, time
+import django
+django.setup()
+from django.test import Client
+from catalog import pagecache
+from catalog.models import Entry, Synonym
+
+client = Client()
+pages = ["/lista/psykiatri/", "/kod/AU118/", "/kod/AU119/", "/lista/psykologer-skrs/"]
+edits = {
+    "a synonym": lambda: Synonym.objects.first().save(),
+    "the AU118 entry": lambda: Entry.objects.get(code__code="AU118", code_list__slug="psykiatri").save(),
+}
+out = {}
+for label, edit in edits.items():
+    kept, times = {}, {page: [] for page in pages}
+    for _ in range(ROUNDS):
+        pagecache.clear()
+        for page in pages:
+            client.get(page)
+        edit()
+        for page in pages:
+            started = time.perf_counter()
+            client.get(page)
+            times[page].append((time.perf_counter() - started) * 1000)
+        for key in pagecache._pages:
+            kept[key[2]] = kept.get(key[2], 0) + 1
+    out[label] = {page: [round(statistics.median(times[page]), 2), kept.get(page, 0) == ROUNDS] for page in pages}
+print(json.dumps(out))
+"""
+
+
+def edit_keeps(env: dict, rounds: int) -> dict:
+    """After one edit, which kept pages are still served from the cache, and how long each takes."""
+    done = subprocess.run(
+        [PY, "-c", EDIT_KEEPS.replace("ROUNDS", str(rounds))],
+        cwd=ROOT,
+        env={**env, "CONTENT_CHECK_SECONDS": "0", "ALLOWED_HOSTS": "testserver"},
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode:
+        print(done.stderr, file=sys.stderr)
+        return {}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def cold_renders(env: dict, rounds: int) -> dict:
     code = COLD_RENDER.replace("ROUNDS", str(rounds))
     done = subprocess.run(
@@ -267,6 +325,9 @@ def table(results: dict, title: str) -> bool:
         ok = result["errors"] == 0 and (target is None or ratio >= target)
         failed |= not ok
         mark = "" if target is None else ("≥ " + format(target, ".2f") + (" ✓" if ok else " ✗"))
+        if name == "search API" and (HELLO_MIX, conns) in results:
+            ratio_mix = result["rps"] / results[(HELLO_MIX, conns)]["rps"]
+            mark += f" (to hello-world under the same script: {ratio_mix:.2f})"
         print(
             f"| {name} | {conns} | {result['rps']:.0f} | {result['p50']} | {result['p99']} | {result['errors']} | "
             f"{ratio:.2f} | {mark} |"
@@ -323,6 +384,7 @@ def main() -> int:
         warm(base)
         quiet = drive(base, args.seconds, connections[:1], quiet_pages)
     cold = cold_renders(env, args.rounds)
+    kept = edit_keeps(env, max(args.rounds // 10, 5))
     mem = memory(env, args.port, args.hostile)
 
     print("\nThe machine's cores are shared with wrk (and any other work running): compare same-run ratios.")
@@ -358,6 +420,17 @@ def main() -> int:
         if page in cold:
             ms, queries = cold[page]
             print(f"| {page} | {ms} ms | {queries} | {cold['after_edit'][page]} ms | ≤ {target} ms |")
+    print(
+        "\n**After one edit** (in-process, median ms of the next request to each page; kept = served from the page cache)\n"
+    )
+    print("| edit | " + " | ".join(kept.get("a synonym", {})) + " |")
+    print("| --- | " + " | ".join("---" for _ in kept.get("a synonym", {})) + " |")
+    for label, row in kept.items():
+        print(
+            f"| {label} | "
+            + " | ".join(f"{ms} ms{' (kept)' if was_kept else ''}" for ms, was_kept in row.values())
+            + " |"
+        )
     print(
         f"\n**Memory** ({DEFAULT_SERVER}, 1 worker): {mem['addresses']} distinct hostile addresses; RSS "
         f"{mem['rss_before_mb']} MB before, {mem['rss_after_mb']} MB after ({mem['growth_mb']:+} MB); "

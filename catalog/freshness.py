@@ -1,9 +1,14 @@
 """How a process knows that its caches (search index, wizard tree, rendered pages) are stale.
 
-Every save of content writes a new token (``SearchIndexState``, see catalog.signals). A process
-reads it at most once per ``CONTENT_CHECK_SECONDS`` and keys its caches by it, so an edit made
-on any server is seen by every server within that time. The day is part of the key because
-retirement dates take effect at midnight.
+Every save of content writes a new token (``SearchIndexState``, see catalog.signals) and a
+``ContentChange`` saying what it touched. A process reads the token at most once per
+``CONTENT_CHECK_SECONDS`` and keys its caches by it, so an edit made on any server is seen by
+every server within that time. The day is part of the key because retirement dates take effect
+at midnight.
+
+Caches that can tell what a page depends on (catalog.pagecache) ask ``changes()`` for the
+newest changes and drop only what those touched. The token is one per process, not per thread:
+two threads of one worker never disagree about which content is current.
 """
 
 import threading
@@ -12,19 +17,41 @@ import time
 from django.conf import settings
 from django.utils import timezone
 
-_local = threading.local()
+_lock = threading.Lock()
+_state = {"value": "", "checked": float("-inf")}
+
+# Enough newest changes that out-of-order commits (PostgreSQL hands out ids before commit) and
+# a process idle through a burst of edits are still covered; beyond it a cache forgets everything.
+RECENT_CHANGES = 500
 
 
 def generation() -> str:
-    from .models import SearchIndexState
-
     now = time.monotonic()
-    if now - getattr(_local, "checked", float("-inf")) >= settings.CONTENT_CHECK_SECONDS:
-        _local.value = f"{SearchIndexState.current()}:{timezone.localdate().isoformat()}"
-        _local.checked = now
-    return _local.value
+    if now - _state["checked"] >= settings.CONTENT_CHECK_SECONDS:
+        from .models import SearchIndexState
+
+        value = f"{SearchIndexState.current()}:{timezone.localdate().isoformat()}"
+        with _lock:
+            _state["value"], _state["checked"] = value, now
+    return _state["value"]
 
 
 def last_seen() -> str:
     """The token this process last read (no query): a short content version for printed pages."""
-    return getattr(_local, "value", "")
+    return _state["value"]
+
+
+def forget() -> None:
+    """Read the token afresh on the next call (tests, and a process that changed content itself)."""
+    with _lock:
+        _state["checked"] = float("-inf")
+
+
+def changes() -> tuple[list[tuple[str, frozenset[str]]], bool]:
+    """The newest content changes as (token, touched tags), oldest first, and whether the list is
+    full — in which case older changes may be missing and a cache must assume anything changed."""
+    from .models import ContentChange
+
+    rows = list(ContentChange.objects.order_by("-id").values_list("generation", "touched")[:RECENT_CHANGES])
+    rows.reverse()
+    return [(token, frozenset(touched.split())) for token, touched in rows], len(rows) >= RECENT_CHANGES

@@ -438,6 +438,10 @@ class SearchMiss(models.Model):
             cls.objects.filter(pk__in=stale).delete()
 
 
+# A change (or a cached page's dependency) that touches anything: see ContentChange.
+EVERYTHING = ("*",)
+
+
 class SearchIndexState(models.Model):
     """One row: a token that changes whenever searchable content changes (see catalog.search)."""
 
@@ -455,11 +459,45 @@ class SearchIndexState(models.Model):
         return generation or cls.bump()
 
     @classmethod
-    def bump(cls) -> str:
+    def bump(cls, touched=EVERYTHING) -> str:
+        """A new token, and a ContentChange saying what the change touched (in the same transaction)."""
         generation = uuid.uuid4().hex
+        ContentChange.record(generation, touched)
         if not cls.objects.filter(pk=1).update(generation=generation):
             cls.objects.update_or_create(pk=1, defaults={"generation": generation})
         return generation
+
+
+class ContentChange(models.Model):
+    """What one content change touched, so caches can keep what it did not (catalog.freshness).
+
+    ``touched`` holds space-separated tags: ``kod:AU118`` (that code's page), ``lista:psykiatri``
+    (that list's page), ``listade`` (which codes stand in a list: links and grey codes everywhere),
+    ``sok`` (synonyms and concepts), ``besok`` (the wizard and practice cases), or ``*`` (anything).
+    Only the newest rows are kept; a process that has missed more than those forgets everything.
+    """
+
+    generation = models.CharField(max_length=32)
+    touched = models.TextField()
+    at = models.DateTimeField(auto_now_add=True)
+
+    KEPT = 2000
+
+    class Meta:
+        verbose_name = "innehållsändring"
+        verbose_name_plural = "innehållsändringar"
+
+    def __str__(self) -> str:
+        return f"{self.generation[:8]}: {self.touched[:80]}"
+
+    @classmethod
+    def record(cls, generation: str, touched) -> None:
+        tags = sorted(set(touched)) or sorted(EVERYTHING)
+        if EVERYTHING[0] in tags:
+            tags = list(EVERYTHING)
+        change = cls.objects.create(generation=generation, touched=" ".join(tags))
+        if change.pk % 100 == 0:
+            cls.objects.filter(pk__lte=change.pk - cls.KEPT).delete()
 
 
 class WizardStep(ContentTracked):

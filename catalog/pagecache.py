@@ -1,8 +1,15 @@
 """Rendered public pages, kept per process until the content changes, within a fixed memory bound.
 
 Public pages depend only on the content and the address (and whether htmx or JSON asked), never
-on who asks, so a page rendered once can be served again until catalog.freshness says the
-content changed. This is what lets list and code pages keep up with a morning rush.
+on who asks, so a page rendered once can be served again until the content it shows changes.
+This is what lets list and code pages keep up with a morning rush.
+
+A view may say what its page depends on (``response.depends_on``: tags such as ``kod:AU118``,
+``lista:psykiatri``, ``listade``; see catalog.models.ContentChange). When catalog.freshness
+reports a new content token, the cache reads what the newest changes touched and drops only the
+pages that depend on it: an edit to one entry makes its code page and its list page cold, not
+every page. A page that says nothing depends on everything and goes with any change; a change
+that is not worked out (a whole load_content) or a new day (retirement dates) drops every page.
 
 The cache is a least-recently-used store bounded both in pages (``PAGE_CACHE_MAX_PAGES``) and in
 bytes (``PAGE_CACHE_MAX_BYTES``, counting the page, its compressed forms, its headers and its
@@ -20,6 +27,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from . import freshness
+from .models import EVERYTHING
 
 KEPT_HEADERS = ("Content-Type", "Vary", "HX-Push-Url", "Content-Disposition")
 # Per entry beyond the bodies: the key tuple, the dict slot, the headers and the Page object.
@@ -27,9 +35,18 @@ OVERHEAD_BYTES = 1024
 
 
 class Page:
-    __slots__ = ("status", "headers", "content", "encoded", "size")
+    __slots__ = ("status", "headers", "content", "encoded", "size", "depends_on")
 
-    def __init__(self, key: tuple, status: int, headers: dict, content: bytes, encoded: dict[str, bytes]):
+    def __init__(
+        self,
+        key: tuple,
+        status: int,
+        headers: dict,
+        content: bytes,
+        encoded: dict[str, bytes],
+        depends_on: frozenset[str] = frozenset(EVERYTHING),
+    ):
+        self.depends_on = depends_on
         self.status = status
         self.headers = headers
         self.content = content
@@ -46,7 +63,9 @@ class Page:
 _lock = threading.Lock()
 _pages: "OrderedDict[tuple, Page]" = OrderedDict()
 _bytes = 0
-_generation = ""
+_generation = ""  # the content token the kept pages are valid for
+_applied: set[str] = set()  # the changes (by token) already taken into account
+_epoch = 0  # grows whenever pages are dropped for a change: a render begun before is not kept
 
 
 def max_pages() -> int:
@@ -58,11 +77,52 @@ def max_bytes() -> int:
 
 
 def clear() -> None:
-    global _bytes, _generation
+    global _bytes, _generation, _epoch
     with _lock:
         _pages.clear()
         _bytes = 0
         _generation = ""
+        _applied.clear()
+        _epoch += 1
+
+
+def _day(generation: str) -> str:
+    return generation.rpartition(":")[2]
+
+
+def sync(generation: str) -> int:
+    """Bring the cache up to this content token, dropping the pages the changes since touched.
+    Returns the epoch a render begun now belongs to."""
+    global _bytes, _generation, _epoch
+    if generation == _generation:
+        return _epoch
+    newest, maybe_incomplete = freshness.changes()
+    with _lock:
+        if generation == _generation:
+            return _epoch
+        unseen = [(token, touched) for token, touched in newest if token not in _applied]
+        if (
+            not _generation
+            or _day(generation) != _day(_generation)
+            or (maybe_incomplete and len(unseen) == len(newest))
+        ):
+            touched = set(EVERYTHING)
+        else:
+            touched = set().union(*(tags for _, tags in unseen))
+        if touched:
+            if EVERYTHING[0] in touched:
+                _pages.clear()
+                _bytes = 0
+            else:
+                for key in [
+                    k for k, page in _pages.items() if page.depends_on & touched or EVERYTHING[0] in page.depends_on
+                ]:
+                    _bytes -= _pages.pop(key).size
+            _epoch += 1
+        _applied.clear()
+        _applied.update(token for token, _ in newest)
+        _generation = generation
+        return _epoch
 
 
 def stats() -> dict:
@@ -79,16 +139,13 @@ def _get(key: tuple) -> Page | None:
         return page
 
 
-def _put(key: tuple, page: Page) -> None:
-    global _bytes, _generation
+def _put(key: tuple, page: Page, epoch: int | None = None) -> None:
+    global _bytes
     if page.size > max_bytes():
         return
     with _lock:
-        if key[2] != _generation:
-            # The content changed: pages of the old generation can never be served again.
-            _generation = key[2]
-            _pages.clear()
-            _bytes = 0
+        if epoch is not None and epoch != _epoch:
+            return  # pages were dropped for a change while this one rendered: it may show the old content
         old = _pages.pop(key, None)
         if old is not None:
             _bytes -= old.size
@@ -153,10 +210,10 @@ def cached_page(view=None, *, params: tuple[str, ...] = (), cookies: tuple[str, 
     def wrapper(request: HttpRequest, *args, **kwargs):
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
+        epoch = sync(freshness.generation())
         key = (
             view.__module__,
             view.__name__,
-            freshness.generation(),
             page_address(request, params),
             request.get_host(),  # absolute URLs (API, wizard JSON) carry the host
             request.headers.get("HX-Request", ""),
@@ -175,8 +232,9 @@ def cached_page(view=None, *, params: tuple[str, ...] = (), cookies: tuple[str, 
             and not getattr(response, "uncacheable", False)
         ):
             headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
-            page = Page(key, response.status_code, headers, response.content, {})
-            _put(key, page)
+            depends_on = frozenset(getattr(response, "depends_on", EVERYTHING))
+            page = Page(key, response.status_code, headers, response.content, {}, depends_on)
+            _put(key, page, epoch)
             response.encodings = _Encodings(page)
         return response
 

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from . import exchange, freshness, history, textlinks
+from . import exchange, freshness, history, signals, textlinks
 from . import search as search_engine
 from .models import Code, CodeList, Entry, Mention, Revision, SearchIndexState, SearchMiss, Section, SourceDocument
 from .pagecache import cached_page
@@ -175,7 +175,9 @@ def code_list(request: HttpRequest, slug: str) -> HttpResponse:
         "shows_grey": bool(mentioned - known),
         "total": sum(len(s.entries.all()) for s in sections),
     }
-    return render(request, "catalog/list.html", context)
+    response = render(request, "catalog/list.html", context)
+    response.depends_on = {signals.list_tag(code_list.slug), signals.LISTED}
+    return response
 
 
 def _entry_matches(entry: Entry, narrow: str) -> bool:
@@ -201,7 +203,9 @@ def cheat_sheet(request: HttpRequest, slug: str) -> HttpResponse:
             Prefetch("entries", queryset=Entry.objects.select_related("code").order_by("order"))
         )
     )
-    return render(request, "catalog/cheat_sheet.html", {"code_list": code_list, "sections": sections})
+    response = render(request, "catalog/cheat_sheet.html", {"code_list": code_list, "sections": sections})
+    response.depends_on = {signals.list_tag(code_list.slug)}
+    return response
 
 
 @require_safe
@@ -239,7 +243,9 @@ def code(request: HttpRequest, code: str) -> HttpResponse:
         "known": known,
         "shows_grey": bool(mentioned - known),
     }
-    return render(request, "catalog/code.html", context)
+    response = render(request, "catalog/code.html", context)
+    response.depends_on = {signals.code_tag(found.code), signals.LISTED}
+    return response
 
 
 def _document_page(request: HttpRequest, document: SourceDocument, template: str) -> HttpResponse:

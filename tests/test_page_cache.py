@@ -32,7 +32,7 @@ def test_the_cache_keeps_at_most_its_page_bound_and_drops_the_least_recently_use
     client.get("/kod/AU118/")  # used again: now the most recent
     client.get("/lista/psykiatri/")
     assert pagecache.stats()["pages"] == 3
-    kept = {key[3] for key in pagecache._pages}
+    kept = {key[2] for key in pagecache._pages}
     assert kept == {"/kod/AU118/", "/kod/AU120/", "/lista/psykiatri/"}
 
 
