@@ -6,8 +6,8 @@ Every save of content writes a new token (``SearchIndexState``, see catalog.sign
 every server within that time. The day is part of the key because retirement dates take effect
 at midnight.
 
-Caches that can tell what a page depends on (catalog.pagecache) ask ``changes()`` for the
-newest changes and drop only what those touched. The token is one per process, not per thread:
+Caches that can tell what they depend on (catalog.pagecache) keep a ``Watcher``, which says
+what the changes since it last looked touched, so they drop only that. The token is one per process, not per thread:
 two threads of one worker never disagree about which content is current.
 """
 
@@ -55,3 +55,49 @@ def changes() -> tuple[list[tuple[str, frozenset[str]]], bool]:
     rows = list(ContentChange.objects.order_by("-id").values_list("generation", "touched")[:RECENT_CHANGES])
     rows.reverse()
     return [(token, frozenset(touched.split())) for token, touched in rows], len(rows) >= RECENT_CHANGES
+
+
+EVERYTHING = frozenset({"*"})
+
+
+def _day(generation: str) -> str:
+    return generation.rpartition(":")[2]
+
+
+class Watcher:
+    """One cache's view of the content changes: what they touched since it last looked.
+
+    ``touched(generation)`` returns the tags touched since the previous call (an empty set when
+    the token has not moved), or EVERYTHING on the first look, on a new day (retirement dates),
+    and when more changes came than catalog.freshness keeps.
+    """
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.generation = ""
+        self._applied: set[str] = set()
+
+    def reset(self) -> None:
+        with self._lock:
+            self.generation = ""
+            self._applied.clear()
+
+    def touched(self, generation: str) -> frozenset[str]:
+        if generation == self.generation:
+            return frozenset()
+        newest, maybe_incomplete = changes()
+        with self._lock:
+            if generation == self.generation:
+                return frozenset()
+            unseen = [tags for token, tags in newest if token not in self._applied]
+            if (
+                not self.generation
+                or _day(generation) != _day(self.generation)
+                or (maybe_incomplete and len(unseen) == len(newest))
+            ):
+                touched = EVERYTHING
+            else:
+                touched = frozenset().union(*unseen)
+            self._applied = {token for token, _ in newest}
+            self.generation = generation
+            return touched

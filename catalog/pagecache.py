@@ -63,8 +63,7 @@ class Page:
 _lock = threading.Lock()
 _pages: "OrderedDict[tuple, Page]" = OrderedDict()
 _bytes = 0
-_generation = ""  # the content token the kept pages are valid for
-_applied: set[str] = set()  # the changes (by token) already taken into account
+_watcher = freshness.Watcher()
 _epoch = 0  # grows whenever pages are dropped for a change: a render begun before is not kept
 
 
@@ -77,51 +76,29 @@ def max_bytes() -> int:
 
 
 def clear() -> None:
-    global _bytes, _generation, _epoch
+    global _bytes, _epoch
     with _lock:
         _pages.clear()
         _bytes = 0
-        _generation = ""
-        _applied.clear()
         _epoch += 1
-
-
-def _day(generation: str) -> str:
-    return generation.rpartition(":")[2]
+    _watcher.reset()
 
 
 def sync(generation: str) -> int:
     """Bring the cache up to this content token, dropping the pages the changes since touched.
     Returns the epoch a render begun now belongs to."""
-    global _bytes, _generation, _epoch
-    if generation == _generation:
+    global _bytes, _epoch
+    touched = _watcher.touched(generation)
+    if not touched:
         return _epoch
-    newest, maybe_incomplete = freshness.changes()
     with _lock:
-        if generation == _generation:
-            return _epoch
-        unseen = [(token, touched) for token, touched in newest if token not in _applied]
-        if (
-            not _generation
-            or _day(generation) != _day(_generation)
-            or (maybe_incomplete and len(unseen) == len(newest))
-        ):
-            touched = set(EVERYTHING)
+        if "*" in touched:
+            _pages.clear()
+            _bytes = 0
         else:
-            touched = set().union(*(tags for _, tags in unseen))
-        if touched:
-            if EVERYTHING[0] in touched:
-                _pages.clear()
-                _bytes = 0
-            else:
-                for key in [
-                    k for k, page in _pages.items() if page.depends_on & touched or EVERYTHING[0] in page.depends_on
-                ]:
-                    _bytes -= _pages.pop(key).size
-            _epoch += 1
-        _applied.clear()
-        _applied.update(token for token, _ in newest)
-        _generation = generation
+            for key in [k for k, page in _pages.items() if page.depends_on & touched or "*" in page.depends_on]:
+                _bytes -= _pages.pop(key).size
+        _epoch += 1
         return _epoch
 
 
