@@ -380,6 +380,17 @@ def load_lexicon() -> Lexicon:
     return _file_lexicon(tuple(path.stat().st_mtime for path in files))
 
 
+@lru_cache(maxsize=1)
+def _vocabulary(mtimes: tuple[float, ...]) -> tuple[str, ...]:
+    return tuple(path.read_text(encoding="utf-8") for path in VOCABULARY_FILES)
+
+
+def lexicon_with(concepts: list[tuple[str, str, str]]) -> Lexicon:
+    """The lexicon with these concepts (name, words, means): the ones the database holds now."""
+    texts = _vocabulary(tuple(path.stat().st_mtime for path in VOCABULARY_FILES))
+    return build_lexicon(load_cues(), concepts, list(texts))
+
+
 # --- text -------------------------------------------------------------------------------------
 
 

@@ -7,6 +7,7 @@ answers link to hold only answer slugs.
 """
 
 import json
+import threading
 
 from django import forms
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -16,7 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods
 
-from . import describe, wizard_store
+from . import describe, freshness, wizard_store
 from .describe import Description
 from .visit_views import FIELD, _result_context, _url
 
@@ -84,9 +85,26 @@ def _stop_context(description: Description) -> dict:
     }
 
 
+_lexicon_lock = threading.Lock()
+_lexicon: dict = {"generation": None, "lexicon": None}
+
+
+def current_lexicon() -> describe.Lexicon:
+    """The engine's lexicon with the concepts as coordinators keep them in the admin, read again
+    whenever the content changes (like the wizard tree it walks)."""
+    generation = freshness.generation()
+    with _lexicon_lock:
+        if _lexicon["generation"] != generation:
+            from .models import Concept
+
+            concepts = list(Concept.objects.values_list("name", "words", "means"))
+            _lexicon.update(generation=generation, lexicon=describe.lexicon_with(concepts))
+        return _lexicon["lexicon"]
+
+
 @sensitive_variables("text")
 def _run(text: str, inom: str) -> Description:
-    return describe.describe(wizard_store.current_tree(), text, inom)
+    return describe.describe(wizard_store.current_tree(), text, inom, lexicon=current_lexicon())
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

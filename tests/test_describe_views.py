@@ -148,3 +148,21 @@ def test_api_needs_no_session_and_sets_no_cookie(client):
     response = api(client, {"text": S24, "inom": "rehab"})
     assert not response.cookies
     assert "no-store" in response["Cache-Control"]
+
+
+def test_a_concept_a_coordinator_edits_in_the_admin_is_used_by_the_described_visit(client, logged_in_coordinator):
+    from catalog.models import Concept
+    from tests.admin_forms import change_form_data
+
+    text = "Patienten pinglade mig i dag, vi pratade om måendet och sömnen."
+
+    def contact(data):
+        return next((item["answer"] for item in data["inferred"] if item["step"] == "psy-kontakt"), None)
+
+    assert contact(api(client, {"text": text, "inom": "psykiatri"}).json()) != "Telefon"
+    telefon = Concept.objects.get(name="telefon")
+    url = f"/admin/catalog/concept/{telefon.pk}/change/"
+    data = change_form_data(client.get(url))
+    data["words"] += ", pinglade"
+    assert client.post(url, data).status_code == 302
+    assert contact(api(client, {"text": text, "inom": "psykiatri"}).json()) == "Telefon"
