@@ -378,8 +378,8 @@ def validate(tree: Tree, known_codes: set[str], quote_ok=None, contact_refs: set
                     f"{o_where}: kortnamnet får bara ha små bokstäver a–z, siffror och bindestreck "
                     "(och inte vara ”inga” eller ”inget-passar”)."
                 )
-            # Conditions name "step/option"; a step renamed in the admin leaves them unmatched (not an
-            # error, so renaming stays possible): an unmatched "when" hides the option, "unless" is ignored.
+            # Conditions name "step/option"; renames in the admin rewrite them (catalog.signals). One left
+            # unmatched is not an error here: an unmatched "when" hides the option, "unless" is ignored.
             if option.implied and not option.when:
                 errors.append(f"{o_where}: ett underförstått svar behöver ett villkor (when).")
             if not option.label.strip():
