@@ -611,7 +611,50 @@ OPTION_FIELDS = [
     "extra_points",
     "extra_points_from",
     "no_code",
+    "when",
+    "unless",
+    "implied",
 ]
+
+
+class ConditionsField(forms.Field):
+    """A path condition as coordinators write it: one "fråga/svar" per line, not JSON."""
+
+    widget = forms.Textarea(attrs={"rows": 2, "cols": 60, "spellcheck": "false"})
+    default_error_messages = {
+        "format": "Skriv ett villkor per rad som ”fråga/svar” med frågans och svarets kortnamn, t.ex. ”psy-kontakt/internet”.",
+        "unknown": "”%(reference)s” är inget svar i guiden. Kontrollera frågans och svarets kortnamn.",
+    }
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list) else (value or "")
+
+    def to_python(self, value) -> list[str]:
+        if isinstance(value, list):
+            return value
+        return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+    def validate(self, value: list[str]) -> None:
+        super().validate(value)
+        known = {f"{step}/{option}" for step, option in WizardOption.objects.values_list("step__slug", "slug")}
+        for reference in value:
+            step, slash, option = reference.partition("/")
+            if not slash or not wizard.SLUG_RE.match(step) or not wizard.SLUG_RE.match(option):
+                raise ValidationError(self.error_messages["format"], code="format")
+            if reference not in known:
+                raise ValidationError(self.error_messages["unknown"], code="unknown", params={"reference": reference})
+
+    def has_changed(self, initial, data) -> bool:
+        return list(initial or []) != self.to_python(data)
+
+
+class ConditionFields:
+    """Admins that edit an answer show its ``when``/``unless`` as lines of "fråga/svar"."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in ("when", "unless"):
+            return ConditionsField(label=capfirst(db_field.verbose_name), help_text=db_field.help_text, required=False)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 class OptionFormSet(forms.BaseInlineFormSet):
@@ -648,7 +691,7 @@ class OptionFormSet(forms.BaseInlineFormSet):
         _check_tree(tree)
 
 
-class WizardOptionInline(VersionedInline, admin.StackedInline):
+class WizardOptionInline(ConditionFields, VersionedInline, admin.StackedInline):
     model = WizardOption
     formset = OptionFormSet
     fk_name = "step"
@@ -663,7 +706,7 @@ class WizardStepAdmin(DraftableAdmin, HistoryAdmin):
     search_fields = ["slug", "question", "options__label"]
     list_filter = ["kind", "is_start"]
     inlines = [WizardOptionInline]
-    fields = ["slug", "question", "help", "kind", "next_step", "optional", "is_start", "order"]
+    fields = ["slug", "question", "help", "kind", "next_step", "optional", "way_out", "is_start", "order"]
 
 
 class CodeFormSet(forms.BaseInlineFormSet):
@@ -723,7 +766,7 @@ class WizardNoteInline(VersionedInline, admin.StackedInline):
 
 
 @admin.register(WizardOption)
-class WizardOptionAdmin(DraftableAdmin, HistoryAdmin):
+class WizardOptionAdmin(ConditionFields, DraftableAdmin, HistoryAdmin):
     list_display = ["__str__", "next_step", "contact_type", "no_code"]
     list_filter = ["step"]
     search_fields = ["slug", "label", "codes__code__code"]
