@@ -160,7 +160,20 @@ class HistoryAdmin(admin.ModelAdmin):
         if change and form.has_changed():
             obj.version = (obj.version or 0) + 1
         super().save_model(request, obj, form, change)
-        history.record(obj, Revision.Action.CHANGED if change else Revision.Action.CREATED, before, request.user)
+        action = Revision.Action.CHANGED if change else Revision.Action.CREATED
+        if obj._meta.many_to_many:
+            # Recorded once its many-to-many fields are saved too (save_related), so "after" holds them.
+            request._kva_history_pending = (obj, action, before)
+            return
+        history.record(obj, action, before, request.user)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        pending = getattr(request, "_kva_history_pending", None)
+        if pending is not None:
+            obj, action, before = pending
+            del request._kva_history_pending
+            history.record(obj, action, before, request.user)
 
     def delete_view(self, request, object_id, extra_context=None):
         """Refuse a deletion that would leave the wizard tree invalid (a quoted text, a step's last answer)."""

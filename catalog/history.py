@@ -18,12 +18,15 @@ UNRECORDED = {"mention", "revision", "searchindexstate"}
 
 
 def snapshot(obj: models.Model) -> dict:
-    """The object's own fields as plain JSON values (foreign keys as ids)."""
+    """The object's own fields as plain JSON values (foreign keys as ids, many-to-many as sorted ids)."""
     data = {}
     for field in obj._meta.concrete_fields:
         if field.name in SKIPPED:
             continue
         data[field.attname] = plain_value(getattr(obj, field.attname))
+    if obj.pk is not None:
+        for field in obj._meta.many_to_many:
+            data[field.name] = sorted(getattr(obj, field.name).values_list("pk", flat=True))
     return data
 
 
@@ -56,6 +59,19 @@ def record(
         comment=comment[:300],
         cascade_of=cascade_of,
     )
+
+
+def amend_last(obj: models.Model) -> None:
+    """Bring the newest revision's "after" up to date: for a row whose many-to-many fields were set
+    after it was recorded (the loader saves a practice set, then its cases)."""
+    revision = (
+        Revision.objects.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
+        .order_by("-id")
+        .first()
+    )
+    if revision is not None and revision.after is not None:
+        revision.after = snapshot(obj)
+        revision.save(update_fields=["after"])
 
 
 def record_delete(obj: models.Model, user=None, comment: str = "") -> Revision:
@@ -142,7 +158,8 @@ class FieldChange:
 def changes(revision: Revision, model: type[models.Model] | None = None) -> list[FieldChange]:
     model = model or revision.content_type.model_class()
     before, after = revision.before or {}, revision.after or {}
-    labels = {f.attname: str(f.verbose_name) for f in model._meta.concrete_fields} if model else {}
+    fields = [*model._meta.concrete_fields, *model._meta.many_to_many] if model else []
+    labels = {f.attname: str(f.verbose_name) for f in fields}
     found = []
     for name in sorted(set(before) | set(after), key=lambda n: list(labels).index(n) if n in labels else 99):
         if before.get(name) != after.get(name):
@@ -172,6 +189,10 @@ def _restore(revision: Revision, user, comment: str) -> models.Model:
     if isinstance(obj, ContentTracked):
         obj.version = (obj.version or 0) + 1
     obj.save()
+    for field in obj._meta.many_to_many:
+        if field.name in state:
+            # Only the related rows that still exist (a case deleted since is not brought back here).
+            getattr(obj, field.name).set(field.related_model.objects.filter(pk__in=state[field.name]))
     record(obj, Revision.Action.REVERTED, before, user, comment=comment)
     return obj
 

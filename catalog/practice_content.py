@@ -7,7 +7,7 @@ standing word for word where it says (the wizard's quote checker).
 
 from decimal import Decimal
 
-from . import feedback, wizard_store
+from . import feedback, history, wizard_store
 from .feedback import Key, Quote
 
 PRACTICE_FILE = "ovningar.toml"
@@ -153,3 +153,4 @@ def load(data: dict, report, upsert) -> None:
         )
         if not obj.cases.exists():
             obj.cases.set([cases[slug] for slug in practice_set["cases"]])
+            history.amend_last(obj)  # so undoing a later edit brings these cases back

@@ -105,3 +105,25 @@ def test_create_trainer_makes_a_staff_account_in_utbildare(monkeypatch):
     call_command("create_trainer", "lärare", "--password-env", "TRAINER_PASSWORD")
     user = User.objects.get(username="lärare")
     assert user.is_staff and list(user.groups.values_list("name", flat=True)) == [TRAINERS]
+
+
+def test_a_change_to_a_sets_cases_is_in_the_history_and_can_be_undone(client, trainer):
+    from catalog.practice import PracticeSet
+
+    practice_set = next(s for s in PracticeSet.objects.order_by("pk") if s.cases.count() >= 2)
+    url = f"/admin/catalog/practiceset/{practice_set.pk}/change/"
+    cases = sorted(practice_set.cases.values_list("pk", flat=True))
+    data = change_form_data(client.get(url))
+    assert sorted(int(pk) for pk in data["cases"]) == cases
+    data["cases"] = [str(cases[0])]
+    assert client.post(url, data).status_code == 302
+    assert list(practice_set.cases.values_list("pk", flat=True)) == [cases[0]]
+
+    edit = Revision.objects.filter(object_id=practice_set.pk, action=Revision.Action.CHANGED, user=trainer).get()
+    assert (edit.before["cases"], edit.after["cases"]) == (cases, [cases[0]])
+    assert "övningar" in client.get(f"/admin/catalog/practiceset/{practice_set.pk}/history/").content.decode()
+    # Undoing: restoring the loaded state (the revision before the edit) brings the cases back.
+    loaded = Revision.objects.filter(object_id=practice_set.pk, content_type=edit.content_type).exclude(pk=edit.pk)
+    response = client.post(f"/admin/catalog/practiceset/{practice_set.pk}/historik/{loaded.latest('id').pk}/aterstall/")
+    assert response.status_code == 302
+    assert sorted(practice_set.cases.values_list("pk", flat=True)) == cases
