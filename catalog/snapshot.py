@@ -2,8 +2,9 @@
 
 A cold list or code render used to spend most of its time compiling ORM queries (select_related
 over four tables costs milliseconds of Python for a database answer of a fraction of one). Here
-the few hundred rows those pages read are fetched once, with plain ``values_list`` queries and no
-joins, into frozen value objects; a render then looks them up in dictionaries and runs no query.
+the few hundred rows those pages read are fetched once, with five plain ``values_list`` queries
+(no model instances), into frozen value objects; a render then looks them up in dictionaries and
+runs no query.
 
 The objects compare and hash by value (never by id or version), which is what lets
 catalog.fragments keep a rendered row under exactly the values it shows. Whatever a page shows
@@ -12,7 +13,7 @@ one day: ``_state()`` includes the date.
 """
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from django.urls import reverse
@@ -137,7 +138,7 @@ class Catalogue:
     mentions: dict[str, tuple[MentionData, ...]]  # by code, in the order they were recorded
     lists_by_id: dict[int, ListData]
     sections_by_id: dict[int, SectionData]
-    listed: frozenset[str] = field(default_factory=frozenset)  # every code that stands in a list
+    listed: frozenset[str]  # every code that stands in a list
 
 
 def _known(listed: frozenset[str], *texts: str | None) -> tuple[frozenset[str], bool]:
@@ -260,7 +261,9 @@ def _state() -> str:
     freshness.generation() before every view it wraps, and all callers are such views) instead
     of asking the database again: on a busy machine every query costs about a millisecond of
     waiting for the database process, more than the rest of a code page's render. Outside a
-    cached view, with no token read yet in this thread, it asks.
+    cached view, with no token read yet in this thread, it asks. Should the page cache stop
+    calling freshness.generation() first, this must ask every time instead
+    (tests/test_fragments.py then fails: edits no longer show).
     """
     return freshness.last_seen() or freshness.generation()
 
