@@ -6,9 +6,11 @@ cheap after an edit: the edited entry's row is rendered again, every other row i
 The context must hold values that compare by value (catalog.snapshot's objects, strings, tuples of
 them) and everything the fragment shows; nothing that depends on the request or the clock.
 
-Bounded in fragments and bytes; the least recently used goes first.
+Bounded in fragments and in bytes (the rendered strings as Python holds them, where one "–" in a
+fragment makes every character take two bytes); the least recently used goes first.
 """
 
+import sys
 import threading
 from collections import OrderedDict
 
@@ -41,14 +43,15 @@ def render(name: str, /, **context) -> SafeString:
             _kept.move_to_end(key)
             return html
     html = SafeString(get_template(name).render(context))
+    size = sys.getsizeof(html)
     with _lock:
         rendered += 1
-        if key not in _kept:
+        if key not in _kept and size <= max_bytes():
             _kept[key] = html
-            _bytes += len(html)
+            _bytes += size
             while len(_kept) > max_fragments() or _bytes > max_bytes():
                 _, evicted = _kept.popitem(last=False)
-                _bytes -= len(evicted)
+                _bytes -= sys.getsizeof(evicted)
     return html
 
 
