@@ -20,6 +20,7 @@ from django.utils import timezone
 
 _lock = threading.Lock()
 _state = {"value": "", "checked": float("-inf")}
+_changes: tuple = (None, None)  # (token, what changes() read for it), replaced whole
 
 # Enough newest changes that out-of-order commits (PostgreSQL hands out ids before commit) and
 # a process idle through a burst of edits are still covered; beyond it a cache forgets everything.
@@ -52,19 +53,32 @@ def last_seen() -> str:
 
 
 def forget() -> None:
-    """Read the token afresh on the next call (tests, and a process that changed content itself)."""
+    """Read the token and the newest changes afresh on the next call (tests start each from here)."""
+    global _changes
     with _lock:
         _state["checked"] = float("-inf")
+        _changes = (None, None)
 
 
-def changes() -> tuple[list[tuple[str, frozenset[str]]], bool]:
+
+
+def changes(generation: str | None = None) -> tuple[list[tuple[str, frozenset[str]]], bool]:
     """The newest content changes as (token, touched tags), oldest first, and whether the list is
-    full — in which case older changes may be missing and a cache must assume anything changed."""
+    full — in which case older changes may be missing and a cache must assume anything changed.
+
+    Read once per content token: the caches that watch (pages, the catalogue copy) share it."""
+    global _changes
     from .models import ContentChange
 
+    kept_for, kept = _changes
+    if generation is not None and kept_for == generation:
+        return kept
     rows = list(ContentChange.objects.order_by("-id").values_list("generation", "touched")[:RECENT_CHANGES])
     rows.reverse()
-    return [(token, frozenset(touched.split())) for token, touched in rows], len(rows) >= RECENT_CHANGES
+    value = [(token, frozenset(touched.split())) for token, touched in rows], len(rows) >= RECENT_CHANGES
+    if generation is not None:
+        _changes = (generation, value)
+    return value
 
 
 EVERYTHING = frozenset({"*"})
@@ -95,7 +109,7 @@ class Watcher:
     def touched(self, generation: str) -> frozenset[str]:
         if generation == self.generation:
             return frozenset()
-        newest, maybe_incomplete = changes()
+        newest, maybe_incomplete = changes(generation)
         with self._lock:
             if generation == self.generation:
                 return frozenset()

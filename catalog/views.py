@@ -1,5 +1,3 @@
-import threading
-
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Count, F, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -7,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from . import exchange, freshness, history, signals, textlinks
+from . import exchange, fragments, history, signals, snapshot, textlinks
 from . import search as search_engine
 from .models import Code, CodeList, Entry, Mention, Revision, SearchIndexState, SearchMiss, Section, SourceDocument
 from .pagecache import cached_page
@@ -19,19 +17,9 @@ def _texts_codes(*texts: str | None) -> set[str]:
     return {code for text in texts for code in textlinks.codes_in(text)}
 
 
-_listed = threading.local()
-
-
 def _listed_among(codes: set[str]) -> set[str]:
-    """Which of these codes stand in a list: like Code.objects.listed_among, but from the set of all
-    listed codes, read once per content generation (a few hundred codes) instead of once per page."""
-    if not codes:
-        return set()
-    generation = freshness.generation()
-    if getattr(_listed, "generation", None) != generation:
-        _listed.codes = frozenset(Code.objects.filter(entries__isnull=False).values_list("code", flat=True))
-        _listed.generation = generation
-    return _listed.codes.intersection(codes)
+    """Which of these codes stand in a list: like Code.objects.listed_among, without a query."""
+    return set(snapshot.current().listed.intersection(codes)) if codes else set()
 
 
 def is_fragment_request(request: HttpRequest) -> bool:
@@ -148,32 +136,43 @@ def search(request: HttpRequest) -> HttpResponse:
 @require_safe
 @cached_page(params=("filtrera",))
 def code_list(request: HttpRequest, slug: str) -> HttpResponse:
-    code_list = get_object_or_404(CodeList.objects.select_related("source"), slug=slug)
-    sections = list(
-        code_list.sections.order_by("order").prefetch_related(
-            Prefetch("entries", queryset=Entry.objects.select_related("code").order_by("order"))
-        )
-    )
-    mentioned = _texts_codes(
-        code_list.intro,
-        *(s.instructions for s in sections),
-        *(t for s in sections for e in s.entries.all() for t in (e.beskrivning, e.anvisning)),
-    )
-    known = Code.objects.listed_among(mentioned)
+    catalogue = snapshot.current()
+    code_list = catalogue.lists.get(slug)
+    if code_list is None:
+        raise Http404("Listan finns inte")
     narrow = request.GET.get("filtrera", "").strip()[:100]
-    shown = 0
-    for section in sections:
-        section.rows = [e for e in section.entries.all() if _entry_matches(e, narrow)]
-        shown += len(section.rows)
+    labels = {"beskrivning_label": code_list.beskrivning_label, "anvisning_label": code_list.anvisning_label}
+    # A filter's words are the visitor's: its sections are put together from kept rows, not kept.
+    render_section = fragments.render_once if narrow else fragments.render
+    sections, toc = [], []
+    shown = total = 0
+    grey = code_list.grey
+    for section in catalogue.sections[code_list.id]:
+        entries = catalogue.rows[section.id]
+        rows = tuple(
+            fragments.render("catalog/list.html#row", entry=entry, **labels)
+            for entry in entries
+            if _entry_matches(entry, narrow)
+        )
+        sections.append(
+            render_section(
+                "catalog/list.html#section", section=section, rows=rows, hidden=bool(narrow and not rows), **labels
+            )
+        )
+        toc.append((section, len(entries)))
+        shown += len(rows)
+        total += len(entries)
+        grey = grey or section.grey or any(entry.grey for entry in entries)
     context = {
         "code_list": code_list,
+        "source": code_list.source,
+        "head": fragments.render("catalog/list.html#head", code_list=code_list, shows_grey=grey),
+        "toc": fragments.render("catalog/list.html#toc", toc=tuple(toc)),
         "sections": sections,
-        "known": known,
         "search_list": code_list,
         "narrow": narrow,
         "shown": shown,
-        "shows_grey": bool(mentioned - known),
-        "total": sum(len(s.entries.all()) for s in sections),
+        "total": total,
     }
     response = render(request, "catalog/list.html", context)
     response.depends_on = {signals.list_tag(code_list.slug), signals.LISTED}
@@ -214,36 +213,29 @@ def code(request: HttpRequest, code: str) -> HttpResponse:
     normalized = textlinks.normalize_code(code)
     if normalized and normalized != code:
         return redirect("catalog:code", code=normalized, permanent=True)
-    # The code comes with its entries (one query): a code without entries has no page anyway.
-    entries = (
-        list(
-            Entry.objects.filter(code__code=normalized)
-            .select_related("code__decision", "code_list__source", "section")
-            .order_by("code_list__order", "section__order", "order")
-        )
-        if normalized
-        else []
-    )
+    catalogue = snapshot.current()
+    entries = catalogue.entries.get(normalized) if normalized else None
     if not entries:
         return _code_not_found(request, code)
     found = entries[0].code
-    for entry in entries:
-        entry.code = found
-    mentions = list(
-        Mention.objects.filter(code=found.code)
-        .select_related("entry__code", "entry__code_list", "section__code_list", "part__document")
-        .order_by("id")
+    posts = []
+    grey = False
+    for number, entry in enumerate(entries, start=1):
+        code_list = catalogue.lists_by_id[entry.list_id]
+        section = catalogue.sections_by_id[entry.section_id]
+        posts.append(
+            fragments.render(
+                "catalog/code.html#entry", entry=entry, code_list=code_list, section=section, number=number
+            )
+        )
+        grey = grey or entry.grey or section.grey
+    mentions = fragments.render(
+        "catalog/code.html#mentions", code=found, mentions=catalogue.mentions.get(found.code, ())
     )
-    mentioned = _texts_codes(*(t for e in entries for t in (e.beskrivning, e.anvisning, e.section.instructions)))
-    known = _listed_among(mentioned)
-    context = {
-        "code": found,
-        "entries": entries,
-        "mentions": mentions,
-        "known": known,
-        "shows_grey": bool(mentioned - known),
-    }
-    response = render(request, "catalog/code.html", context)
+    article = fragments.render(
+        "catalog/code.html#article", code=found, posts=tuple(posts), mentions=mentions, shows_grey=grey
+    )
+    response = render(request, "catalog/code.html", {"code": found, "article": article})
     response.depends_on = {signals.code_tag(found.code), signals.LISTED}
     return response
 

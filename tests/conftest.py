@@ -15,10 +15,13 @@ def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Tests change content and search at once: check the index's freshness on every search.
     settings.CONTENT_CHECK_SECONDS = 0
-    # Each test starts with no rendered pages kept from another test's content.
-    from catalog import pagecache
+    # Each test starts with no rendered pages or catalogue copy kept from another test's content
+    # (a test's rolled-back edits give the next test the same generation token with other rows).
+    from catalog import freshness, pagecache, snapshot
 
+    freshness.forget()
     pagecache.clear()
+    snapshot.clear()
 
 
 @pytest.fixture

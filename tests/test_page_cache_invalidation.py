@@ -169,3 +169,18 @@ def test_only_the_newest_changes_are_kept(monkeypatch):
     for _ in range(300):
         SearchIndexState.bump({"sok"})
     assert ContentChange.objects.count() < 110
+
+
+def test_the_catalogue_copy_is_kept_through_a_synonym_edit_and_read_again_after_an_entry_edit(client):
+    from catalog import snapshot
+
+    client.get("/kod/AU118/")
+    copy = snapshot.current()
+    Synonym.objects.first().save()
+    client.get("/kod/AU119/")
+    assert snapshot.current() is copy
+    edited = unquoted_entries(1, "psykiatri")[0]
+    edited.anvisning = "Ändrad anvisning."
+    edited.save()
+    assert "Ändrad anvisning." in client.get(f"/kod/{edited.code.code}/").content.decode()
+    assert snapshot.current() is not copy

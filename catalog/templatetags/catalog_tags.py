@@ -3,7 +3,7 @@ from collections.abc import Collection
 from django import template
 from django.utils.safestring import SafeString
 
-from catalog import textlinks
+from catalog import fragments, textlinks
 
 register = template.Library()
 
@@ -18,6 +18,16 @@ def kodtext(text: str | None, known: Collection[str]) -> SafeString:
 def kodrad(text: str | None, known: Collection[str]) -> SafeString:
     """Like kodtext, for one line (no paragraphs)."""
     return textlinks.link_codes(text, known)
+
+
+@register.simple_tag
+def kept(name: str, **values) -> SafeString:
+    """A partial rendered once per distinct set of values and then reused (catalog.fragments).
+
+    Give it plain values (strings, numbers) and everything the partial shows, never a model
+    instance: a model compares by its id, so an edited one would still find the old HTML.
+    """
+    return fragments.render(name, **values)
 
 
 @register.simple_tag(takes_context=True)
