@@ -652,9 +652,11 @@ def _link_decision_codes(content: ContentSet) -> None:
         if "decision" not in item:
             continue
         decision = SourceDocument.objects.get(kind=SourceDocument.Kind.BESLUT, identifier=item["decision"])
-        Code.objects.filter(code=item["code"], decision__isnull=True).update(
+        linked = Code.objects.filter(code=item["code"], decision__isnull=True).update(
             decision=decision, valid_from=decision.valid_from or decision.date
         )
+        if linked:
+            signals.changed_without_signals()
 
 
 def _load_wizard(data: dict, codes: dict[str, Code], report: Report) -> None:

@@ -60,8 +60,6 @@ def forget() -> None:
         _changes = (None, None)
 
 
-
-
 def changes(generation: str | None = None) -> tuple[list[tuple[str, frozenset[str]]], bool]:
     """The newest content changes as (token, touched tags), oldest first, and whether the list is
     full — in which case older changes may be missing and a cache must assume anything changed.

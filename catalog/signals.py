@@ -85,6 +85,14 @@ def one_generation_bump():
             SearchIndexState.bump(EVERYTHING)
 
 
+def changed_without_signals() -> None:
+    """For a write that sends no save signal (a queryset ``update``): the caches must still hear of it."""
+    if getattr(_batch, "depth", 0):
+        _batch.changed = True
+    else:
+        SearchIndexState.bump(EVERYTHING)
+
+
 def _mentioned(instance, texts) -> set[str]:
     """The codes a text names now and, for a saved row, the codes its stored mentions named before."""
     codes = {code for text in texts for code in textlinks.codes_in(text or "")}

@@ -213,3 +213,14 @@ def test_a_load_that_changes_nothing_writes_no_new_generation(monkeypatch):
     monkeypatch.setattr(SearchIndexState, "bump", classmethod(lambda cls, touched: bumps.append(1)))
     load(read_content())
     assert bumps == []
+
+
+def test_a_load_that_only_links_a_code_to_its_decision_still_writes_a_new_generation():
+    from catalog.models import Code, SearchIndexState
+
+    code = Code.objects.filter(decision__isnull=False).first()
+    Code.objects.filter(pk=code.pk).update(decision=None)
+    before = SearchIndexState.current()
+    load(read_content())
+    assert Code.objects.get(pk=code.pk).decision is not None
+    assert SearchIndexState.current() != before
