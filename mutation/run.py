@@ -119,21 +119,23 @@ def run(engine: str, keep: bool, again: Path | None = None) -> dict:
     started = time.monotonic()
     names = []
     if again:
-        # Only the mutants that survived there, against the project's tests as they are now.
+        # Only the mutants that survived there (or were not tried yet), against the project's tests now.
         work = again
         refresh(work, module)
-        names = [name for name, status in results(work).items() if status in ("survived", "no tests")]
+        names = [name for name, status in results(work).items() if status in ("survived", "no tests", "not checked")]
         keep = True
     else:
         work = scratch_copy(module, tests)
     try:
-        subprocess.run(
-            [sys.executable, "-m", "mutmut", "run", "--max-children", "2", *names],
-            cwd=work,
-            env=environment(),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        # mutmut's progress goes to mutmut.log in the scratch copy (`tail -f` it during a long run).
+        with (work / "mutmut.log").open("a", encoding="utf-8") as log:
+            subprocess.run(
+                [sys.executable, "-m", "mutmut", "run", "--max-children", "2", *names],
+                cwd=work,
+                env=environment(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         found = results(work)
     finally:
         if not keep:

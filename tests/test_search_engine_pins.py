@@ -4,7 +4,10 @@ Each test states what a clinician relies on; each one fails on a mutant of catal
 catalog/swedish.py that the older tests let through (see mutation/run.py).
 """
 
+import json
+import os
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -360,3 +363,63 @@ def test_a_phrase_is_looked_up_without_its_stop_words_unless_it_is_only_stop_wor
 def test_a_concept_named_twice_keeps_each_meaning_once():
     table = swedish.concept_table([("ringde", "telefon"), ("ringde", "telefon, samtal"), ("och", "")])
     assert table == {(swedish.term("ringde"),): [["telefon"], ["samtal"]], ("och",): []}
+
+
+# --- The whole answer to reference queries -------------------------------------------------------
+# The tests above pin single rules on hand-picked codes. This one pins the whole answer (every hit in
+# order, its lists and snippet, the suggestion, the nearest codes and the wizard links) to a set of
+# reference queries of every kind, on the real content: any change to what search returns for them
+# shows up here, not only a change that drops an expected code from the first three.
+#
+# When search is changed on purpose, write the file anew and read its diff before committing:
+#   KVA_WRITE_SEARCH_REFERENCE=1 .venv/bin/python -m pytest tests/test_search_engine_pins.py -k reference
+
+REFERENCE = Path(__file__).parent / "data" / "search-reference.json"
+
+
+def _reference_queries() -> list[tuple[str, dict]]:
+    from tests.test_search import TOP3
+
+    table = Path(__file__).parent / "data" / "search-queries.tsv"
+    rows = [line.split("\t")[0] for line in table.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [query for query in rows if not query.startswith("#")]
+    queries = [(query, {}) for query, _code, _kind in TOP3]
+    queries += [(query, {}) for query in rows[::3]]
+    queries += [(query, {"expand": False}) for query in rows[1::12]]
+    queries += [(query, {"inom": inom}) for inom in search_engine.CONTEXTS for query in ("samtal", "uppföljning")]
+    queries += [(query, {"within_list": "psykologer-skrs"}) for query in ("uppföljning", "samtal anhörig")]
+    # Misses, with and without a suggestion; a word no text holds; stop words only.
+    queries += [(query, {}) for query in ("krisplna hembesk", "xqzvw", "och att", "telefn", "sjukskrivnig")]
+    return queries
+
+
+def _answer(query: str, options: dict) -> dict:
+    result = search_engine.search(query, **options)
+    return {
+        "hits": [
+            [hit.code, hit.lists, str(hit.retired_on or "")]
+            + ([str(hit.title_html), str(hit.snippet)] if number < 5 else [])
+            for number, hit in enumerate(result.hits)
+        ],
+        "hint": result.hint,
+        "suggestion": result.suggestion,
+        "nearest": [[hit.code, str(hit.snippet)] for hit in result.nearest],
+        "wizard": [link.url for link in result.wizard_links],
+    }
+
+
+def _key(query: str, options: dict) -> str:
+    return " ".join([query, *(f"{name}={value}" for name, value in sorted(options.items()))])
+
+
+def test_reference_queries_give_the_same_hits_in_the_same_order_with_the_same_snippets():
+    answers = {_key(query, options): _answer(query, options) for query, options in _reference_queries()}
+    if os.environ.get("KVA_WRITE_SEARCH_REFERENCE"):
+        REFERENCE.write_text(json.dumps(answers, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        pytest.fail(f"wrote {REFERENCE}: read its diff, then run again without KVA_WRITE_SEARCH_REFERENCE")
+    expected = json.loads(REFERENCE.read_text(encoding="utf-8"))
+    assert answers.keys() == expected.keys(), "the reference queries changed: write the file anew"
+    changed = [key for key in answers if answers[key] != expected[key]]
+    assert not changed, f"{len(changed)} reference queries answer differently, first {changed[0]!r}:\n" + (
+        f"now    {answers[changed[0]]}\nbefore {expected[changed[0]]}"
+    )
