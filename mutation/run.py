@@ -62,16 +62,15 @@ pytest_add_cli_args = ["-x", "-q", "-p", "no:cacheprovider"]
         1,
     )
     (work / "pyproject.toml").write_text(project + config, encoding="utf-8")
-    use_fast_db(work)
+    use_scratch_fixtures(work)
     return work
 
 
-def use_fast_db(work: Path) -> None:
-    """Each mutant starts from a copy of a database set up once, not a new migrate-and-load."""
+def use_scratch_fixtures(work: Path) -> None:
+    """A database set up once and copied for each mutant; caches emptied (mutation/scratch_fixtures.py)."""
     conftest = work / "tests" / "conftest.py"
     conftest.write_text(
-        conftest.read_text(encoding="utf-8")
-        + "\n\nfrom mutation.fast_db import django_db_setup  # noqa: E402, F401, F811\n",
+        conftest.read_text(encoding="utf-8") + "\n\nfrom mutation.scratch_fixtures import *  # noqa\n",
         encoding="utf-8",
     )
 
@@ -84,11 +83,11 @@ def refresh(work: Path, module: str) -> None:
         if name.startswith(("tests/", "mutation/")):
             (work / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(ROOT / name, work / name)
-    use_fast_db(work)
+    use_scratch_fixtures(work)
 
 
 def environment() -> dict[str, str]:
-    # mutation/fast_db.py copies an SQLite file; the engines' tests need no other database.
+    # mutation/scratch_fixtures.py copies an SQLite file; the engines' tests need no other database.
     return {**os.environ, "DATABASE_URL": "sqlite:///db.sqlite3"}
 
 

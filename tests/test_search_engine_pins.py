@@ -13,7 +13,7 @@ import pytest
 
 from catalog import search as search_engine
 from catalog import swedish
-from catalog.models import Entry, Section
+from catalog.models import Entry, Section, Synonym
 
 pytestmark = pytest.mark.django_db
 
@@ -133,6 +133,24 @@ def test_a_seven_letter_word_two_letters_off_finds_nothing():
 
 def test_a_four_letter_word_one_letter_off_finds_its_word_and_nothing_further():
     assert _codes("tulk", expand=False) == ["ZV020"]  # "tolk"
+
+
+def _tiny_index(**texts: str) -> search_engine.SearchIndex:
+    """An index of hand-written titles, one per code."""
+    index = search_engine.SearchIndex("tiny")
+    for code, text in texts.items():
+        index.codes[code] = search_engine.IndexedCode(code=code, title=text, lists=[], texts=[])
+        index.add(code, text, search_engine.WEIGHT_TITLE)
+    index.finish()
+    return index
+
+
+def test_a_typo_is_matched_to_at_most_twenty_words():
+    # More than twenty words one letter off "kalq": the nearest twenty are enough, and the cost stays bounded.
+    words = [f"kal{letter}" for letter in "bcdfghjklmnprtvxz"] + [f"{letter}alq" for letter in "bcdfghj"]
+    index = _tiny_index(**{f"AB{n:03}": word for n, word in enumerate(words)})
+    assert len([term for term in index.vocabulary if "al" in term]) > 20
+    assert len(index.near("kalq")) == 20
 
 
 # --- "Menade du …" ---------------------------------------------------------------------------------
@@ -365,6 +383,20 @@ def test_a_concept_named_twice_keeps_each_meaning_once():
     assert table == {(swedish.term("ringde"),): [["telefon"], ["samtal"]], ("och",): []}
 
 
+def test_the_index_is_built_once_and_kept_while_the_content_is_unchanged():
+    first = search_engine.current_index()
+    search_engine.search("krisplan")
+    assert search_engine.current_index() is first
+    Synonym.objects.create(term="zebrakod", expansion="AU118")
+    assert search_engine.current_index() is not first
+
+
+def test_building_the_index_reads_the_database_in_four_queries(django_assert_num_queries):
+    # Entries with their codes, lists and sections; section instructions; synonyms; concepts.
+    with django_assert_num_queries(4):
+        search_engine.build_index("test")
+
+
 # --- The whole answer to reference queries -------------------------------------------------------
 # The tests above pin single rules on hand-picked codes. This one pins the whole answer (every hit in
 # order, its lists and snippet, the suggestion, the nearest codes and the wizard links) to a set of
@@ -388,9 +420,11 @@ def _reference_queries() -> list[tuple[str, dict]]:
     queries += [(query, {"expand": False}) for query in rows[1::12]]
     queries += [(query, {"inom": inom}) for inom in search_engine.CONTEXTS for query in ("samtal", "uppföljning")]
     queries += [(query, {"within_list": "psykologer-skrs"}) for query in ("uppföljning", "samtal anhörig")]
-    # Misses, with and without a suggestion; a word no text holds; stop words only.
-    queries += [(query, {}) for query in ("krisplna hembesk", "xqzvw", "och att", "telefn", "sjukskrivnig")]
-    return queries
+    # Misses, with and without a suggestion ("Menade du …" and its codes); stop words only.
+    misses = ("tlk", "hembsk", "qqqq tlk", "och psykotrapeut", "sömnprblem", "xxxx", "xqzvw", "och att")
+    queries += [(query, {}) for query in misses]
+    queries += [(query, {}) for query in ("krisplna hembesk", "telefn", "sjukskrivnig", "samtl", "kbt tlk")]
+    return list({_key(query, options): (query, options) for query, options in queries}.values())
 
 
 def _answer(query: str, options: dict) -> dict:
@@ -413,13 +447,15 @@ def _key(query: str, options: dict) -> str:
 
 
 def test_reference_queries_give_the_same_hits_in_the_same_order_with_the_same_snippets():
-    answers = {_key(query, options): _answer(query, options) for query, options in _reference_queries()}
+    queries = _reference_queries()
     if os.environ.get("KVA_WRITE_SEARCH_REFERENCE"):
+        answers = {_key(query, options): _answer(query, options) for query, options in queries}
         REFERENCE.write_text(json.dumps(answers, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         pytest.fail(f"wrote {REFERENCE}: read its diff, then run again without KVA_WRITE_SEARCH_REFERENCE")
     expected = json.loads(REFERENCE.read_text(encoding="utf-8"))
-    assert answers.keys() == expected.keys(), "the reference queries changed: write the file anew"
-    changed = [key for key in answers if answers[key] != expected[key]]
-    assert not changed, f"{len(changed)} reference queries answer differently, first {changed[0]!r}:\n" + (
-        f"now    {answers[changed[0]]}\nbefore {expected[changed[0]]}"
+    assert [_key(query, options) for query, options in queries] == list(expected), (
+        "the reference queries changed: write the file anew"
     )
+    for query, options in queries:
+        answer, before = _answer(query, options), expected[_key(query, options)]
+        assert answer == before, f"{_key(query, options)!r} answers differently:\nnow    {answer}\nbefore {before}"
