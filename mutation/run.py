@@ -51,6 +51,8 @@ only_mutate = [{json.dumps(module)}]
 also_copy = ["kvaguide", "templates", "static", "manage.py", "mutation"]
 pytest_add_cli_args_test_selection = {json.dumps(tests)}
 pytest_add_cli_args = ["-x", "-q", "-p", "no:cacheprovider"]
+# A mutant that loops is stopped after 6 × (its tests' CPU time + 1 s), not mutmut's 30 ×.
+timeout_multiplier = 3.0
 """
     project = (work / "pyproject.toml").read_text(encoding="utf-8")
     # mutmut runs pytest again and again in one process; there, a test id pytest escapes (a Swedish

@@ -153,6 +153,13 @@ def test_a_typo_is_matched_to_at_most_twenty_words():
     assert len(index.near("kalq")) == 20
 
 
+def test_a_word_sharing_three_of_five_letters_with_a_known_word_is_still_suggested():
+    # fuzz.ratio("kalqq", "kalle") is exactly 60, the lowest similarity "Menade du" offers.
+    index = _tiny_index(AB001="kalle")
+    assert index.suggest("kalqq") == "kalle"
+    assert index.suggest("kaqqq") is None
+
+
 # --- "Menade du …" ---------------------------------------------------------------------------------
 
 
@@ -395,6 +402,23 @@ def test_building_the_index_reads_the_database_in_four_queries(django_assert_num
     # Entries with their codes, lists and sections; section instructions; synonyms; concepts.
     with django_assert_num_queries(4):
         search_engine.build_index("test")
+
+
+def test_a_synonym_of_two_words_is_found_when_both_are_typed():
+    Synonym.objects.create(term="zebra kod", expansion="AU118")
+    assert _codes("zebra kod")[0] == "AU118"
+
+
+def test_a_synonym_naming_a_code_the_content_lacks_still_finds_the_rest_of_its_meaning():
+    Synonym.objects.create(term="zebrakod", expansion="ZZ999 krisplan")
+    assert "AU123" in _codes("zebrakod")
+    assert "ZZ999" not in _codes("zebrakod")
+
+
+def test_a_code_a_synonym_names_counts_as_much_as_a_title_holding_the_synonyms_word():
+    # XV015 named by the synonym and AU123 titled "… krisplan" score alike; the tie goes by code.
+    Synonym.objects.create(term="zebrakod", expansion="XV015 krisplan")
+    assert _codes("zebrakod")[:2] == ["AU123", "XV015"]
 
 
 # --- The whole answer to reference queries -------------------------------------------------------
