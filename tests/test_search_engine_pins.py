@@ -160,6 +160,19 @@ def test_a_word_sharing_three_of_five_letters_with_a_known_word_is_still_suggest
     assert index.suggest("kaqqq") is None
 
 
+def test_a_typo_in_a_synonyms_word_or_a_concepts_everyday_word_is_corrected_to_it():
+    index = search_engine.current_index()
+    assert index.correct_key("cancerx") == "cancer"  # a synonym
+    assert index.correct_key("berusadd") == "berusad"  # an everyday word of a concept
+    assert index.correct_key("brevv") == "brev"  # four letters are enough to be corrected to
+
+
+def test_a_part_inside_the_last_two_words_of_the_vocabulary_finds_both():
+    index = _tiny_index(AB001="abstrumpk", AB002="bcstrumpk")
+    assert index.vocabulary == ["abstrumpk", "bcstrumpk"]
+    assert set(index.matches("strumpk")) == {"abstrumpk", "bcstrumpk"}
+
+
 # --- "Menade du …" ---------------------------------------------------------------------------------
 
 
@@ -179,6 +192,8 @@ def test_a_miss_near_no_word_suggests_nothing():
 
 def test_a_suggestion_keeps_the_stop_words_as_typed():
     assert search_engine.search("och psykotrapeut").suggestion == "och terapeuten"
+    # "det" matches no word of the content and is near "deltar"; a stop word is kept all the same.
+    assert search_engine.search("det psykotrapeut").suggestion == "det terapeuten"
 
 
 # --- what a hit shows -----------------------------------------------------------------------------
@@ -419,6 +434,12 @@ def test_a_code_a_synonym_names_counts_as_much_as_a_title_holding_the_synonyms_w
     # XV015 named by the synonym and AU123 titled "… krisplan" score alike; the tie goes by code.
     Synonym.objects.create(term="zebrakod", expansion="XV015 krisplan")
     assert _codes("zebrakod")[:2] == ["AU123", "XV015"]
+
+
+def test_a_concept_of_several_words_is_taken_whole_before_a_shorter_concept_inside_it():
+    # "misstanke barn far illa" and "barn som far illa" mean orosanmälan; "far illa" alone means more.
+    assert _codes("misstanke barn far illa") == ["GD007", "GD008"]
+    assert _codes("barn som far illa") == ["GD007", "GD008"]
 
 
 # --- The whole answer to reference queries -------------------------------------------------------
