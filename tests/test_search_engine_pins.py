@@ -44,6 +44,7 @@ def test_a_code_prefix_lists_every_code_it_starts_in_code_order_before_any_text_
     named = sorted(code for code in index.codes if code.startswith("DU01"))
     assert len(named) > 3
     assert _codes("du01")[: len(named)] == named
+    assert _codes("du 01")[: len(named)] == named  # typed with a space
 
 
 def test_a_code_without_its_leading_zero_comes_first_then_the_codes_it_starts_in_code_order():
@@ -222,6 +223,17 @@ def test_a_snippet_of_a_long_text_shows_a_late_match_marked():
     assert "Början av texten" not in hit.snippet
     assert "ord79" in hit.snippet  # the words just before the match stay
     assert len(hit.snippet_text) < 300
+
+
+@pytest.mark.parametrize(("length", "cut"), [(200, False), (201, True)])
+def test_a_text_up_to_two_hundred_characters_is_shown_whole_and_a_longer_one_around_its_match(length, cut):
+    start = " ".join(["ord"] * 25) + " flamingoterapi "  # the match stands 100 characters in
+    text = start + "z" * (length - len(start))
+    assert len(text) == length
+    _set_anvisning("DU014", text)
+    hit = next(h for h in search_engine.search("flamingoterapi").hits if h.code == "DU014")
+    assert hit.snippet.startswith("… ") is cut
+    assert "<mark>flamingoterapi</mark>" in hit.snippet
 
 
 def test_a_snippet_of_a_long_text_with_an_early_match_starts_at_the_beginning_and_is_cut_after():
@@ -483,7 +495,7 @@ def _answer(query: str, options: dict) -> dict:
         "hint": result.hint,
         "suggestion": result.suggestion,
         "nearest": [[hit.code, str(hit.snippet)] for hit in result.nearest],
-        "wizard": [link.url for link in result.wizard_links],
+        "wizard": [[link.label, link.question, link.url] for link in result.wizard_links],
     }
 
 
