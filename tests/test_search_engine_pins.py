@@ -309,6 +309,31 @@ def test_a_retired_code_shows_its_last_day_and_comes_after_the_codes_in_use():
     assert hits[0].retired_on is None
 
 
+def test_a_retired_code_found_by_a_word_comes_after_the_codes_in_use_that_hold_it():
+    import datetime
+
+    from catalog.models import Code
+
+    before = _codes("krisplan")
+    assert before[0] == "AU123" and len(before) > 1
+    Code.objects.filter(code="AU123").update(valid_to=datetime.date(2020, 12, 31))
+    Entry.objects.filter(code__code="AU123").first().save()  # a save makes the index see it
+    after = search_engine.search("krisplan").hits
+    assert [hit.code for hit in after] == [*before[1:], "AU123"]
+    assert after[-1].retired_on == datetime.date(2020, 12, 31)
+    assert _codes("krisplan", limit=len(before) - 1) == before[1:]  # no room left for it
+
+
+def test_the_same_search_on_the_same_content_gives_the_same_result_object():
+    assert search_engine.search("krisplan") is search_engine.search("krisplan")
+
+
+def test_no_query_at_all_gives_the_hint():
+    result = search_engine.search(None)
+    assert result.hint.startswith("Skriv minst två tecken")
+    assert not result.hits
+
+
 def test_a_title_match_is_marked_in_the_title():
     hit = search_engine.search("krisplan").hits[0]
     assert hit.code == "AU123"
@@ -481,12 +506,17 @@ def _reference_queries() -> list[tuple[str, dict]]:
     misses = ("tlk", "hembsk", "qqqq tlk", "och psykotrapeut", "sömnprblem", "xxxx", "xqzvw", "och att")
     queries += [(query, {}) for query in misses]
     queries += [(query, {}) for query in ("krisplna hembesk", "telefn", "sjukskrivnig", "samtl", "kbt tlk")]
+    # Too short or no words: the hint; control characters are spaces.
+    queries += [(query, {}) for query in ("", "a", "!!", "krisplan\tvideo")]
+    queries += [("a", {"inom": "psykiatri"}), ("hembsk", {"inom": "bhv"}), ("tlk", {"expand": False})]
     return list({_key(query, options): (query, options) for query, options in queries}.values())
 
 
 def _answer(query: str, options: dict) -> dict:
     result = search_engine.search(query, **options)
     return {
+        "query": result.query,
+        "inom": result.inom,
         "hits": [
             [hit.code, hit.lists, str(hit.retired_on or "")]
             + ([str(hit.title_html), str(hit.snippet)] if number < 5 else [])
