@@ -123,7 +123,12 @@ def run(engine: str, keep: bool, again: Path | None = None) -> dict:
         # Only the mutants that survived there (or were not tried yet), against the project's tests now.
         work = again
         refresh(work, module)
-        names = [name for name, status in results(work).items() if status in ("survived", "no tests", "not checked")]
+        known_equivalent = equivalents()
+        names = [
+            name
+            for name, status in results(work).items()
+            if status in ("survived", "no tests", "not checked") and name not in known_equivalent
+        ]
         keep = True
     else:
         work = scratch_copy(module, tests)
