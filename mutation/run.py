@@ -7,10 +7,12 @@ change no behaviour, each with the reason, so the exclusion can be checked.
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import tomllib
 from pathlib import Path
 
@@ -46,9 +48,11 @@ def scratch_copy(module: str, tests: list[str]) -> Path:
 [tool.mutmut]
 source_paths = ["catalog"]
 only_mutate = [{json.dumps(module)}]
-also_copy = ["kvaguide", "templates", "static", "manage.py"]
+also_copy = ["kvaguide", "templates", "static", "manage.py", "mutation"]
 pytest_add_cli_args_test_selection = {json.dumps(tests)}
 pytest_add_cli_args = ["-x", "-q", "-p", "no:cacheprovider"]
+# A mutant that loops is stopped after 6 × (its tests' CPU time + 1 s), not mutmut's 30 ×.
+timeout_multiplier = 3.0
 """
     project = (work / "pyproject.toml").read_text(encoding="utf-8")
     # mutmut runs pytest again and again in one process; there, a test id pytest escapes (a Swedish
@@ -60,7 +64,33 @@ pytest_add_cli_args = ["-x", "-q", "-p", "no:cacheprovider"]
         1,
     )
     (work / "pyproject.toml").write_text(project + config, encoding="utf-8")
+    use_scratch_fixtures(work)
     return work
+
+
+def use_scratch_fixtures(work: Path) -> None:
+    """A database set up once and copied for each mutant; caches emptied (mutation/scratch_fixtures.py)."""
+    conftest = work / "tests" / "conftest.py"
+    conftest.write_text(
+        conftest.read_text(encoding="utf-8") + "\n\nfrom mutation.scratch_fixtures import *  # noqa\n",
+        encoding="utf-8",
+    )
+
+
+def refresh(work: Path, module: str) -> None:
+    """Bring a kept scratch copy's tests and mutation helpers up to date with the project."""
+    if (work / module).read_bytes() != (ROOT / module).read_bytes():
+        sys.exit(f"{module} has changed since {work} was made: its mutant names no longer match; run in full.")
+    for name in project_files():
+        if name.startswith(("tests/", "mutation/")):
+            (work / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, work / name)
+    use_scratch_fixtures(work)
+
+
+def environment() -> dict[str, str]:
+    # mutation/scratch_fixtures.py copies an SQLite file; the engines' tests need no other database.
+    return {**os.environ, "DATABASE_URL": "sqlite:///db.sqlite3"}
 
 
 def results(work: Path) -> dict[str, str]:
@@ -82,19 +112,36 @@ def equivalents() -> dict[str, str]:
         return {m["mutant"]: m["reason"] for m in tomllib.load(handle).get("mutant", [])}
 
 
-def run(engine: str, keep: bool) -> dict:
+def run(engine: str, keep: bool, again: Path | None = None) -> dict:
     module, tests = ENGINES[engine]
     tests = [t for t in tests if (ROOT / t).exists()]
     if not (ROOT / module).exists() or not tests:
         return {"engine": engine, "skipped": f"{module} or its tests are not in the project"}
-    work = scratch_copy(module, tests)
+    started = time.monotonic()
+    names = []
+    if again:
+        # Only the mutants that survived there (or were not tried yet), against the project's tests now.
+        work = again
+        refresh(work, module)
+        known_equivalent = equivalents()
+        names = [
+            name
+            for name, status in results(work).items()
+            if status in ("survived", "no tests", "not checked") and name not in known_equivalent
+        ]
+        keep = True
+    else:
+        work = scratch_copy(module, tests)
     try:
-        subprocess.run(
-            [sys.executable, "-m", "mutmut", "run", "--max-children", "2"],
-            cwd=work,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        # mutmut's progress goes to mutmut.log in the scratch copy (`tail -f` it during a long run).
+        with (work / "mutmut.log").open("a", encoding="utf-8") as log:
+            subprocess.run(
+                [sys.executable, "-m", "mutmut", "run", "--max-children", "2", *names],
+                cwd=work,
+                env=environment(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         found = results(work)
     finally:
         if not keep:
@@ -113,6 +160,7 @@ def run(engine: str, keep: bool) -> dict:
         "score": round(100 * killed / len(counted), 1) if counted else None,
         "survivors": survivors,
         "work": str(work) if keep else None,
+        "minutes": round((time.monotonic() - started) / 60, 1),
     }
 
 
@@ -121,17 +169,27 @@ def main() -> int:
     parser.add_argument("engines", nargs="*", help=f"some of {', '.join(ENGINES)} (all when none is named)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch copy (to run `mutmut show` there)")
     parser.add_argument("--survivors", action="store_true", help="list the surviving mutants")
+    parser.add_argument(
+        "--again",
+        type=Path,
+        metavar="SCRATCH",
+        help="in a scratch copy kept by --keep (one engine), run only its survivors again with the project's tests now",
+    )
     args = parser.parse_args()
     unknown = set(args.engines) - set(ENGINES)
     if unknown:
         parser.error(f"unknown engine(s): {', '.join(sorted(unknown))}")
-    print(f"{'engine':<10} {'mutants':>8} {'equivalent':>11} {'killed':>7} {'score':>7}")
+    if args.again and len(args.engines) != 1:
+        parser.error("--again needs the one engine its scratch copy was made for")
+    print(f"{'engine':<10} {'mutants':>8} {'equivalent':>11} {'killed':>7} {'score':>7} {'minutes':>8}")
     for engine in args.engines or list(ENGINES):
-        row = run(engine, args.keep)
+        row = run(engine, args.keep, args.again)
         if "skipped" in row:
             print(f"{engine:<10} skipped: {row['skipped']}")
             continue
-        print(f"{engine:<10} {row['mutants']:>8} {row['equivalent']:>11} {row['killed']:>7} {row['score']:>6}%")
+        print(
+            f"{engine:<10} {row['mutants']:>8} {row['equivalent']:>11} {row['killed']:>7} {row['score']:>6}% {row['minutes']:>8}"
+        )
         if args.survivors:
             for name in row["survivors"]:
                 print(f"    survived: {name}")

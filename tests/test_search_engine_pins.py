@@ -4,13 +4,16 @@ Each test states what a clinician relies on; each one fails on a mutant of catal
 catalog/swedish.py that the older tests let through (see mutation/run.py).
 """
 
+import json
+import os
 import threading
+from pathlib import Path
 
 import pytest
 
 from catalog import search as search_engine
 from catalog import swedish
-from catalog.models import Entry, Section
+from catalog.models import Entry, Section, Synonym
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +44,7 @@ def test_a_code_prefix_lists_every_code_it_starts_in_code_order_before_any_text_
     named = sorted(code for code in index.codes if code.startswith("DU01"))
     assert len(named) > 3
     assert _codes("du01")[: len(named)] == named
+    assert _codes("du 01")[: len(named)] == named  # typed with a space
 
 
 def test_a_code_without_its_leading_zero_comes_first_then_the_codes_it_starts_in_code_order():
@@ -132,6 +136,44 @@ def test_a_four_letter_word_one_letter_off_finds_its_word_and_nothing_further():
     assert _codes("tulk", expand=False) == ["ZV020"]  # "tolk"
 
 
+def _tiny_index(**texts: str) -> search_engine.SearchIndex:
+    """An index of hand-written titles, one per code."""
+    index = search_engine.SearchIndex("tiny")
+    for code, text in texts.items():
+        index.codes[code] = search_engine.IndexedCode(code=code, title=text, lists=[], texts=[])
+        index.add(code, text, search_engine.WEIGHT_TITLE)
+    index.finish()
+    return index
+
+
+def test_a_typo_is_matched_to_at_most_twenty_words():
+    # More than twenty words one letter off "kalq": the nearest twenty are enough, and the cost stays bounded.
+    words = [f"kal{letter}" for letter in "bcdfghjklmnprtvxz"] + [f"{letter}alq" for letter in "bcdfghj"]
+    index = _tiny_index(**{f"AB{n:03}": word for n, word in enumerate(words)})
+    assert len([term for term in index.vocabulary if "al" in term]) > 20
+    assert len(index.near("kalq")) == 20
+
+
+def test_a_word_sharing_three_of_five_letters_with_a_known_word_is_still_suggested():
+    # fuzz.ratio("kalqq", "kalle") is exactly 60, the lowest similarity "Menade du" offers.
+    index = _tiny_index(AB001="kalle")
+    assert index.suggest("kalqq") == "kalle"
+    assert index.suggest("kaqqq") is None
+
+
+def test_a_typo_in_a_synonyms_word_or_a_concepts_everyday_word_is_corrected_to_it():
+    index = search_engine.current_index()
+    assert index.correct_key("cancerx") == "cancer"  # a synonym
+    assert index.correct_key("berusadd") == "berusad"  # an everyday word of a concept
+    assert index.correct_key("brevv") == "brev"  # four letters are enough to be corrected to
+
+
+def test_a_part_inside_the_last_two_words_of_the_vocabulary_finds_both():
+    index = _tiny_index(AB001="abstrumpk", AB002="bcstrumpk")
+    assert index.vocabulary == ["abstrumpk", "bcstrumpk"]
+    assert set(index.matches("strumpk")) == {"abstrumpk", "bcstrumpk"}
+
+
 # --- "Menade du …" ---------------------------------------------------------------------------------
 
 
@@ -151,6 +193,8 @@ def test_a_miss_near_no_word_suggests_nothing():
 
 def test_a_suggestion_keeps_the_stop_words_as_typed():
     assert search_engine.search("och psykotrapeut").suggestion == "och terapeuten"
+    # "det" matches no word of the content and is near "deltar"; a stop word is kept all the same.
+    assert search_engine.search("det psykotrapeut").suggestion == "det terapeuten"
 
 
 # --- what a hit shows -----------------------------------------------------------------------------
@@ -179,6 +223,17 @@ def test_a_snippet_of_a_long_text_shows_a_late_match_marked():
     assert "Början av texten" not in hit.snippet
     assert "ord79" in hit.snippet  # the words just before the match stay
     assert len(hit.snippet_text) < 300
+
+
+@pytest.mark.parametrize(("length", "cut"), [(200, False), (201, True)])
+def test_a_text_up_to_two_hundred_characters_is_shown_whole_and_a_longer_one_around_its_match(length, cut):
+    start = " ".join(["ord"] * 25) + " flamingoterapi "  # the match stands 100 characters in
+    text = start + "z" * (length - len(start))
+    assert len(text) == length
+    _set_anvisning("DU014", text)
+    hit = next(h for h in search_engine.search("flamingoterapi").hits if h.code == "DU014")
+    assert hit.snippet.startswith("… ") is cut
+    assert "<mark>flamingoterapi</mark>" in hit.snippet
 
 
 def test_a_snippet_of_a_long_text_with_an_early_match_starts_at_the_beginning_and_is_cut_after():
@@ -252,6 +307,31 @@ def test_a_retired_code_shows_its_last_day_and_comes_after_the_codes_in_use():
     assert hits[-1].code == "DU014"  # after every code in use, text matches too
     assert hits[-1].retired_on == datetime.date(2020, 12, 31)
     assert hits[0].retired_on is None
+
+
+def test_a_retired_code_found_by_a_word_comes_after_the_codes_in_use_that_hold_it():
+    import datetime
+
+    from catalog.models import Code
+
+    before = _codes("krisplan")
+    assert before[0] == "AU123" and len(before) > 1
+    Code.objects.filter(code="AU123").update(valid_to=datetime.date(2020, 12, 31))
+    Entry.objects.filter(code__code="AU123").first().save()  # a save makes the index see it
+    after = search_engine.search("krisplan").hits
+    assert [hit.code for hit in after] == [*before[1:], "AU123"]
+    assert after[-1].retired_on == datetime.date(2020, 12, 31)
+    assert _codes("krisplan", limit=len(before) - 1) == before[1:]  # no room left for it
+
+
+def test_the_same_search_on_the_same_content_gives_the_same_result_object():
+    assert search_engine.search("krisplan") is search_engine.search("krisplan")
+
+
+def test_no_query_at_all_gives_the_hint():
+    result = search_engine.search(None)
+    assert result.hint.startswith("Skriv minst två tecken")
+    assert not result.hits
 
 
 def test_a_title_match_is_marked_in_the_title():
@@ -360,3 +440,109 @@ def test_a_phrase_is_looked_up_without_its_stop_words_unless_it_is_only_stop_wor
 def test_a_concept_named_twice_keeps_each_meaning_once():
     table = swedish.concept_table([("ringde", "telefon"), ("ringde", "telefon, samtal"), ("och", "")])
     assert table == {(swedish.term("ringde"),): [["telefon"], ["samtal"]], ("och",): []}
+
+
+def test_the_index_is_built_once_and_kept_while_the_content_is_unchanged():
+    first = search_engine.current_index()
+    search_engine.search("krisplan")
+    assert search_engine.current_index() is first
+    Synonym.objects.create(term="zebrakod", expansion="AU118")
+    assert search_engine.current_index() is not first
+
+
+def test_building_the_index_reads_the_database_in_four_queries(django_assert_num_queries):
+    # Entries with their codes, lists and sections; section instructions; synonyms; concepts.
+    with django_assert_num_queries(4):
+        search_engine.build_index("test")
+
+
+def test_a_synonym_of_two_words_is_found_when_both_are_typed():
+    Synonym.objects.create(term="zebra kod", expansion="AU118")
+    assert _codes("zebra kod")[0] == "AU118"
+
+
+def test_a_synonym_naming_a_code_the_content_lacks_still_finds_the_rest_of_its_meaning():
+    Synonym.objects.create(term="zebrakod", expansion="ZZ999 krisplan")
+    assert "AU123" in _codes("zebrakod")
+    assert "ZZ999" not in _codes("zebrakod")
+
+
+def test_a_code_a_synonym_names_counts_as_much_as_a_title_holding_the_synonyms_word():
+    # XV015 named by the synonym and AU123 titled "… krisplan" score alike; the tie goes by code.
+    Synonym.objects.create(term="zebrakod", expansion="XV015 krisplan")
+    assert _codes("zebrakod")[:2] == ["AU123", "XV015"]
+
+
+def test_a_concept_of_several_words_is_taken_whole_before_a_shorter_concept_inside_it():
+    # "misstanke barn far illa" and "barn som far illa" mean orosanmälan; "far illa" alone means more.
+    assert _codes("misstanke barn far illa") == ["GD007", "GD008"]
+    assert _codes("barn som far illa") == ["GD007", "GD008"]
+
+
+# --- The whole answer to reference queries -------------------------------------------------------
+# The tests above pin single rules on hand-picked codes. This one pins the whole answer (every hit in
+# order, its lists and snippet, the suggestion, the nearest codes and the wizard links) to a set of
+# reference queries of every kind, on the real content: any change to what search returns for them
+# shows up here, not only a change that drops an expected code from the first three.
+#
+# When search is changed on purpose, write the file anew and read its diff before committing:
+#   KVA_WRITE_SEARCH_REFERENCE=1 .venv/bin/python -m pytest tests/test_search_engine_pins.py -k reference
+
+REFERENCE = Path(__file__).parent / "data" / "search-reference.json"
+
+
+def _reference_queries() -> list[tuple[str, dict]]:
+    from tests.test_search import TOP3
+
+    table = Path(__file__).parent / "data" / "search-queries.tsv"
+    rows = [line.split("\t")[0] for line in table.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [query for query in rows if not query.startswith("#")]
+    queries = [(query, {}) for query, _code, _kind in TOP3]
+    queries += [(query, {}) for query in rows[::3]]
+    queries += [(query, {"expand": False}) for query in rows[1::12]]
+    queries += [(query, {"inom": inom}) for inom in search_engine.CONTEXTS for query in ("samtal", "uppföljning")]
+    queries += [(query, {"within_list": "psykologer-skrs"}) for query in ("uppföljning", "samtal anhörig")]
+    # Misses, with and without a suggestion ("Menade du …" and its codes); stop words only.
+    misses = ("tlk", "hembsk", "qqqq tlk", "och psykotrapeut", "sömnprblem", "xxxx", "xqzvw", "och att")
+    queries += [(query, {}) for query in misses]
+    queries += [(query, {}) for query in ("krisplna hembesk", "telefn", "sjukskrivnig", "samtl", "kbt tlk")]
+    # Too short or no words: the hint; control characters are spaces.
+    queries += [(query, {}) for query in ("", "a", "!!", "krisplan\tvideo")]
+    queries += [("a", {"inom": "psykiatri"}), ("hembsk", {"inom": "bhv"}), ("tlk", {"expand": False})]
+    return list({_key(query, options): (query, options) for query, options in queries}.values())
+
+
+def _answer(query: str, options: dict) -> dict:
+    result = search_engine.search(query, **options)
+    return {
+        "query": result.query,
+        "inom": result.inom,
+        "hits": [
+            [hit.code, hit.lists, str(hit.retired_on or "")]
+            + ([str(hit.title_html), str(hit.snippet)] if number < 5 else [])
+            for number, hit in enumerate(result.hits)
+        ],
+        "hint": result.hint,
+        "suggestion": result.suggestion,
+        "nearest": [[hit.code, str(hit.snippet)] for hit in result.nearest],
+        "wizard": [[link.label, link.question, link.url] for link in result.wizard_links],
+    }
+
+
+def _key(query: str, options: dict) -> str:
+    return " ".join([query, *(f"{name}={value}" for name, value in sorted(options.items()))])
+
+
+def test_reference_queries_give_the_same_hits_in_the_same_order_with_the_same_snippets():
+    queries = _reference_queries()
+    if os.environ.get("KVA_WRITE_SEARCH_REFERENCE"):
+        answers = {_key(query, options): _answer(query, options) for query, options in queries}
+        REFERENCE.write_text(json.dumps(answers, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        pytest.fail(f"wrote {REFERENCE}: read its diff, then run again without KVA_WRITE_SEARCH_REFERENCE")
+    expected = json.loads(REFERENCE.read_text(encoding="utf-8"))
+    assert [_key(query, options) for query, options in queries] == list(expected), (
+        "the reference queries changed: write the file anew"
+    )
+    for query, options in queries:
+        answer, before = _answer(query, options), expected[_key(query, options)]
+        assert answer == before, f"{_key(query, options)!r} answers differently:\nnow    {answer}\nbefore {before}"
