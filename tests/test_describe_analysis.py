@@ -185,3 +185,16 @@ def test_the_words_of_a_described_visit_are_not_kept_by_the_swedish_analysis():
     # The same words analysed outside a described visit are kept: so the check above can fail.
     swedish.terms(" ".join(unseen))
     assert swedish._term_cached.cache_info().currsize > sizes[1]
+
+
+def test_the_lexicon_with_the_databases_concepts_is_the_files_when_they_agree_and_follows_an_edit():
+    import tomllib
+
+    with describe.CONCEPTS_FILE.open("rb") as handle:
+        concepts = [(c["name"], c.get("words", ""), c.get("means", "")) for c in tomllib.load(handle)["concepts"]]
+    from_file = describe.load_lexicon()
+    same = describe.lexicon_with(concepts)
+    assert (same.known, same.targets, same.concepts) == (from_file.known, from_file.targets, from_file.concepts)
+    edited = [(n, w + ", pinglade" if n == "telefon" else w, m) for n, w, m in concepts]
+    assert describe.lexicon_with(edited).concepts[(swedish.term("pinglade"),)] == [["telefon"]]
+    assert (swedish.term("pinglade"),) not in from_file.concepts
