@@ -176,7 +176,9 @@ def test_the_words_of_a_described_visit_are_not_kept_by_the_swedish_analysis():
     from catalog.describe import describe
 
     tree = content_tree()
-    describe(tree, "", "psykiatri")  # the cues and the lexicon (content, not patient text) are loaded
+    # The cues and the lexicon (content, not patient text) are loaded, and the content words the
+    # text below shares with them analysed, whatever ran before (a mutation run starts with empty caches).
+    describe(tree, "Telefonsamtal med patient, ringde om recept.", "psykiatri")
     sizes = (swedish._fold_cached.cache_info().currsize, swedish._term_cached.cache_info().currsize)
     # Words no earlier test (or earlier run in this process) has seen.
     unseen = ["".join(random.choice("bcdfghjklmnprstv") for _ in range(14)) + "mottagning" for _ in range(2)]
