@@ -75,3 +75,45 @@ def test_concept_table_looks_up_inflected_everyday_words_by_their_terms():
     assert table[(swedish.term("ringde"),)] == [["telefon"]]
     assert table[(swedish.term("Ringa"),)] == [["telefon"]]
     assert table[(swedish.term("spriten"),)] == [["alkohol"], ["ZV051"]]
+
+
+def test_a_word_with_a_digit_is_left_as_written():
+    # Snowball alone would strip "arna" from "3dagarna"; a token with a digit is a code or a count.
+    assert swedish.stem("3dagarna") == "3dagarna"
+    assert swedish.term("3Dagarna") == "3dagarna"
+
+
+def test_fold_lowercases_and_drops_every_accent_including_those_unicode_cannot_decompose():
+    assert swedish.fold("Émile Åsa Ünal Øre Æble ABC") == "emile asa unal ore able abc"
+    assert swedish.fold("plain ascii") == "plain ascii"
+
+
+def test_words_analysed_privately_stem_and_fold_as_any_others_and_the_block_ends_cleanly():
+    written = ["samtalen", "Besöket", "hästarna", "mötet", "Émile", "3dagarna", "kö"]
+    outside = [swedish.term(w) for w in written], [swedish.fold(w) for w in written]
+    with swedish.private():
+        inside = [swedish.term(w) for w in written], [swedish.fold(w) for w in written]
+        again = [swedish.term(w) for w in written]  # the private stemmer, kept per thread, is reused
+    assert inside == outside and again == outside[0]
+    assert outside[0][:4] == ["samtal", "besok", "hast", "mot"]
+    # After the block, words are remembered again.
+    unseen = "qzxvkarna"
+    size = swedish._term_cached.cache_info().currsize
+    swedish.term(unseen)
+    assert swedish._term_cached.cache_info().currsize == size + 1
+
+
+def test_inside_private_no_word_is_kept_by_the_caches_or_the_stemmer_and_outside_every_word_is():
+    import random
+
+    unseen = ["".join(random.choice("bcdfghjklmnpqrstvxz") for _ in range(12)) + "arna" for _ in range(2)]
+    sizes = (swedish._fold_cached.cache_info().currsize, swedish._term_cached.cache_info().currsize)
+    with swedish.private():
+        private_term = swedish.term(unseen[0])
+        swedish.fold(unseen[1])
+        assert swedish._local.private_stemmer.maxCacheSize == 0  # Snowball's own word cache is off
+    assert (swedish._fold_cached.cache_info().currsize, swedish._term_cached.cache_info().currsize) == sizes
+    assert swedish.term(unseen[0]) == private_term
+    swedish.fold(unseen[1])
+    assert swedish._term_cached.cache_info().currsize == sizes[1] + 1
+    assert swedish._fold_cached.cache_info().currsize >= sizes[0] + 2
