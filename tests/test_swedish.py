@@ -108,12 +108,28 @@ def test_inside_private_no_word_is_kept_by_the_caches_or_the_stemmer_and_outside
 
     unseen = ["".join(random.choice("bcdfghjklmnpqrstvxz") for _ in range(12)) + "arna" for _ in range(2)]
     sizes = (swedish._fold_cached.cache_info().currsize, swedish._term_cached.cache_info().currsize)
+    vars(swedish._local).pop("private_stemmer", None)  # this thread's, made afresh below
     with swedish.private():
         private_term = swedish.term(unseen[0])
         swedish.fold(unseen[1])
-        assert swedish._local.private_stemmer.maxCacheSize == 0  # Snowball's own word cache is off
+    # The words went through a stemmer whose own word cache is off (Snowball keeps words it stemmed).
+    assert swedish._local.private_stemmer.maxCacheSize == 0
     assert (swedish._fold_cached.cache_info().currsize, swedish._term_cached.cache_info().currsize) == sizes
     assert swedish.term(unseen[0]) == private_term
     swedish.fold(unseen[1])
     assert swedish._term_cached.cache_info().currsize == sizes[1] + 1
     assert swedish._fold_cached.cache_info().currsize >= sizes[0] + 2
+
+
+def test_a_new_thread_analyses_words_before_it_ever_enters_private():
+    import threading
+
+    found = {}
+
+    def analyse():
+        found["terms"] = (swedish.fold("Åsa"), swedish.term("samtalen"), swedish.stem("besöket"))
+
+    worker = threading.Thread(target=analyse)
+    worker.start()
+    worker.join()
+    assert found["terms"] == ("asa", "samtal", "besök")
