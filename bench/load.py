@@ -293,25 +293,10 @@ print(json.dumps(out))
 """
 
 
-def edit_keeps(env: dict, rounds: int) -> dict:
-    """After one edit, which kept pages are still served from the cache, and how long each takes."""
+def in_process(script: str, env: dict, rounds: int) -> dict:
+    """Run one of the in-process bench scripts above in its own process; its last line is JSON."""
     done = subprocess.run(
-        [PY, "-c", EDIT_KEEPS.replace("ROUNDS", str(rounds))],
-        cwd=ROOT,
-        env={**env, "CONTENT_CHECK_SECONDS": "0", "ALLOWED_HOSTS": "testserver"},
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode:
-        print(done.stderr, file=sys.stderr)
-        return {}
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-def cold_renders(env: dict, rounds: int) -> dict:
-    code = COLD_RENDER.replace("ROUNDS", str(rounds))
-    done = subprocess.run(
-        [PY, "-c", code],
+        [PY, "-c", script.replace("ROUNDS", str(rounds))],
         cwd=ROOT,
         env={**env, "CONTENT_CHECK_SECONDS": "0", "ALLOWED_HOSTS": "testserver"},
         capture_output=True,
@@ -403,8 +388,9 @@ def main() -> int:
     with server(env, args.port, DEFAULT_SERVER, access_log=False) as (base, _, _lines):
         warm(base)
         quiet = drive(base, args.seconds, connections[:1], quiet_pages)
-    cold = cold_renders(env, args.rounds)
-    kept = edit_keeps(env, max(args.rounds // 10, 5))
+    cold = in_process(COLD_RENDER, env, args.rounds)
+    # After one edit: which kept pages are still served from the cache, and how long each takes.
+    kept = in_process(EDIT_KEEPS, env, max(args.rounds // 10, 5))
     mem = memory(env, args.port, args.hostile)
 
     print("\nThe machine's cores are shared with wrk (and any other work running): compare same-run ratios.")

@@ -649,6 +649,8 @@ class ConditionsField(forms.Field):
 
     def validate(self, value: list[str]) -> None:
         super().validate(value)
+        if not value:
+            return  # most answers have no condition: no query for them (a step's page has many)
         known = {f"{step}/{option}" for step, option in WizardOption.objects.values_list("step__slug", "slug")}
         for reference in value:
             step, slash, option = reference.partition("/")
