@@ -79,6 +79,8 @@ def changes(generation: str | None = None) -> tuple[list[tuple[str, frozenset[st
     return value
 
 
+# What a change that touches anything (or a page that depends on anything) names: the tag "*"
+# that catalog.models.ContentChange writes.
 EVERYTHING = frozenset({"*"})
 
 

@@ -27,7 +27,6 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from . import freshness
-from .models import EVERYTHING
 
 KEPT_HEADERS = ("Content-Type", "Vary", "HX-Push-Url", "Content-Disposition")
 # Per entry beyond the bodies: the key tuple, the dict slot, the headers and the Page object.
@@ -44,7 +43,7 @@ class Page:
         headers: dict,
         content: bytes,
         encoded: dict[str, bytes],
-        depends_on: frozenset[str] = frozenset(EVERYTHING),
+        depends_on: frozenset[str] = freshness.EVERYTHING,
     ):
         self.depends_on = depends_on
         self.status = status
@@ -92,11 +91,13 @@ def sync(generation: str) -> int:
     if not touched:
         return _epoch
     with _lock:
-        if "*" in touched:
+        if touched >= freshness.EVERYTHING:
             _pages.clear()
             _bytes = 0
         else:
-            for key in [k for k, page in _pages.items() if page.depends_on & touched or "*" in page.depends_on]:
+            for key in [
+                k for k, page in _pages.items() if page.depends_on & touched or page.depends_on >= freshness.EVERYTHING
+            ]:
                 _bytes -= _pages.pop(key).size
         _epoch += 1
         return _epoch
@@ -209,7 +210,7 @@ def cached_page(view=None, *, params: tuple[str, ...] = (), cookies: tuple[str, 
             and not getattr(response, "uncacheable", False)
         ):
             headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
-            depends_on = frozenset(getattr(response, "depends_on", EVERYTHING))
+            depends_on = frozenset(getattr(response, "depends_on", freshness.EVERYTHING))
             page = Page(key, response.status_code, headers, response.content, {}, depends_on)
             _put(key, page, epoch)
             response.encodings = _Encodings(page)
