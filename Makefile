@@ -45,7 +45,10 @@ serve: venv
 	DEBUG=0 HTTPS=$${HTTPS:-0} SECRET_KEY=$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')} \
 	  $(PY) -m kvaguide.serve --server $(SERVER) --workers $(WORKERS) --port $(PORT)
 
-test: test-sqlite test-postgres
+# The two databases' suites run side by side (each is one Python process; CI machines have two cores),
+# each suite's output printed whole when it ends. `make test-sqlite` or `make test-postgres` runs one.
+test: venv browser
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 # The first (or another) coordinator account, in the database DATABASE_URL names (default: db.sqlite3):
 #   make coordinator NAME=anna EMAIL=anna@example.se   (asks for the password; PASSWORD_ENV=VAR reads it from $$VAR)
@@ -77,7 +80,7 @@ test-postgres: venv browser
 	if ! $(PY) .ci/postgres.py "$$url"; then \
 	  echo "SKIPPED: no PostgreSQL server could be reached at $$url; the PostgreSQL run did not happen."; exit 0; \
 	fi; \
-	DATABASE_URL="$$url" $(PY) -m pytest --ignore=tests/test_browser.py
+	DATABASE_URL="$$url" $(PY) -m pytest -m "not browser"
 
 lint: venv
 	$(VENV)/bin/ruff check .

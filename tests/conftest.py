@@ -3,11 +3,35 @@ import pytest
 from catalog.content import load, read_content
 
 
+def pytest_collection_modifyitems(items):
+    # What a browser shows does not depend on the database behind the server, and the database
+    # code those pages run is tested on both through the test client: `make test` runs browser
+    # tests on SQLite only (`-m "not browser"` on PostgreSQL).
+    for item in items:
+        if {"browser", "page"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Every test database starts with the real content, loaded once per run."""
+    """Every test database starts with the real content, loaded once per run.
+
+    Yields a byte copy of that database when it is SQLite in memory (else None), taken before any
+    transactional test can empty it: browser tests copy it back in milliseconds where loading the
+    content again takes a second."""
+    import sqlite3
+
+    from django.db import connection
+
     with django_db_blocker.unblock():
         load(read_content())
+        if connection.vendor != "sqlite" or not connection.is_in_memory_db():
+            yield None
+            return
+        copy = sqlite3.connect(":memory:", check_same_thread=False)
+        connection.connection.backup(copy)
+    yield copy
+    copy.close()
 
 
 @pytest.fixture(autouse=True)
