@@ -9,6 +9,7 @@ from django.db import transaction
 
 from . import history
 from .models import CodeList, Entry, Revision
+from .signals import one_change
 
 COLUMNS = ["kod", "avsnitt", "titel", "markering", "beskrivning", "anvisning", "gäller_till", "version"]
 EDITABLE = {
@@ -223,12 +224,13 @@ def apply_import(code_list: CodeList, raw: bytes, user) -> ImportPlan:
         (e.section.slug, e.code.code): e
         for e in Entry.objects.select_for_update().filter(code_list=code_list).select_related("code", "section")
     }
-    for row in plan.changed:
-        entry = entries[(row.section, row.code)]
-        before = history.snapshot(entry)
-        for attribute, (_old, new) in row.changes.items():
-            setattr(entry, attribute, new)
-        entry.version += 1
-        entry.save()
-        history.record(entry, Revision.Action.IMPORTED, before, user, comment="CSV-import")
+    with one_change():
+        for row in plan.changed:
+            entry = entries[(row.section, row.code)]
+            before = history.snapshot(entry)
+            for attribute, (_old, new) in row.changes.items():
+                setattr(entry, attribute, new)
+            entry.version += 1
+            entry.save()
+            history.record(entry, Revision.Action.IMPORTED, before, user, comment="CSV-import")
     return plan

@@ -85,6 +85,25 @@ def one_generation_bump():
             SearchIndexState.bump(EVERYTHING)
 
 
+@contextlib.contextmanager
+def one_change():
+    """Inside this block (a CSV import: use it inside the import's transaction) content saves write
+    one token at the end, touching what all of them touched together. An import of thousands of
+    rows is then one change that caches can still act on page by page, where a change per row
+    would overrun what a server reads of recent changes and make it forget everything."""
+    if getattr(_batch, "depth", 0) or getattr(_batch, "collected", None) is not None:
+        yield  # already inside a batch: that one writes the token
+        return
+    _batch.collected = set()
+    try:
+        yield
+        touched = _batch.collected
+    finally:
+        _batch.collected = None
+    if touched:
+        SearchIndexState.bump(touched)
+
+
 def changed_without_signals() -> None:
     """For a write that sends no save signal (a queryset ``update``): the caches must still hear of it."""
     if getattr(_batch, "depth", 0):
@@ -188,7 +207,11 @@ def searchable_content_changed(sender, instance, signal=None, **kwargs):
         touched = touched_by(instance, before, deleted)
     except ObjectDoesNotExist:
         touched = set(EVERYTHING)  # a row whose parent is already gone (a cascade): assume the worst
-    SearchIndexState.bump(touched)
+    collected = getattr(_batch, "collected", None)
+    if collected is not None:
+        collected.update(touched)
+    else:
+        SearchIndexState.bump(touched)
 
 
 # --- Path conditions follow a renamed step or answer ------------------------------------------

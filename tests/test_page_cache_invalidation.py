@@ -184,3 +184,49 @@ def test_the_catalogue_copy_is_kept_through_a_synonym_edit_and_read_again_after_
     edited.save()
     assert "Ändrad anvisning." in client.get(f"/kod/{edited.code.code}/").content.decode()
     assert snapshot.current() is not copy
+
+
+def test_a_csv_import_through_the_admin_is_one_change_that_makes_only_its_rows_pages_cold(client, coordinator):
+    import csv
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from catalog import exchange
+    from tests.html_forms import as_post_data, forms_in
+
+    rows = list(
+        csv.DictReader(
+            io.StringIO(exchange.export_csv(CodeList.objects.get(slug="psykologer-skrs"))[1:]), delimiter=";"
+        )
+    )
+    edited = [rows[0]["kod"], rows[-1]["kod"]]
+    for row in (rows[0], rows[-1]):
+        row["anvisning"] = f"{row['anvisning']} (importerad)".strip()
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), delimiter=";")
+    writer.writeheader()
+    writer.writerows(rows)
+    pages = [f"/kod/{edited[0]}/", f"/kod/{edited[1]}/", "/lista/psykologer-skrs/", "/lista/psykiatri/", "/kod/AU118/"]
+    kept = [
+        page for page in pages if page != "/lista/psykologer-skrs/" and page.strip("/").split("/")[-1] not in edited
+    ]
+    visit(client, *pages)
+    changes_before = ContentChange.objects.count()
+
+    url = f"/admin/catalog/codelist/{Entry.objects.filter(code_list__slug='psykologer-skrs').first().code_list_id}/import/"
+    preview = coordinator.post(
+        url, {"fil": SimpleUploadedFile("skrs.csv", ("\ufeff" + out.getvalue()).encode(), "text/csv")}
+    )
+    assert "Genomför importen (2 poster ändras)" in preview.content.decode()
+    [confirm] = [form for form in forms_in(preview.content) if "payload" in form.names]
+    assert coordinator.post(url, as_post_data(confirm)).status_code == 302
+
+    # Two rows saved, one change: what both touched, not "anything".
+    [change] = ContentChange.objects.order_by("id")[changes_before:]
+    touched = set(change.touched.split())
+    assert {f"kod:{edited[0]}", f"kod:{edited[1]}", "lista:psykologer-skrs"} <= touched and "*" not in touched
+    client.get("/")  # any request: the page cache reads the change
+    assert set(kept) <= cached_addresses()
+    assert "/lista/psykologer-skrs/" not in cached_addresses()
+    assert "(importerad)" in client.get(f"/kod/{edited[0]}/").content.decode()
