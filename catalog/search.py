@@ -245,6 +245,7 @@ class SearchIndex:
         keys |= {swedish.fold(w) for w in self.concept_words}
         self.key_words = sorted(k for k in keys if len(k) >= 4)
         self.key_set = set(self.key_words)
+        self.parts_and_keys = self.known | self.key_set
         self.long_concepts = sorted(
             ((key, meanings) for key, meanings in self.concepts.items() if len(key) > 1), key=lambda kv: -len(kv[0])
         )
@@ -315,6 +316,30 @@ class SearchIndex:
             return word
         best = process.extractOne(folded, self.key_words, scorer=OSA.distance, score_cutoff=_typo_limit(folded))
         return best[0] if best else word
+
+    def rarity(self, terms: set[str]) -> float:
+        """How few codes hold any of these terms: log(all codes / codes holding them)."""
+        holders = set()
+        for term in terms:
+            for _weight, codes in self.buckets.get(term, ()):
+                holders.update(codes)
+        return math.log(len(self.codes) / len(holders)) if holders else 0.0
+
+    def apart(self, word: str) -> list[str]:
+        """A compound neither the content nor a synonym or concept holds, as the words it joins, as
+        if typed apart ("videobesök" → video, besök): each part then counts as a word of the query,
+        where the part the content knows best would otherwise stand for the whole. Any other word
+        as it is."""
+        folded = swedish.fold(word)
+        if (
+            len(folded) < 2 * swedish.MIN_PART
+            or folded in self.key_set
+            or folded in self.synonyms
+            or (swedish.term(word),) in self.concepts
+            or self.matches(word)
+        ):
+            return [word]
+        return swedish.split_compound(word, self.parts_and_keys) or [word]
 
     def _expanded(self, word: str, with_concepts: bool = True) -> tuple[dict[str, float], list[list[dict[str, float]]]]:
         """What one query word stands for: the terms it matches (with the everyday word's concept
@@ -537,6 +562,8 @@ class _Group:
     phrases: list[_Phrase] = field(default_factory=list)
     codes: dict[str, float] = field(default_factory=dict)  # codes a synonym or concept names -> score
     expanded: bool = False  # a synonym or concept entry took part
+    typed: int = -1  # which typed word it comes from, where several groups share one (a compound's parts)
+    said: frozenset[str] = frozenset()  # the terms of the words as typed, which the content may not hold
 
     def terms(self) -> set[str]:
         return set(self.raw) | {term for phrase in self.phrases for word in phrase.words for term in word}
@@ -558,6 +585,10 @@ def _groups(index: SearchIndex, query: str, expand: bool = True) -> list[_Group]
     query_words = swedish.words(query)[:MAX_QUERY_WORDS]
     if expand:
         query_words = [index.correct_key(w) for w in query_words]
+        split = [(n, part) for n, word in enumerate(query_words) for part in index.apart(word)][:MAX_QUERY_WORDS]
+        typed, query_words = [n for n, _ in split], [part for _, part in split]
+    else:
+        typed = list(range(len(query_words)))
     folded = [swedish.fold(w) for w in query_words]
     termed = [swedish.term(w) for w in query_words]
     covered: set[int] = set()
@@ -575,7 +606,7 @@ def _groups(index: SearchIndex, query: str, expand: bool = True) -> list[_Group]
                 span = positions[start : start + len(key)]
                 covered.update(span)
                 # The words as typed count as a phrase (all of them), the concept's meanings as alternatives.
-                group = _Group(raw={}, expanded=True)
+                group = _Group(raw={}, expanded=True, typed=typed[span[0]], said=frozenset(termed[i] for i in span))
                 group.phrases.append(_Phrase([dict(index.matches(query_words[i])) for i in span]))
                 for phrase in meanings:
                     rest = _content(_name_codes(index, group, phrase))
@@ -594,7 +625,9 @@ def _groups(index: SearchIndex, query: str, expand: bool = True) -> list[_Group]
                 raw: dict[str, float] = {}
                 for word in query_words[start : start + len(key_words)]:
                     raw.update(index.matches(word))
-                group = _Group(raw=raw, expanded=True)
+                group = _Group(
+                    raw=raw, expanded=True, typed=typed[start], said=frozenset(termed[start : start + len(key_words)])
+                )
                 meaning = [w for w in _name_codes(index, group, expansion) if w.lower() not in swedish.STOPWORDS]
                 if meaning:
                     group.phrases.append(
@@ -606,7 +639,9 @@ def _groups(index: SearchIndex, query: str, expand: bool = True) -> list[_Group]
         if i in covered:
             continue
         raw, phrases = index.expanded(query_words[i], expand)
-        group = _Group(raw=raw, phrases=[_Phrase(words) for words in phrases])
+        group = _Group(
+            raw=raw, phrases=[_Phrase(words) for words in phrases], typed=typed[i], said=frozenset([termed[i]])
+        )
         if expand and (termed[i],) in index.concepts:
             group.expanded = True
             for phrase in index.concepts[(termed[i],)]:
@@ -905,7 +940,10 @@ def _search(index: SearchIndex, cleaned: str, within_list: str, limit: int, inom
     ranked = _ranked(index, groups, group_terms, code_hits, preferred, limit)
     terms = set().union(*group_terms)
     result = SearchResult(query=cleaned, hits=[_hit(index, code, terms) for code in ranked], inom=inom)
-    result.wizard_links = wizard_links(index, group_terms)
+    by_word: dict[int, list[set[str]]] = defaultdict(list)
+    for n, (group, terms) in enumerate(zip(groups, group_terms, strict=True)):
+        by_word[group.typed if group.typed >= 0 else -1 - n].append(terms | group.said)
+    result.wizard_links = wizard_links(index, list(by_word.values()))
     if not result.hits:
         result.hint = f"Inga träffar på ”{cleaned}”."
         result.suggestion = _suggestion(index, cleaned)
@@ -934,10 +972,11 @@ def _suggestion(index: SearchIndex, query: str) -> str:
     return " ".join(out) if changed else ""
 
 
-def wizard_links(index: SearchIndex, group_terms: list[set[str]]) -> list[WizardLink]:
+def wizard_links(index: SearchIndex, words: list[list[set[str]]]) -> list[WizardLink]:
     """Answers in the visit wizard whose words the query matches (hembesök, video, telefon): a link
-    to the step where that answer is chosen."""
-    if not group_terms:
+    to the step where that answer is chosen. ``words`` holds, per typed word, the terms of each of
+    its parts (one part, but for a compound the content writes apart)."""
+    if not words:
         return []
     from . import wizard_store
 
@@ -945,13 +984,19 @@ def wizard_links(index: SearchIndex, group_terms: list[set[str]]) -> list[Wizard
         answers = index.wizard_answers(wizard_store.current_tree)
     except Exception:  # noqa: BLE001 - a broken tree must not break search; the wizard reports it itself
         return []
+    ranked = []
+    for position, (label_terms, link) in enumerate(answers):
+        # Every typed word must match a word of the answer's label: "hembesök" matches "Hembesök",
+        # "video" matches "Video". A compound needs one of its parts; labels matching more parts
+        # come first, then those matching the rarer part ("videobesök": Video before Hembesök).
+        matched = [[terms for terms in parts if not label_terms.isdisjoint(terms)] for parts in words]
+        if all(matched):
+            found = [terms for parts in matched for terms in parts]
+            ranked.append((-len(found), -sum(index.rarity(terms) for terms in found), position, link))
+    ranked.sort(key=lambda row: row[:3])
     links, labels = [], set()
-    for label_terms, link in answers:
-        if link.label in labels:
-            continue
-        # Every part of the query must match a word of the answer's label: "hembesök" matches
-        # "Hembesök", "video" matches "Video".
-        if all(not label_terms.isdisjoint(terms) for terms in group_terms):
+    for *_order, link in ranked:
+        if link.label not in labels:
             links.append(link)
             labels.add(link.label)
     return links[:3]

@@ -546,3 +546,49 @@ def test_reference_queries_give_the_same_hits_in_the_same_order_with_the_same_sn
     for query, options in queries:
         answer, before = _answer(query, options), expected[_key(query, options)]
         assert answer == before, f"{_key(query, options)!r} answers differently:\nnow    {answer}\nbefore {before}"
+
+
+# --- a compound the content does not hold ---------------------------------------------------------
+
+
+def _titles(query: str, count: int = 3) -> list[str]:
+    return [hit.title.lower() for hit in search_engine.search(query).hits[:count]]
+
+
+def test_a_compound_the_content_lacks_finds_what_its_parts_typed_apart_find():
+    # "telefonbesök": no text holds it, so the telephone codes, not the hembesök codes that share
+    # its last part, come first.
+    assert _codes("telefonbesök") == _codes("telefon besök")
+    assert "telefon" in _titles("telefonbesök", 1)[0]
+    assert _codes("distansbesök") == _codes("distans besök")
+
+
+def test_a_compound_part_known_only_as_a_synonym_or_concept_still_counts():
+    # No text holds "video"; the concept does (→ telemedicin, distans), so "videobesök" is a
+    # telemedicine visit, not a home visit.
+    assert _codes("videobesök")[:1] == _codes("video")[:1] == ["ZV051"]
+    assert search_engine.current_index().apart("videobesök") == ["video", "besok"]
+
+
+def test_a_word_the_content_synonyms_or_concepts_hold_is_not_taken_apart():
+    index = search_engine.current_index()
+    assert index.apart("läkemedelsgenomgång") == ["läkemedelsgenomgång"]  # in the content
+    assert index.apart("videosamtal") == ["videosamtal"]  # a concept's everyday word
+    assert index.apart("hundpromenad") == ["hundpromenad"]  # first part unknown: head rule in expanded()
+    assert _codes("läkemedelsgenomgång")[:2] == ["XV015", "XV016"]
+
+
+def test_wizard_links_follow_the_word_as_typed_even_where_no_text_holds_it():
+    labels = [link.label for link in search_engine.search("video").wizard_links]
+    assert labels and all("video" in label.lower() for label in labels)
+
+
+def test_a_compound_links_to_the_answers_of_its_rarer_part_first():
+    # Both "Video" and "Hembesök" answers match a part of "videobesök"; video says more.
+    labels = [link.label.lower() for link in search_engine.search("videobesök").wizard_links]
+    assert labels[0] == "video" and any("hembesök" in label for label in labels)
+    assert [link.label for link in search_engine.search("telefonbesök").wizard_links][0] == "Telefon"
+
+
+def test_two_typed_words_each_must_match_an_answers_label():
+    assert search_engine.search("video besök").wizard_links == []
