@@ -270,8 +270,10 @@ class SearchIndex:
         if stemmed in self.buckets:
             # The stemmer sometimes cuts deep ("farlighet" → "far"); such a stem is a weak match.
             note(stemmed, QUALITY_EXACT if len(stemmed) >= len(whole) - 3 else QUALITY_PART)
-        for prefix, quality in ((whole, QUALITY_PREFIX + 0.05), (stemmed, QUALITY_PREFIX)):
-            if len(prefix) >= 3:
+        # A stem of three letters is too short to begin other words with ("läkare" → "läk" is not
+        # "läkemedel"); the word as typed is not ("läk", half-typed, may well be).
+        for prefix, quality, shortest in ((whole, QUALITY_PREFIX + 0.05, 3), (stemmed, QUALITY_PREFIX, 4)):
+            if len(prefix) >= shortest:
                 for candidate in self._starting_with(prefix):
                     note(candidate, quality)
         # A part inside a longer word: 5 letters at least ("ring" is in "formulering" by chance).

@@ -592,3 +592,14 @@ def test_a_compound_links_to_the_answers_of_its_rarer_part_first():
 
 def test_two_typed_words_each_must_match_an_answers_label():
     assert search_engine.search("video besök").wizard_links == []
+
+
+def test_a_three_letter_stem_does_not_begin_other_words_but_three_typed_letters_do():
+    index = search_engine.current_index()
+    # "läkare" stems to "läk", "möte" to "möt": neither is the start of läkemedel or motiverande.
+    assert "lakemedel" not in index.matches("läkare")
+    assert not any(term.startswith("motiver") for term in index.matches("möte"))
+    # Typed half-way, three letters still begin words.
+    assert "lakemedel" in index.matches("läk")
+    # A longer stem still does: "behandlingar" → "behandling" begins "behandlingsplan".
+    assert "behandlingsplan" in index.matches("behandlingar")
