@@ -373,6 +373,13 @@ class SearchIndex:
                 if swedish.term(head) in self.buckets or (with_concepts and (swedish.term(head),) in self.concepts):
                     head_raw, head_phrases = self.expanded(head, with_concepts)
                     return {t: q * QUALITY_PART for t, q in head_raw.items()}, head_phrases
+            # Nor a last part we know: its first part still says what it is about ("tobaksavvänjning"
+            # is about tobak), longest first and at least four letters.
+            for end in range(len(folded) - swedish.MIN_PART, 3, -1):
+                lead = folded[:end]
+                if swedish.term(lead) in self.buckets or (with_concepts and (swedish.term(lead),) in self.concepts):
+                    lead_raw, lead_phrases = self.expanded(lead, with_concepts)
+                    return {t: q * QUALITY_PART for t, q in lead_raw.items()}, lead_phrases
         # Only a word the content lacks, or holds in few codes, is worth splitting ("behandling" is not).
         rare = sum(len(codes) for term in raw for _w, codes in self.buckets.get(term, ())) < SPLIT_BELOW
         parts = swedish.split_compound(word, self.known) if rare else None
