@@ -319,27 +319,22 @@ class SearchIndex:
         best = process.extractOne(folded, self.key_words, scorer=OSA.distance, score_cutoff=_typo_limit(folded))
         return best[0] if best else word
 
-    def rarity(self, terms: set[str]) -> float:
-        """How few codes hold any of these terms: log(all codes / codes holding them)."""
+    def holding(self, terms: set[str]) -> int:
+        """How many codes hold any of these terms."""
         holders = set()
         for term in terms:
             for _weight, codes in self.buckets.get(term, ()):
                 holders.update(codes)
-        return math.log(len(self.codes) / len(holders)) if holders else 0.0
+        return len(holders)
 
     def apart(self, word: str) -> list[str]:
         """A compound neither the content nor a synonym or concept holds, as the words it joins, as
         if typed apart ("videobesök" → video, besök): each part then counts as a word of the query,
         where the part the content knows best would otherwise stand for the whole. Any other word
         as it is."""
-        folded = swedish.fold(word)
-        if (
-            len(folded) < 2 * swedish.MIN_PART
-            or folded in self.key_set
-            or folded in self.synonyms
-            or (swedish.term(word),) in self.concepts
-            or self.matches(word)
-        ):
+        # A synonym's or concept's word is left whole: its entry matches the word as typed
+        # (key_set holds every word of their keys, single-word synonyms included).
+        if swedish.fold(word) in self.key_set or (swedish.term(word),) in self.concepts or self.matches(word):
             return [word]
         return swedish.split_compound(word, self.parts_and_keys) or [word]
 
@@ -568,11 +563,10 @@ class _Group:
     """One thing the query asks for: a word, or a synonym or concept and what it stands for."""
 
     raw: dict[str, float]  # index terms the typed word(s) match -> quality
+    typed: int  # which typed word it comes from: a compound read as its parts gives several groups one
+    said: frozenset[str]  # the terms of the words as typed, which the content may not hold
     phrases: list[_Phrase] = field(default_factory=list)
     codes: dict[str, float] = field(default_factory=dict)  # codes a synonym or concept names -> score
-    expanded: bool = False  # a synonym or concept entry took part
-    typed: int = -1  # which typed word it comes from, where several groups share one (a compound's parts)
-    said: frozenset[str] = frozenset()  # the terms of the words as typed, which the content may not hold
 
     def terms(self) -> set[str]:
         return set(self.raw) | {term for phrase in self.phrases for word in phrase.words for term in word}
@@ -615,7 +609,7 @@ def _groups(index: SearchIndex, query: str, expand: bool = True) -> list[_Group]
                 span = positions[start : start + len(key)]
                 covered.update(span)
                 # The words as typed count as a phrase (all of them), the concept's meanings as alternatives.
-                group = _Group(raw={}, expanded=True, typed=typed[span[0]], said=frozenset(termed[i] for i in span))
+                group = _Group(raw={}, typed=typed[span[0]], said=frozenset(termed[i] for i in span))
                 group.phrases.append(_Phrase([dict(index.matches(query_words[i])) for i in span]))
                 for phrase in meanings:
                     rest = _content(_name_codes(index, group, phrase))
@@ -634,9 +628,7 @@ def _groups(index: SearchIndex, query: str, expand: bool = True) -> list[_Group]
                 raw: dict[str, float] = {}
                 for word in query_words[start : start + len(key_words)]:
                     raw.update(index.matches(word))
-                group = _Group(
-                    raw=raw, expanded=True, typed=typed[start], said=frozenset(termed[start : start + len(key_words)])
-                )
+                group = _Group(raw=raw, typed=typed[start], said=frozenset(termed[start : start + len(key_words)]))
                 meaning = [w for w in _name_codes(index, group, expansion) if w.lower() not in swedish.STOPWORDS]
                 if meaning:
                     group.phrases.append(
@@ -652,7 +644,6 @@ def _groups(index: SearchIndex, query: str, expand: bool = True) -> list[_Group]
             raw=raw, phrases=[_Phrase(words) for words in phrases], typed=typed[i], said=frozenset([termed[i]])
         )
         if expand and (termed[i],) in index.concepts:
-            group.expanded = True
             for phrase in index.concepts[(termed[i],)]:
                 _name_codes(index, group, phrase)
                 # A concept's word that is itself a synonym brings the synonym's codes ("chattade" →
@@ -950,8 +941,8 @@ def _search(index: SearchIndex, cleaned: str, within_list: str, limit: int, inom
     terms = set().union(*group_terms)
     result = SearchResult(query=cleaned, hits=[_hit(index, code, terms) for code in ranked], inom=inom)
     by_word: dict[int, list[set[str]]] = defaultdict(list)
-    for n, (group, terms) in enumerate(zip(groups, group_terms, strict=True)):
-        by_word[group.typed if group.typed >= 0 else -1 - n].append(terms | group.said)
+    for n, group in enumerate(groups):
+        by_word[group.typed].append(group_terms[n] | group.said)
     result.wizard_links = wizard_links(index, list(by_word.values()))
     if not result.hits:
         result.hint = f"Inga träffar på ”{cleaned}”."
@@ -994,17 +985,19 @@ def wizard_links(index: SearchIndex, words: list[list[set[str]]]) -> list[Wizard
     except Exception:  # noqa: BLE001 - a broken tree must not break search; the wizard reports it itself
         return []
     ranked = []
-    for position, (label_terms, link) in enumerate(answers):
+    for position, (label_terms, _link) in enumerate(answers):
         # Every typed word must match a word of the answer's label: "hembesök" matches "Hembesök",
         # "video" matches "Video". A compound needs one of its parts; labels matching more parts
-        # come first, then those matching the rarer part ("videobesök": Video before Hembesök).
+        # come first, then those matching the part fewer codes hold ("videobesök": Video before
+        # Hembesök), then the wizard's own order.
         matched = [[terms for terms in parts if not label_terms.isdisjoint(terms)] for parts in words]
         if all(matched):
             found = [terms for parts in matched for terms in parts]
-            ranked.append((-len(found), -sum(index.rarity(terms) for terms in found), position, link))
-    ranked.sort(key=lambda row: row[:3])
+            ranked.append((-len(found), sum(index.holding(terms) for terms in found), position))
+    ranked.sort()
     links, labels = [], set()
-    for *_order, link in ranked:
+    for *_order, position in ranked:
+        link = answers[position][1]
         if link.label not in labels:
             links.append(link)
             labels.add(link.label)

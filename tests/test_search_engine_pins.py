@@ -574,6 +574,10 @@ def test_a_word_the_content_synonyms_or_concepts_hold_is_not_taken_apart():
     index = search_engine.current_index()
     assert index.apart("läkemedelsgenomgång") == ["läkemedelsgenomgång"]  # in the content
     assert index.apart("videosamtal") == ["videosamtal"]  # a concept's everyday word
+    assert index.apart("videosamtalen") == ["videosamtalen"]  # ... inflected
+    # A synonym no text holds ("medicin" + "genomgång" are both known): its entry needs it whole.
+    assert index.apart("medicingenomgång") == ["medicingenomgång"]
+    assert _codes("medicingenomgång")[:2] == ["XV015", "XV016"]
     assert index.apart("hundpromenad") == ["hundpromenad"]  # first part unknown: head rule in expanded()
     assert _codes("läkemedelsgenomgång")[:2] == ["XV015", "XV016"]
 
@@ -588,6 +592,20 @@ def test_a_compound_links_to_the_answers_of_its_rarer_part_first():
     labels = [link.label.lower() for link in search_engine.search("videobesök").wizard_links]
     assert labels[0] == "video" and any("hembesök" in label for label in labels)
     assert [link.label for link in search_engine.search("telefonbesök").wizard_links][0] == "Telefon"
+
+
+def test_a_compound_links_first_to_answers_that_match_all_its_parts():
+    # "Bedömning eller behandling per telefon" holds both parts of "telefonbedömning"; "Telefon"
+    # comes before it in the wizard but holds one.
+    labels = [link.label for link in search_engine.search("telefonbedömning").wizard_links]
+    assert labels[0] == "Bedömning eller behandling per telefon" and "Telefon" in labels[1:]
+
+
+def test_a_six_letter_compound_of_two_known_three_letter_parts_is_taken_apart():
+    index = search_engine.current_index()
+    parts = [part for part in sorted(index.known) if len(part) == 3 and not index.matches(part + part)][:1]
+    assert parts, "the content holds three-letter words"
+    assert index.apart(parts[0] * 2) == parts * 2
 
 
 def test_two_typed_words_each_must_match_an_answers_label():
