@@ -629,3 +629,22 @@ def test_a_compound_whose_last_part_no_text_holds_is_found_by_its_first_part():
     assert _codes("tobaksavvänjning") == ["DV030"]
     # A typo in the last part: "sömn" still says what it is about.
     assert _codes("sömnprblem")[:1] == _codes("sömn")[:1]
+
+
+def test_a_first_part_counts_only_when_three_letters_or_more_follow_it():
+    # Without typo correction to a synonym or concept: what follows "tolk" must be a possible word.
+    assert _codes("tolkabc", expand=False) == ["ZV020"]
+    assert _codes("tolkab", expand=False) == []
+
+
+def test_a_first_or_last_part_found_alone_weighs_less_than_the_word_typed_alone():
+    index = search_engine.current_index()
+    for compound, part in (("tobaksavvänjning", "tobak"), ("hundpromenad", "promenad")):
+        found, alone = index.expanded(compound, True)[0], index.expanded(part, True)[0]
+        assert found and all(found[term] < alone[term] for term in found), compound
+
+
+def test_without_synonyms_and_concepts_a_first_part_is_read_as_written():
+    # "sprit" is a concept (→ alkohol) that no text holds: only search with concepts finds it.
+    assert _codes("spritavvänjning") == _codes("alkoholavvänjning")
+    assert _codes("spritavvänjning", expand=False) == []
