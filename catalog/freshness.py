@@ -80,7 +80,7 @@ def changes(generation: str | None = None) -> tuple[list[tuple[str, frozenset[st
 
 
 # What a change that touches anything (or a page that depends on anything) names: the tag "*"
-# that catalog.models.ContentChange writes.
+# in catalog.models.ContentChange.
 EVERYTHING = frozenset({"*"})
 
 

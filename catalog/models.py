@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import textlinks
+from .freshness import EVERYTHING
 
 
 class ContentTracked(models.Model):
@@ -438,10 +439,6 @@ class SearchMiss(models.Model):
             cls.objects.filter(pk__in=stale).delete()
 
 
-# A change (or a cached page's dependency) that touches anything: see ContentChange.
-EVERYTHING = ("*",)
-
-
 class SearchIndexState(models.Model):
     """One row: a token that changes whenever searchable content changes (see catalog.search)."""
 
@@ -492,10 +489,10 @@ class ContentChange(models.Model):
 
     @classmethod
     def record(cls, generation: str, touched) -> None:
-        tags = sorted(set(touched)) or sorted(EVERYTHING)
-        if EVERYTHING[0] in tags:
-            tags = list(EVERYTHING)
-        change = cls.objects.create(generation=generation, touched=" ".join(tags))
+        tags = set(touched)
+        if not tags or EVERYTHING & tags:
+            tags = EVERYTHING
+        change = cls.objects.create(generation=generation, touched=" ".join(sorted(tags)))
         if change.pk % 100 == 0:
             cls.objects.filter(pk__lte=change.pk - cls.KEPT).delete()
 

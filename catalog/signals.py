@@ -8,8 +8,8 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from . import textlinks
+from .freshness import EVERYTHING
 from .models import (
-    EVERYTHING,
     Code,
     CodeList,
     Concept,

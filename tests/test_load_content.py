@@ -202,7 +202,9 @@ def test_a_full_load_writes_one_new_generation_however_many_rows_it_saves(monkey
     )
     report = load(read_content())
     assert sum(report.created.values()) > 1
-    assert bumps == [("*",)]  # a whole load is not worked out row by row: it touches anything
+    assert [set(touched) for touched in bumps] == [
+        {"*"}
+    ]  # a whole load is not worked out row by row: it touches anything
     assert SearchIndexState.current() != before
 
 
