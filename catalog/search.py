@@ -361,20 +361,16 @@ class SearchIndex:
         # than the compound itself where the content holds it.
         if not raw and not phrases:
             # A compound whose first part we do not know: its last part (the head, in Swedish) still
-            # says what it is ("hundpromenad" is a promenad).
+            # says what it is ("hundpromenad" is a promenad), longest first. Failing that, its first
+            # part says what it is about ("tobaksavvänjning" is about tobak), longest first, of four
+            # letters at least and with three after it.
             folded = swedish.fold(word)
-            for start in range(1, len(folded) - 4):
-                head = folded[start:]
-                if swedish.term(head) in self.buckets or (with_concepts and (swedish.term(head),) in self.concepts):
-                    head_raw, head_phrases = self.expanded(head, with_concepts)
-                    return {t: q * QUALITY_PART for t, q in head_raw.items()}, head_phrases
-            # Nor a last part we know: its first part still says what it is about ("tobaksavvänjning"
-            # is about tobak), longest first and at least four letters.
-            for end in range(len(folded) - swedish.MIN_PART, 3, -1):
-                lead = folded[:end]
-                if swedish.term(lead) in self.buckets or (with_concepts and (swedish.term(lead),) in self.concepts):
-                    lead_raw, lead_phrases = self.expanded(lead, with_concepts)
-                    return {t: q * QUALITY_PART for t, q in lead_raw.items()}, lead_phrases
+            heads = (folded[start:] for start in range(1, len(folded) - 4))
+            leads = (folded[:end] for end in range(len(folded) - swedish.MIN_PART, 3, -1))
+            for part in chain(heads, leads):
+                if swedish.term(part) in self.buckets or (with_concepts and (swedish.term(part),) in self.concepts):
+                    part_raw, part_phrases = self.expanded(part, with_concepts)
+                    return {t: q * QUALITY_PART for t, q in part_raw.items()}, part_phrases
         # Only a word the content lacks, or holds in few codes, is worth splitting ("behandling" is not).
         rare = sum(len(codes) for term in raw for _w, codes in self.buckets.get(term, ())) < SPLIT_BELOW
         parts = swedish.split_compound(word, self.known) if rare else None
@@ -984,16 +980,18 @@ def wizard_links(index: SearchIndex, words: list[list[set[str]]]) -> list[Wizard
         answers = index.wizard_answers(wizard_store.current_tree)
     except Exception:  # noqa: BLE001 - a broken tree must not break search; the wizard reports it itself
         return []
+    # How many codes hold each part: read once per search, not once per answer.
+    counted = [[(terms, index.holding(terms)) for terms in parts] for parts in words]
     ranked = []
     for position, (label_terms, _link) in enumerate(answers):
         # Every typed word must match a word of the answer's label: "hembesök" matches "Hembesök",
         # "video" matches "Video". A compound needs one of its parts; labels matching more parts
         # come first, then those matching the part fewer codes hold ("videobesök": Video before
         # Hembesök), then the wizard's own order.
-        matched = [[terms for terms in parts if not label_terms.isdisjoint(terms)] for parts in words]
+        matched = [[held for terms, held in parts if not label_terms.isdisjoint(terms)] for parts in counted]
         if all(matched):
-            found = [terms for parts in matched for terms in parts]
-            ranked.append((-len(found), sum(index.holding(terms) for terms in found), position))
+            found = [held for parts in matched for held in parts]
+            ranked.append((-len(found), sum(found), position))
     ranked.sort()
     links, labels = [], set()
     for *_order, position in ranked:
