@@ -215,9 +215,12 @@ def test_a_csv_import_through_the_admin_is_one_change_that_makes_only_its_rows_p
     changes_before = ContentChange.objects.count()
 
     url = f"/admin/catalog/codelist/{Entry.objects.filter(code_list__slug='psykologer-skrs').first().code_list_id}/import/"
-    preview = coordinator.post(
-        url, {"fil": SimpleUploadedFile("skrs.csv", ("\ufeff" + out.getvalue()).encode(), "text/csv")}
-    )
+    [upload] = [form for form in forms_in(coordinator.get(url).content) if "fil" in form.files]
+    upload_data = {
+        **as_post_data(upload),
+        "fil": SimpleUploadedFile("skrs.csv", ("\ufeff" + out.getvalue()).encode(), "text/csv"),
+    }
+    preview = coordinator.post(url, upload_data)
     assert "Genomför importen (2 poster ändras)" in preview.content.decode()
     [confirm] = [form for form in forms_in(preview.content) if "payload" in form.names]
     assert coordinator.post(url, as_post_data(confirm)).status_code == 302
