@@ -22,8 +22,9 @@ import django  # noqa: E402
 
 django.setup()
 
-from catalog import describe, wizard_store  # noqa: E402
-from catalog.content import read_content  # noqa: E402
+from catalog.loading.read import read_content  # noqa: E402
+from catalog.visits import store as wizard_store  # noqa: E402
+from catalog.visits.describe import engine as describe  # noqa: E402
 
 CONTEXT = {"psykologer-skrs": "psykolog", "vardval-rehab-distans": "rehab"}
 

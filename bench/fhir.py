@@ -59,8 +59,9 @@ def inner(codes: int, rounds: int) -> None:
     call_command("migrate", verbosity=0)
     call_command("flush", interactive=False, verbosity=0)
     from bench.generate import generate
-    from catalog import pagecache, search
+    from catalog.caching import pagecache
     from catalog.models import Code
+    from catalog.search import engine as search
 
     generate(codes)
     client = Client()

@@ -9,7 +9,8 @@ import string
 
 from django.db import transaction
 
-from catalog.content import load, read_content
+from catalog.loading.load import load
+from catalog.loading.read import read_content
 from catalog.models import Code, CodeList, Entry, SearchIndexState, Section, SourceDocument
 
 

@@ -8,13 +8,16 @@ class CatalogConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import signals  # noqa: F401
+        # Receivers register when their modules are imported: cache invalidation, and wizard
+        # conditions that follow a renamed step or answer.
+        from catalog.caching import signals  # noqa: F401
+        from catalog.editorial import renames  # noqa: F401
 
         post_migrate.connect(_ensure_coordinator_group, sender=self)
 
 
 def _ensure_coordinator_group(**kwargs):
-    from .accounts import coordinator_group, trainer_group
+    from catalog.editorial.accounts import coordinator_group, trainer_group
 
     coordinator_group()
     trainer_group()

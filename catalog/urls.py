@@ -1,6 +1,11 @@
 from django.urls import include, path
 
-from . import api, describe_views, practice_views, suggestion_views, views, visit_views
+from catalog.catalogue import api, views
+from catalog.search import views as search_views
+from catalog.suggestions import views as suggestion_views
+from catalog.training import views as practice_views
+from catalog.visits import views as visit_views
+from catalog.visits.describe import views as describe_views
 
 app_name = "catalog"
 
@@ -18,7 +23,7 @@ urlpatterns = [
     path("api/", include(api_patterns)),
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("sok/", views.search, name="search"),
+    path("sok/", search_views.search, name="search"),
     path("lista/<slug:slug>/", views.code_list, name="list"),
     path("lista/<slug:slug>/fusklapp/", views.cheat_sheet, name="list-cheat-sheet"),
     path("lista/<slug:slug>/andringar/", views.list_changes, name="list-changes"),

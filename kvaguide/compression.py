@@ -6,7 +6,7 @@ secret next to text an attacker can reflect into the same page is what BREACH ex
 pages (lists, codes, rules, the wizard, search and the API) hold only published content.
 
 Static files never reach this middleware: WhiteNoise answers them earlier in the chain with its
-own pre-compressed files. A page kept in catalog.pagecache is compressed once per encoding and
+own pre-compressed files. A page kept in catalog.caching.pagecache is compressed once per encoding and
 the result kept with it, so a cache hit costs no compression at all.
 """
 
@@ -79,7 +79,7 @@ class CompressionMiddleware(GZipMiddleware):
         ):
             return response
         encoding = choose_encoding(request)
-        kept = getattr(response, "encodings", None)  # a page from catalog.pagecache
+        kept = getattr(response, "encodings", None)  # a page from catalog.caching.pagecache
         if encoding is None or (encoding == "gzip" and kept is None):
             return super().process_response(request, response)  # Django's gzip, or only Vary
         body = kept.get(encoding) if kept is not None else None

@@ -107,7 +107,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-# django-axes checks every login before Django's own backend does (see catalog.accounts).
+# django-axes checks every login before Django's own backend does (see catalog.editorial.accounts).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -197,18 +197,18 @@ SESSION_COOKIE_HTTPONLY = True
 SUGGESTIONS_PER_HOUR = int(os.environ.get("SUGGESTIONS_PER_HOUR", "5"))
 SUGGESTION_RETENTION_DAYS = int(os.environ.get("SUGGESTION_RETENTION_DAYS", "90"))
 
-# Login lock-out (django-axes, see catalog.accounts). Failures are counted per user name and
+# Login lock-out (django-axes, see catalog.editorial.accounts). Failures are counted per user name and
 # address (AXES_FAILURE_LIMIT) and per address alone (LOGIN_FAILURES_PER_ADDRESS, higher), so a
 # guesser locks out only what they guess from, never a colleague at another address.
 BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURES_PER_USER", "5"))
 LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "20"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
-AXES_HANDLER = "catalog.accounts.LockoutHandler"
+AXES_HANDLER = "catalog.editorial.accounts.LockoutHandler"
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
 AXES_RESET_ON_SUCCESS = True
-AXES_USERNAME_CALLABLE = "catalog.accounts.login_name"
-AXES_LOCKOUT_CALLABLE = "catalog.accounts.locked_out"
+AXES_USERNAME_CALLABLE = "catalog.editorial.accounts.login_name"
+AXES_LOCKOUT_CALLABLE = "catalog.editorial.accounts.locked_out"
 AXES_ENABLE_ADMIN = False
 # Failed attempts older than the cool-off are deleted by axes on every login; successful logins
 # are not logged (Django keeps each user's last login).
@@ -231,7 +231,7 @@ else:
 CONTENT_CHECK_SECONDS = float(os.environ.get("CONTENT_CHECK_SECONDS", "1"))
 
 # Searches without hits: at most this many distinct queries, none older than this many days
-# (catalog.models.SearchMiss.prune, run whenever a new query is recorded).
+# (catalog.models.search.SearchMiss.prune, run whenever a new query is recorded).
 SEARCH_MISS_LIMIT = int(os.environ.get("SEARCH_MISS_LIMIT", "5000"))
 SEARCH_MISS_DAYS = int(os.environ.get("SEARCH_MISS_DAYS", "365"))
 
@@ -240,7 +240,7 @@ SEARCH_MISS_DAYS = int(os.environ.get("SEARCH_MISS_DAYS", "365"))
 FHIR_CANONICAL_BASE = os.environ.get("FHIR_CANONICAL_BASE", "https://kvaguiden.vgregion.se/fhir")
 FHIR_PUBLISHER = os.environ.get("FHIR_PUBLISHER", "KVÅ-guiden, Västra Götalandsregionen")
 
-# The per-process page cache (catalog.pagecache): a bound in pages and in bytes, per worker.
+# The per-process page cache (catalog.caching.pagecache): a bound in pages and in bytes, per worker.
 PAGE_CACHE_MAX_PAGES = int(os.environ.get("PAGE_CACHE_MAX_PAGES", "1000"))
 PAGE_CACHE_MAX_BYTES = int(os.environ.get("PAGE_CACHE_MAX_MB", "32")) * 1024 * 1024
 

@@ -7,5 +7,5 @@ urlpatterns = [
     path("", include("catalog.urls")),
 ]
 
-handler404 = "catalog.views.page_not_found"
-handler500 = "catalog.views.server_error"
+handler404 = "catalog.catalogue.views.page_not_found"
+handler500 = "catalog.catalogue.views.server_error"

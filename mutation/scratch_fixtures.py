@@ -66,7 +66,8 @@ def django_db_setup(django_db_blocker):
     from django.db import connections
     from django.test.utils import setup_databases, teardown_databases
 
-    from catalog.content import load, read_content
+    from catalog.loading.load import load
+    from catalog.loading.read import read_content
     from catalog.models import SearchIndexState
 
     _clear_caches()

@@ -19,7 +19,7 @@ def coordinators(count: int):
     from django.contrib.auth.models import User
     from django.test import Client
 
-    from catalog.accounts import coordinator_group
+    from catalog.editorial.accounts import coordinator_group
 
     group = coordinator_group()
     clients = []
@@ -68,7 +68,8 @@ def main(path: str) -> None:
     django.setup()
     from django.core.management import call_command
 
-    from catalog.content import load, read_content
+    from catalog.loading.load import load
+    from catalog.loading.read import read_content
     from catalog.models import Entry
 
     call_command("migrate", verbosity=0)

@@ -1,6 +1,7 @@
 import pytest
 
-from catalog.content import load, read_content
+from catalog.loading.load import load
+from catalog.loading.read import read_content
 
 
 def pytest_collection_modifyitems(items):
@@ -41,7 +42,8 @@ def _test_settings(settings):
     settings.CONTENT_CHECK_SECONDS = 0
     # Each test starts with no rendered pages or catalogue copy kept from another test's content
     # (a test's rolled-back edits give the next test the same generation token with other rows).
-    from catalog import freshness, pagecache, snapshot
+    from catalog.caching import freshness, pagecache
+    from catalog.catalogue import snapshot
 
     freshness.forget()
     pagecache.clear()
@@ -53,7 +55,7 @@ def logged_in_coordinator(client):
     """A member of Kodningssamordnare, logged in on the test client."""
     from django.contrib.auth.models import User
 
-    from catalog.accounts import coordinator_group
+    from catalog.editorial.accounts import coordinator_group
 
     user = User.objects.create_user("samordnare", password="x", is_staff=True)
     user.groups.add(coordinator_group())

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from catalog import exchange
+from catalog.editorial import exchange
 from catalog.models import Code, CodeList, Entry
 from tests.rendered_forms import rendered_form, submit
 

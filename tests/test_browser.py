@@ -10,7 +10,8 @@ import shutil
 
 import pytest
 
-from catalog.content import load, read_content
+from catalog.loading.load import load
+from catalog.loading.read import read_content
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 FLAGS = [
@@ -251,7 +252,7 @@ def test_no_accessibility_violations_on_any_page_type(site, page):
 def test_coordinator_sees_a_live_preview_of_an_edited_text_in_the_admin(site, page):
     from django.contrib.auth.models import User
 
-    from catalog.accounts import coordinator_group
+    from catalog.editorial.accounts import coordinator_group
     from catalog.models import Entry
 
     user = User.objects.create_user("samordnare", password="Kodning-2026-lang-fras", is_staff=True)
@@ -270,7 +271,7 @@ def test_coordinator_sees_a_live_preview_of_an_edited_text_in_the_admin(site, pa
 
 
 def test_a_suggestion_is_sent_from_a_code_page_without_javascript_and_the_form_is_accessible(site, browser):
-    from catalog.suggestions import ChangeSuggestion
+    from catalog.models import ChangeSuggestion
 
     context = browser.new_context(java_script_enabled=False, locale="sv-SE")
     page = context.new_page()
@@ -298,7 +299,7 @@ def test_two_coordinators_draft_and_approve_a_change_and_the_public_sees_it_only
 
     from django.contrib.auth.models import User
 
-    from catalog.accounts import coordinator_group
+    from catalog.editorial.accounts import coordinator_group
     from catalog.models import Entry
 
     for name in ("anna", "bengt"):

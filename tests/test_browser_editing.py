@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from catalog.accounts import coordinator_group
+from catalog.editorial.accounts import coordinator_group
 from catalog.models import Revision
 from tests.test_browser import CHROMIUM, axe_violations, browser, site  # noqa: F401  (shared fixtures)
 from tests.unquoted import unquoted_entries, unquoted_section

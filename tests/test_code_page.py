@@ -1,7 +1,7 @@
 import pytest
 from django.utils.html import escape
 
-from catalog import pagecache
+from catalog.caching import pagecache
 from catalog.models import Entry
 
 pytestmark = pytest.mark.django_db

@@ -4,10 +4,11 @@ import shutil
 
 import pytest
 
-from catalog import search as search_engine
-from catalog import swedish
-from catalog.content import CONTENT_DIR, ContentError, read_content
+from catalog.content import CONTENT_DIR
+from catalog.loading.read import ContentError, read_content
 from catalog.models import Concept
+from catalog.search import engine as search_engine
+from catalog.text import swedish
 from tests.admin_forms import change_form_data
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from catalog.content import load, read_content
+from catalog.loading.load import load
+from catalog.loading.read import read_content
 from catalog.models import Entry, Revision
 from tests.concurrent_saves import WRITERS, coordinators, simultaneous_saves
 from tests.unquoted import unquoted_entries

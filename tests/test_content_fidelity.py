@@ -7,10 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from catalog.content import CODES_FILE, CONCEPTS_FILE, CONTENT_DIR, SYNONYMS_FILE
+from catalog.content import CODES_FILE, CONCEPTS_FILE, CONTENT_DIR, PRACTICE_FILE, SYNONYMS_FILE, WIZARD_FILE
 from catalog.models import ContactType, DocumentPart, Entry, Footnote, Section
-from catalog.practice_content import PRACTICE_FILE
-from catalog.wizard_store import WIZARD_FILE
 
 # The project carries its sources (catalog/content/sources/README.md says where they came from).
 SEEDS_DIR = Path(os.environ.get("SEEDS_DIR", CONTENT_DIR / "sources"))

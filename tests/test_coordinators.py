@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
-from catalog.accounts import COORDINATORS
+from catalog.editorial.accounts import COORDINATORS
 from catalog.models import Entry
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from catalog import exchange
+from catalog.editorial import exchange
 from catalog.models import CodeList, Entry, Revision
 from tests.rendered_forms import rendered_form
 

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from catalog import decisions
+from catalog.editorial import decisions
 from catalog.models import Code, CodeList, DecisionCode, SourceDocument
 from tests.rendered_forms import submit
 

@@ -4,8 +4,9 @@ import datetime
 
 import pytest
 
-from catalog import search, wizard_store
 from catalog.models import Code, CodeList, Entry, Revision, Section, SourceDocument
+from catalog.search import engine as search
+from catalog.visits import store as wizard_store
 from tests.admin_forms import add_inline_row, change_form_data
 
 pytestmark = pytest.mark.django_db
@@ -89,7 +90,7 @@ def test_retired_code_is_never_suggested_by_the_wizard():
     suggested = {code.code for step in tree.steps.values() for option in step.options for code in option.codes}
     code = sorted(suggested)[0]
     retire(code)
-    from catalog.wizard import Answer, suggest
+    from catalog.visits.wizard import Answer, suggest
 
     tree = wizard_store.current_tree()
     option = next(o for s in tree.steps.values() for o in s.options if any(c.code == code for c in o.codes))

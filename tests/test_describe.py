@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from catalog import describe, wizard_store
+from catalog.visits import store as wizard_store
+from catalog.visits.describe import engine as describe
 
 DATA = Path(__file__).resolve().parent / "data"
 SOURCES = Path(__file__).resolve().parent.parent / "catalog" / "content" / "sources"

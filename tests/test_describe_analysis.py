@@ -8,8 +8,10 @@ import random
 
 import pytest
 
-from catalog import describe, swedish, wizard_store
-from catalog.content import read_content
+from catalog.loading.read import read_content
+from catalog.text import swedish
+from catalog.visits import store as wizard_store
+from catalog.visits.describe import engine as describe
 
 NO_ANALYSIS = describe.Lexicon(known=frozenset(), targets=[], concepts={})
 
@@ -173,7 +175,7 @@ def test_a_vague_word_of_a_used_concept_stands_for_nothing(word, meaning):
 
 
 def test_the_words_of_a_described_visit_are_not_kept_by_the_swedish_analysis():
-    from catalog.describe import describe
+    from catalog.visits.describe.engine import describe
 
     tree = content_tree()
     # The cues and the lexicon (content, not patient text) are loaded, and the content words the

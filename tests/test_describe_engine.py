@@ -1,8 +1,8 @@
 """The described visit's engine on a tiny hand-built tree and hand-written cues: how the text's
 words become answers, where the walk stops, and why. No database, no cue file."""
 
-from catalog import describe
-from catalog.wizard import Option, Step, SuggestedCode, Tree
+from catalog.visits.describe import engine as describe
+from catalog.visits.wizard import Option, Step, SuggestedCode, Tree
 
 
 def code(c: str, role: str = "huvudåtgärd") -> SuggestedCode:

@@ -13,7 +13,8 @@ from django.views.debug import SafeExceptionReporterFilter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from catalog import describe_views, pagecache
+from catalog.caching import pagecache
+from catalog.visits.describe import views as describe_views
 
 pytestmark = pytest.mark.django_db
 

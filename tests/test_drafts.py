@@ -4,10 +4,10 @@ import pytest
 from django.contrib.auth.models import Permission, User
 from django.test import Client
 
-from catalog.accounts import coordinator_group
-from catalog.content import load, read_content
-from catalog.drafts import Draft
-from catalog.models import CodeList, Entry, Revision, WizardCode
+from catalog.editorial.accounts import coordinator_group
+from catalog.loading.load import load
+from catalog.loading.read import read_content
+from catalog.models import CodeList, Draft, Entry, Revision, WizardCode
 from tests.html_forms import fill, post_form
 
 pytestmark = pytest.mark.django_db
@@ -177,7 +177,7 @@ def test_the_admin_start_page_counts_drafts_waiting():
 
 
 def test_a_practice_case_text_can_be_drafted_and_stays_unpublished_until_approved():
-    from catalog.practice import PracticeCase
+    from catalog.models import PracticeCase
 
     author, reviewer = coordinator("anna"), coordinator("bengt")
     case = PracticeCase.objects.order_by("pk").first()

@@ -9,18 +9,11 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
-from catalog.accounts import coordinator_group
-from catalog.admin import HistoryAdmin
-from catalog.content import load, read_content
-from catalog.models import (
-    ContentTracked,
-    Entry,
-    Revision,
-    Section,
-    WizardCode,
-    WizardNote,
-    WizardOption,
-)
+from catalog.editorial.accounts import coordinator_group
+from catalog.editorial.admin.base import HistoryAdmin
+from catalog.loading.load import load
+from catalog.loading.read import read_content
+from catalog.models import ContentTracked, Entry, Revision, Section, WizardCode, WizardNote, WizardOption
 from tests.admin_forms import change_form_data, rendered_form
 from tests.unquoted import unquoted_entries, unquoted_section
 
@@ -159,7 +152,7 @@ def test_a_stale_form_cannot_undo_a_csv_import(anna):
     import csv
     import io
 
-    from catalog import exchange
+    from catalog.editorial import exchange
 
     entry = unquoted_entry()
     stale = change_form_data(anna.get(change_url(entry)))
@@ -321,7 +314,7 @@ def test_a_row_deleted_in_an_inline_is_in_the_parents_history_and_can_be_restore
 
 
 def test_a_restore_that_would_break_the_wizard_tree_is_refused_and_changes_nothing(anna):
-    from catalog import history
+    from catalog.editorial import history
 
     quote = WizardCode.objects.filter(quote_from__startswith="entry:psykiatri/").first()
     field = quote.quote_from.rsplit("/", 1)[1]

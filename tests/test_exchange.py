@@ -2,7 +2,7 @@
 
 import pytest
 
-from catalog import exchange
+from catalog.editorial import exchange
 from catalog.models import CodeList, Entry, Revision
 
 pytestmark = pytest.mark.django_db

@@ -14,10 +14,10 @@ from fhir.resources.R4B import get_fhir_model_class
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from catalog import search
-from catalog.content import ContentError, read_content
 from catalog.fhir import terminology
+from catalog.loading.read import ContentError, read_content
 from catalog.models import Code, Entry
+from catalog.search import engine as search
 
 pytestmark = pytest.mark.django_db
 
@@ -539,7 +539,7 @@ def test_expand_leaves_out_the_total_when_the_search_window_was_full(client):
 
 
 def test_a_code_created_by_a_recorded_decision_joins_that_decisions_code_system(client):
-    from catalog import decisions
+    from catalog.editorial import decisions
     from catalog.models import CodeList, DecisionCode, Section, SourceDocument
 
     decision = SourceDocument.objects.create(

@@ -7,7 +7,8 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
-from catalog import fragments, pagecache, snapshot
+from catalog.caching import fragments, pagecache
+from catalog.catalogue import snapshot
 from catalog.models import Code, Entry
 
 pytestmark = pytest.mark.django_db

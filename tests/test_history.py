@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth.models import User
 
-from catalog.accounts import coordinator_group
+from catalog.editorial.accounts import coordinator_group
 from catalog.models import Code, Revision
 from tests.admin_forms import change_form_data
 from tests.unquoted import unquoted_entries
@@ -120,7 +120,8 @@ def test_deleting_a_code_that_entries_refer_to_is_refused_with_an_explanation(cl
 
 
 def test_reload_after_a_site_edit_keeps_it(client, coordinators):
-    from catalog.content import load, read_content
+    from catalog.loading.load import load
+    from catalog.loading.read import read_content
 
     client.force_login(coordinators[0])
     data = entry_form(client, editable_entry())

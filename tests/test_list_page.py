@@ -3,7 +3,7 @@ from html import escape, unescape
 
 import pytest
 
-from catalog import pagecache
+from catalog.caching import pagecache
 from catalog.models import CodeList, SearchIndexState
 
 pytestmark = pytest.mark.django_db

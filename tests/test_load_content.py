@@ -4,7 +4,9 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from catalog.content import CONTENT_DIR, ContentError, load, read_content
+from catalog.content import CONTENT_DIR
+from catalog.loading.load import load
+from catalog.loading.read import ContentError, read_content
 from catalog.models import Code, CodeList, ContactType, Entry, Section, SourceDocument
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@
 
 import pytest
 
-from catalog import pagecache
+from catalog.caching import pagecache
 
 pytestmark = pytest.mark.django_db
 

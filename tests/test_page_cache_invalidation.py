@@ -5,8 +5,8 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
-from catalog import freshness, pagecache
-from catalog.accounts import coordinator_group
+from catalog.caching import freshness, pagecache
+from catalog.editorial.accounts import coordinator_group
 from catalog.models import Code, CodeList, ContentChange, Entry, SearchIndexState, Section, Synonym
 from tests.admin_forms import change_form_data
 from tests.unquoted import unquoted_entries
@@ -172,7 +172,7 @@ def test_only_the_newest_changes_are_kept(monkeypatch):
 
 
 def test_the_catalogue_copy_is_kept_through_a_synonym_edit_and_read_again_after_an_entry_edit(client):
-    from catalog import snapshot
+    from catalog.catalogue import snapshot
 
     client.get("/kod/AU118/")
     copy = snapshot.current()
@@ -192,7 +192,7 @@ def test_a_csv_import_through_the_admin_is_one_change_that_makes_only_its_rows_p
 
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from catalog import exchange
+    from catalog.editorial import exchange
     from tests.html_forms import as_post_data, forms_in
 
     rows = list(

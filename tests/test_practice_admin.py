@@ -4,9 +4,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
-from catalog.accounts import TRAINERS, coordinator_group, trainer_group
-from catalog.models import Code, Entry, Revision, WizardStep
-from catalog.practice import PracticeCase, PracticeCount
+from catalog.editorial.accounts import TRAINERS, coordinator_group, trainer_group
+from catalog.models import Code, Entry, PracticeCase, PracticeCount, Revision, WizardStep
 from tests.admin_forms import change_form_data
 
 pytestmark = pytest.mark.django_db
@@ -108,7 +107,7 @@ def test_create_trainer_makes_a_staff_account_in_utbildare(monkeypatch):
 
 
 def test_a_change_to_a_sets_cases_is_in_the_history_and_can_be_undone(client, trainer):
-    from catalog.practice import PracticeSet
+    from catalog.models import PracticeSet
 
     practice_set = next(s for s in PracticeSet.objects.order_by("pk") if s.cases.count() >= 2)
     url = f"/admin/catalog/practiceset/{practice_set.pk}/change/"

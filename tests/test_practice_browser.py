@@ -3,8 +3,8 @@ one screen per step at 1,024 × 768 and 150 % zoom, digit keys, and axe on the n
 
 import pytest
 
-from catalog import wizard_store
-from catalog.content import read_content
+from catalog.loading.read import read_content
+from catalog.visits import store as wizard_store
 from tests.test_browser import CHROMIUM, axe_violations, browser, page, site  # noqa: F401
 
 pytestmark = pytest.mark.skipif(
@@ -55,7 +55,7 @@ def test_typing_in_the_code_search_suggests_codes_to_add(site, page):  # noqa: F
 def path_to(tree, target: str) -> list[str]:
     """Answers that reach the target step, by breadth-first search over real walks (so an answer
     offered only on some paths is taken only there)."""
-    from catalog import wizard
+    from catalog.visits import wizard
 
     queue, seen = [[]], set()
     while queue:
@@ -167,7 +167,7 @@ def test_no_accessibility_violations_on_the_new_pages(site, page):  # noqa: F811
 def test_the_result_in_presentation_mode_shows_big_code_badges(site, page):  # noqa: F811
     content = read_content()
     tree = wizard_store.tree_from_content(content.wizard, wizard_store.contacts_from_content(content.documents))
-    from catalog import wizard
+    from catalog.visits import wizard
 
     segments: list[str] = []
     walk = wizard.walk(tree, segments)

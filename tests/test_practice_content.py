@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from catalog.content import CONTENT_DIR, ContentError, read_content
-from catalog.practice import PracticeCase, PracticeSet
-from catalog.practice_content import PRACTICE_FILE
+from catalog.content import CONTENT_DIR, PRACTICE_FILE
+from catalog.loading.read import ContentError, read_content
+from catalog.models import PracticeCase, PracticeSet
 
 SCENARIOS = Path(__file__).parent / "data" / "wizard-scenarios.json"
 

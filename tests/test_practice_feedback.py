@@ -1,7 +1,7 @@
 """The practice-case engine (catalog.feedback), without a request or a database."""
 
-from catalog import feedback
-from catalog.feedback import Key, Quote
+from catalog.training import feedback
+from catalog.training.feedback import Key, Quote
 
 KEY = Key(
     slug="exempel",

@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from catalog.practice import PracticeCase, PracticeCount
+from catalog.models import PracticeCase, PracticeCount
 
 pytestmark = pytest.mark.django_db
 
@@ -144,7 +144,8 @@ def test_solving_with_the_wizard_keeps_the_case_in_view_and_checks_its_codes(cli
 
 
 def test_the_wizards_result_links_to_the_case_with_its_codes(client):
-    from catalog import wizard, wizard_store
+    from catalog.visits import store as wizard_store
+    from catalog.visits import wizard
 
     tree = wizard_store.current_tree()
     # Walk taking the first answer everywhere ("inga" where a step allows none) until the result.
@@ -175,7 +176,7 @@ def test_the_main_menu_leads_to_the_practice_cases(client):
 
 
 def test_a_sets_printable_summary_gives_every_case_its_visit_and_key_with_quotes(client):
-    from catalog.practice import PracticeSet
+    from catalog.models import PracticeSet
 
     chosen = PracticeSet.objects.get(slug="fallor")
     set_page = client.get("/ovningar/set/fallor/").content.decode()

@@ -5,8 +5,9 @@ import re
 import pytest
 import segno
 
-from catalog import wizard, wizard_store
-from catalog.wizard import Option, Step, Tree
+from catalog.visits import store as wizard_store
+from catalog.visits import wizard
+from catalog.visits.wizard import Option, Step, Tree
 
 pytestmark = pytest.mark.django_db
 

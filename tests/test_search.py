@@ -1,7 +1,7 @@
 import pytest
 
-from catalog import search as search_engine
 from catalog.models import Entry, Synonym
+from catalog.search import engine as search_engine
 
 pytestmark = pytest.mark.django_db
 

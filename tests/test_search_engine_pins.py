@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from catalog import search as search_engine
-from catalog import swedish
 from catalog.models import Entry, Section, Synonym
+from catalog.search import engine as search_engine
+from catalog.text import swedish
 
 pytestmark = pytest.mark.django_db
 

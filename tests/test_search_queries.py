@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from catalog import search as search_engine
+from catalog.search import engine as search_engine
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from catalog.suggestions import ChangeSuggestion
+from catalog.models import ChangeSuggestion
 from tests.html_forms import fill, post_form
 from tests.test_login_lockout import _proxy_settings as proxy_settings
 

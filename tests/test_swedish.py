@@ -3,8 +3,8 @@
 import pytest
 from django.db import connection
 
-from catalog import search as search_engine
-from catalog import swedish
+from catalog.search import engine as search_engine
+from catalog.text import swedish
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-from catalog import textlinks
+from catalog.text import textlinks
 
 
 def url_for(code: str) -> str:

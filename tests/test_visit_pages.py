@@ -5,8 +5,8 @@ from html import unescape
 
 import pytest
 
-from catalog import wizard_store
 from catalog.models import Entry
+from catalog.visits import store as wizard_store
 from tests.admin_forms import change_form_data, rendered_form
 
 pytestmark = pytest.mark.django_db

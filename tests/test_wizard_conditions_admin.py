@@ -3,8 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from catalog import wizard, wizard_store
 from catalog.models import WizardOption, WizardStep
+from catalog.visits import store as wizard_store
+from catalog.visits import wizard
 from tests.admin_forms import change_form_data
 
 pytestmark = pytest.mark.django_db

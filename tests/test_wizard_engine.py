@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from catalog.wizard import Contact, Note, Option, Step, SuggestedCode, Tree, WalkError, choose, validate, walk
+from catalog.visits.wizard import Contact, Note, Option, Step, SuggestedCode, Tree, WalkError, choose, validate, walk
 
 
 def code(c: str, role: str = "huvudåtgärd") -> SuggestedCode:
@@ -434,14 +434,14 @@ def test_a_dead_end_over_several_steps_is_shown_as_the_whole_walk():
 
 
 def test_a_suggestion_before_any_answer_is_empty_and_not_an_explicit_no_code():
-    from catalog.wizard import suggest
+    from catalog.visits.wizard import suggest
 
     empty = suggest(tiny_tree(), [])
     assert empty.codes == [] and empty.no_code is False
 
 
 def test_path_conditions_offer_an_answer_only_where_it_applies():
-    from catalog.wizard import available
+    from catalog.visits.wizard import available
 
     tree = tiny_tree()
     tree.steps["metod"].options[1].unless = ["kontakt/video"]
@@ -481,7 +481,7 @@ def test_only_add_on_codes_make_the_suggestion_incomplete():
 
 
 def test_remaining_at_most_counts_the_longest_way_to_the_end():
-    from catalog.wizard import remaining_at_most
+    from catalog.visits.wizard import remaining_at_most
 
     tree = tiny_tree()
     assert remaining_at_most(tree, "kontakt") == 4
@@ -556,14 +556,14 @@ def test_a_reserved_answer_slug_is_refused_with_the_whole_rule():
 
 
 def test_remaining_at_most_is_zero_for_a_step_the_tree_no_longer_has():
-    from catalog.wizard import remaining_at_most
+    from catalog.visits.wizard import remaining_at_most
 
     assert remaining_at_most(tiny_tree(), "borttagen") == 0
     assert remaining_at_most(tiny_tree(), None) == 0
 
 
 def test_remaining_at_most_counts_each_step_once_even_in_a_cycle_validate_would_refuse():
-    from catalog.wizard import remaining_at_most
+    from catalog.visits.wizard import remaining_at_most
 
     tree = tiny_tree()
     tree.steps["neuro"].options[1].next = "metod"  # metod → medverkande → neuro → metod
@@ -579,7 +579,7 @@ def test_a_step_finds_its_answer_by_slug_and_nothing_for_an_unknown_one():
 
 
 def test_the_way_out_shows_the_steps_own_text_or_the_general_one():
-    from catalog.wizard import DEFAULT_WAY_OUT, way_out_text
+    from catalog.visits.wizard import DEFAULT_WAY_OUT, way_out_text
 
     step = tiny_tree().steps["metod"]
     assert way_out_text(step) == DEFAULT_WAY_OUT
@@ -601,7 +601,7 @@ def test_the_way_out_shows_the_steps_own_text_or_the_general_one():
     ],
 )
 def test_the_contact_type_code_is_read_from_the_printed_row(printed, expected):
-    from catalog.wizard import contact_type_code
+    from catalog.visits.wizard import contact_type_code
 
     assert contact_type_code(printed) == expected
 
@@ -619,6 +619,6 @@ def test_the_contact_type_code_is_read_from_the_printed_row(printed, expected):
     ],
 )
 def test_the_patient_fee_is_read_as_kronor_where_the_source_names_an_amount(printed, expected):
-    from catalog.wizard import fee_kronor
+    from catalog.visits.wizard import fee_kronor
 
     assert fee_kronor(printed) == expected

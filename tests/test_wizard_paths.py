@@ -4,7 +4,8 @@ import re
 
 import pytest
 
-from catalog import wizard, wizard_store
+from catalog.visits import store as wizard_store
+from catalog.visits import wizard
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
-from catalog import wizard_store
 from catalog.models import Revision, WizardOption, WizardStep
+from catalog.visits import store as wizard_store
 from tests.admin_forms import change_form_data
 
 pytestmark = pytest.mark.django_db

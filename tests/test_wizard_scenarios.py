@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from catalog import wizard, wizard_store
+from catalog.visits import store as wizard_store
+from catalog.visits import wizard
 
 SCENARIOS = Path(os.environ.get("SCENARIOS_FILE", Path(__file__).resolve().parent / "data" / "wizard-scenarios.json"))
 

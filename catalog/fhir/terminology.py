@@ -22,8 +22,9 @@ from django.conf import settings
 from django.db.models import Max
 from django.utils import timezone
 
-from .. import freshness, search
-from ..models import Code, CodeList, DecisionCode, Entry, Revision, SourceDocument
+from catalog.caching import freshness
+from catalog.models import Code, CodeList, DecisionCode, Entry, Revision, SourceDocument
+from catalog.search import engine as search
 
 KVA_SYSTEM = "urn:oid:1.2.752.116.1.3.2.3.4"
 # The OID Inera's national service contracts (RIV-TA) give for KVÅ; accepted as the same system.

@@ -11,9 +11,9 @@ from functools import wraps
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 
-from ..pagecache import ALL_PARAMS, cached_page
-from . import terminology
-from .terminology import FhirError
+from catalog.caching.pagecache import ALL_PARAMS, cached_page
+from catalog.fhir import terminology
+from catalog.fhir.terminology import FhirError
 
 CONTENT_TYPE = "application/fhir+json; charset=utf-8"
 JSON_FORMATS = {"json", "application/json", "application/fhir+json", "text/json"}

@@ -6,7 +6,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from catalog.accounts import COORDINATORS, coordinator_group
+from catalog.editorial.accounts import COORDINATORS, coordinator_group
 
 
 class Command(BaseCommand):

@@ -1,6 +1,5 @@
-from catalog.accounts import TRAINERS, trainer_group
-
-from .create_coordinator import Command as CoordinatorCommand
+from catalog.editorial.accounts import TRAINERS, trainer_group
+from catalog.management.commands.create_coordinator import Command as CoordinatorCommand
 
 
 class Command(CoordinatorCommand):

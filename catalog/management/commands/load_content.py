@@ -2,7 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from catalog.content import CONTENT_DIR, ContentError, load, read_content
+from catalog.content import CONTENT_DIR
+from catalog.loading.load import load
+from catalog.loading.read import ContentError, read_content
 
 
 class Command(BaseCommand):

@@ -1,0 +1,61 @@
+"""The app's models, one module per concern, all registered here.
+
+Each module imports only the modules below it (tracked ← catalogue ← wizard, …), never this package,
+so no model module needs another to import it at its bottom to be registered.
+"""
+
+from catalog.models.catalogue import (
+    Code,
+    CodeList,
+    CodeQuerySet,
+    ContactType,
+    DecisionCode,
+    DocumentPart,
+    Entry,
+    Footnote,
+    Mention,
+    Section,
+    SourceDocument,
+    retired,
+)
+from catalog.models.changes import EVERYTHING, ContentChange, SearchIndexState
+from catalog.models.editorial import Draft, Revision
+from catalog.models.practice import PracticeCase, PracticeCount, PracticeQuote, PracticeSet
+from catalog.models.search import Concept, SearchMiss, Synonym
+from catalog.models.suggestions import ChangeSuggestion
+from catalog.models.tracked import ContentTracked, plain_value
+from catalog.models.wizard import WizardCode, WizardNote, WizardOption, WizardStep
+
+__all__ = [
+    "EVERYTHING",
+    "ChangeSuggestion",
+    "Code",
+    "CodeList",
+    "CodeQuerySet",
+    "Concept",
+    "ContactType",
+    "ContentChange",
+    "ContentTracked",
+    "DecisionCode",
+    "DocumentPart",
+    "Draft",
+    "Entry",
+    "Footnote",
+    "Mention",
+    "PracticeCase",
+    "PracticeCount",
+    "PracticeQuote",
+    "PracticeSet",
+    "Revision",
+    "SearchIndexState",
+    "SearchMiss",
+    "Section",
+    "SourceDocument",
+    "Synonym",
+    "WizardCode",
+    "WizardNote",
+    "WizardOption",
+    "WizardStep",
+    "plain_value",
+    "retired",
+]

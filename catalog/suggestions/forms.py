@@ -1,0 +1,42 @@
+"""The public form for a suggestion (/forslag/)."""
+
+from django import forms
+
+from catalog.models import ChangeSuggestion
+from catalog.models.suggestions import MAX_TEXT
+
+
+class SuggestionForm(forms.ModelForm):
+    # A honeypot: hidden from people (and from screen readers), filled in by form-filling robots.
+    webbplats = forms.CharField(required=False, label="Lämna det här fältet tomt")
+
+    class Meta:
+        model = ChangeSuggestion
+        fields = ["concerns", "text", "email"]
+        labels = {
+            "concerns": "Vilken text gäller det?",
+            "text": "Vad är fel eller saknas?",
+            "email": "Din e-postadress (om du vill ha svar)",
+        }
+        help_texts = {
+            "text": f"Högst {MAX_TEXT} tecken. Skriv inga patientuppgifter.",
+            "email": "Frivilligt. Används bara för att svara dig.",
+        }
+        widgets = {"concerns": forms.RadioSelect, "text": forms.Textarea(attrs={"rows": 6, "maxlength": MAX_TEXT})}
+        error_messages = {
+            "text": {
+                "required": "Skriv vad som är fel eller saknas.",
+                "max_length": f"Texten får vara högst {MAX_TEXT} tecken (den har %(show_value)d).",
+            },
+            "concerns": {"required": "Välj vilken text det gäller.", "invalid_choice": "Välj ett av alternativen."},
+            "email": {"invalid": "Skriv en giltig e-postadress, eller lämna fältet tomt."},
+        }
+
+    def clean_text(self) -> str:
+        text = self.cleaned_data["text"]
+        if not text.strip():
+            raise forms.ValidationError("Skriv vad som är fel eller saknas.")
+        return text.strip()
+
+    def is_robot(self) -> bool:
+        return bool(self.cleaned_data.get("webbplats"))
