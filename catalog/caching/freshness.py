@@ -18,6 +18,8 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from catalog.models import EVERYTHING, ContentChange, SearchIndexState
+
 _lock = threading.Lock()
 _state = {"value": "", "checked": float("-inf")}
 _changes: tuple = (None, None)  # (token, what changes() read for it), replaced whole
@@ -39,7 +41,6 @@ def generation() -> str:
 def _read_token() -> str:
     """The token, with a plain cursor: the ORM's query compilation costs several times the database's
     answer, and this runs on every request where CONTENT_CHECK_SECONDS is 0."""
-    from catalog.models import SearchIndexState
 
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT generation FROM {SearchIndexState._meta.db_table} WHERE id = 1")
@@ -66,7 +67,6 @@ def changes(generation: str | None = None) -> tuple[list[tuple[str, frozenset[st
 
     Read once per content token: the caches that watch (pages, the catalogue copy) share it."""
     global _changes
-    from catalog.models import ContentChange
 
     kept_for, kept = _changes
     if generation is not None and kept_for == generation:
@@ -77,11 +77,6 @@ def changes(generation: str | None = None) -> tuple[list[tuple[str, frozenset[st
     if generation is not None:
         _changes = (generation, value)
     return value
-
-
-# What a change that touches anything (or a page that depends on anything) names: the tag "*"
-# in catalog.models.ContentChange.
-EVERYTHING = frozenset({"*"})
 
 
 def _day(generation: str) -> str:

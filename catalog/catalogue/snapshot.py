@@ -197,6 +197,28 @@ def build() -> Catalogue:
         sections_by_id[section.id] = section
         sections[section.list_id].append(section)
 
+    entries_by_id, rows = _entries(entry_rows, sources, listed, sections_by_id, today)
+    by_code: dict[str, list[EntryData]] = {}
+    for entry in sorted(
+        entries_by_id.values(),
+        key=lambda e: (lists_by_id[e.list_id].order, sections_by_id[e.section_id].order, e.order, e.id),
+    ):
+        by_code.setdefault(entry.code.code, []).append(entry)
+    mentions = _mentions(entries_by_id, lists_by_id, sections_by_id, sources)
+    return Catalogue(
+        lists={data.slug: data for data in lists_by_id.values()},
+        sections={pk: tuple(items) for pk, items in sections.items()},
+        rows={pk: tuple(items) for pk, items in rows.items()},
+        entries={code: tuple(items) for code, items in by_code.items()},
+        mentions={code: tuple(items) for code, items in mentions.items()},
+        lists_by_id=lists_by_id,
+        sections_by_id=sections_by_id,
+        listed=listed,
+    )
+
+
+def _entries(entry_rows, sources, listed, sections_by_id, today):
+    """Each entry once (by id) and each section's rows in order; a code's data is shared by its entries."""
     codes: dict[str, CodeData] = {}
     entries_by_id = {}
     rows: dict[int, list[EntryData]] = {pk: [] for pk in sections_by_id}
@@ -213,13 +235,11 @@ def build() -> Catalogue:
         )  # fmt: skip
         entries_by_id[pk] = entry
         rows[section_id].append(entry)
-    by_code: dict[str, list[EntryData]] = {}
-    for entry in sorted(
-        entries_by_id.values(),
-        key=lambda e: (lists_by_id[e.list_id].order, sections_by_id[e.section_id].order, e.order, e.id),
-    ):
-        by_code.setdefault(entry.code.code, []).append(entry)
+    return entries_by_id, rows
 
+
+def _mentions(entries_by_id, lists_by_id, sections_by_id, sources) -> dict[str, list[MentionData]]:
+    """Where each code is named: "Nämns i" on its page."""
     mentions: dict[str, list[MentionData]] = {}
     for code, entry_id, section_id, part_slug, part_heading, document_id in Mention.objects.order_by("id").values_list(
         "code", "entry_id", "section_id", "part__slug", "part__heading", "part__document_id"
@@ -235,16 +255,7 @@ def build() -> Catalogue:
         else:
             mention = MentionData()
         mentions.setdefault(code, []).append(mention)
-    return Catalogue(
-        lists={data.slug: data for data in lists_by_id.values()},
-        sections={pk: tuple(items) for pk, items in sections.items()},
-        rows={pk: tuple(items) for pk, items in rows.items()},
-        entries={code: tuple(items) for code, items in by_code.items()},
-        mentions={code: tuple(items) for code, items in mentions.items()},
-        lists_by_id=lists_by_id,
-        sections_by_id=sections_by_id,
-        listed=listed,
-    )
+    return mentions
 
 
 _lock = threading.Lock()

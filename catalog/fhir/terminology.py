@@ -350,74 +350,18 @@ def code_system(system_id: str) -> dict:
 
 def _build_code_system(system_id: str) -> dict:
     if system_id == "beteckningstyp":
-        return {
-            "resourceType": "CodeSystem",
-            "id": "beteckningstyp",
-            "url": designation_system(),
-            "version": "1",
-            "name": "Beteckningstyp",
-            "title": "Slag av beteckning i KVÅ-guidens ValueSets",
-            "status": "active",
-            "experimental": False,
-            "publisher": publisher(),
-            "description": "Vilken av listans texter en designation i KVÅ-guidens ValueSets bär.",
-            "caseSensitive": True,
-            "content": "complete",
-            "count": len(DESIGNATION_USES),
-            "concept": [
-                {"code": code, "display": display, "definition": definition}
-                for code, (display, definition) in DESIGNATION_USES.items()
-            ],
-        }
+        return _designation_code_system()
     decisions = _decisions()
     codes = Code.objects.order_by("code")
     if system_id == "kva":
         chosen = [c for c in codes if c.code not in decisions]
-        resource = {
-            "resourceType": "CodeSystem",
-            "id": "kva",
-            "url": KVA_SYSTEM,
-            "identifier": [
-                {"system": "urn:ietf:rfc:3986", "value": system} for system in sorted(KVA_SYSTEM_ALIASES, reverse=True)
-            ],
-            "name": "KVA",
-            "title": "Klassifikation av vårdåtgärder (KVÅ)",
-            "status": "active",
-            "experimental": False,
-            "publisher": "Socialstyrelsen",
-            "description": (
-                "De KVÅ-koder som KVÅ-guidens listor och texter har, med kanonisk titel. "
-                "Ett utdrag (fragment): hela KVÅ förvaltas och publiceras av Socialstyrelsen."
-            ),
-            "caseSensitive": True,
-            "content": "fragment",
-        }
+        resource = _kva_header()
     else:
         decision = next((d for d in decisions.values() if d.slug == system_id), None)
         if decision is None:
             raise FhirError(404, "not-found", f"CodeSystem/{system_id[:64]} finns inte.")
         chosen = [c for c in codes if decisions.get(c.code) == decision]
-        resource = {
-            "resourceType": "CodeSystem",
-            "id": decision.slug,
-            "url": decision_system(decision),
-            "identifier": [{"use": "official", "value": decision.identifier}],
-            "version": _system_version(decision_system(decision)),
-            "name": "Beslut" + "".join(ch for ch in decision.identifier if ch.isalnum()),
-            "title": f"Regionala koder enligt beslut {decision.identifier}",
-            "status": "active",
-            "experimental": False,
-            "publisher": decision.issuer or publisher(),
-            "description": (
-                f"Regionala åtgärdskoder som beslutet {decision.identifier} ”{decision.title}” "
-                f"({(decision.date or decision.valid_from or datetime.date.min).isoformat()}) inrättade. "
-                "Koderna är inte KVÅ-koder utan regionens egna, därför ett eget kodsystem."
-            ),
-            "caseSensitive": True,
-            "content": "complete",
-        }
-        if decision.date:
-            resource["date"] = decision.date.isoformat()
+        resource = _decision_header(decision)
     resource["count"] = len(chosen)
     resource["property"] = PROPERTY_DEFINITIONS
     concepts = []
@@ -429,6 +373,75 @@ def _build_code_system(system_id: str) -> dict:
         concepts.append(concept)
     if concepts:
         resource["concept"] = concepts
+    return resource
+
+
+def _designation_code_system() -> dict:
+    return {
+        "resourceType": "CodeSystem",
+        "id": "beteckningstyp",
+        "url": designation_system(),
+        "version": "1",
+        "name": "Beteckningstyp",
+        "title": "Slag av beteckning i KVÅ-guidens ValueSets",
+        "status": "active",
+        "experimental": False,
+        "publisher": publisher(),
+        "description": "Vilken av listans texter en designation i KVÅ-guidens ValueSets bär.",
+        "caseSensitive": True,
+        "content": "complete",
+        "count": len(DESIGNATION_USES),
+        "concept": [
+            {"code": code, "display": display, "definition": definition}
+            for code, (display, definition) in DESIGNATION_USES.items()
+        ],
+    }
+
+
+def _kva_header() -> dict:
+    return {
+        "resourceType": "CodeSystem",
+        "id": "kva",
+        "url": KVA_SYSTEM,
+        "identifier": [
+            {"system": "urn:ietf:rfc:3986", "value": system} for system in sorted(KVA_SYSTEM_ALIASES, reverse=True)
+        ],
+        "name": "KVA",
+        "title": "Klassifikation av vårdåtgärder (KVÅ)",
+        "status": "active",
+        "experimental": False,
+        "publisher": "Socialstyrelsen",
+        "description": (
+            "De KVÅ-koder som KVÅ-guidens listor och texter har, med kanonisk titel. "
+            "Ett utdrag (fragment): hela KVÅ förvaltas och publiceras av Socialstyrelsen."
+        ),
+        "caseSensitive": True,
+        "content": "fragment",
+    }
+
+
+def _decision_header(decision: SourceDocument) -> dict:
+    resource = {
+        "resourceType": "CodeSystem",
+        "id": decision.slug,
+        "url": decision_system(decision),
+        "identifier": [{"use": "official", "value": decision.identifier}],
+        "version": _system_version(decision_system(decision)),
+        "name": "Beslut" + "".join(ch for ch in decision.identifier if ch.isalnum()),
+        "title": f"Regionala koder enligt beslut {decision.identifier}",
+        "status": "active",
+        "experimental": False,
+        "publisher": decision.issuer or publisher(),
+        "description": (
+            f"Regionala åtgärdskoder som beslutet {decision.identifier} ”{decision.title}” "
+            f"({(decision.date or decision.valid_from or datetime.date.min).isoformat()}) inrättade. "
+            "Koderna är inte KVÅ-koder utan regionens egna, därför ett eget kodsystem."
+        ),
+        "caseSensitive": True,
+        "content": "complete",
+    }
+    if decision.date:
+        resource["date"] = decision.date.isoformat()
     return resource
 
 

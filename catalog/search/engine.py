@@ -40,7 +40,10 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from catalog.caching import freshness
+from catalog.models import Concept, ContactType, Entry, Section, Synonym
 from catalog.text import swedish, textlinks
+from catalog.visits import store as wizard_store
+from catalog.visits import wizard
 
 MAX_QUERY_LENGTH = 200
 MAX_RESULTS = 20
@@ -397,8 +400,6 @@ class SearchIndex:
     def wizard_answers(self, current_tree) -> list[tuple[set[str], "WizardLink"]]:
         """Each answer of the visit wizard as (its label's terms, a link to the step after choosing it)."""
         if self._wizard_answers is None:
-            from catalog.visits import wizard
-
             tree = current_tree()
             base = reverse("catalog:visit")
             answers = []
@@ -458,7 +459,6 @@ def _at_least_part(matches: dict[str, float], factor: float) -> dict[str, float]
 
 
 def build_index(generation: str) -> SearchIndex:
-    from catalog.models import Concept, Entry, Section, Synonym
 
     index = SearchIndex(generation)
     entries = (
@@ -873,8 +873,6 @@ def context_codes(index: SearchIndex, inom: str) -> set[str]:
     if inom not in index.context_cache:
         codes = set().union(*(index.list_codes.get(slug, set()) for slug in CONTEXTS[inom][1]))
         if inom == "rehab":
-            from catalog.models import ContactType
-
             for required, one_of in ContactType.objects.filter(document__slug="vardval-rehab-distans").values_list(
                 "required_codes", "one_of_codes"
             ):
@@ -975,7 +973,6 @@ def wizard_links(index: SearchIndex, words: list[list[set[str]]]) -> list[Wizard
     its parts (one part, but for a compound the content writes apart)."""
     if not words:
         return []
-    from catalog.visits import store as wizard_store
 
     try:
         answers = index.wizard_answers(wizard_store.current_tree)

@@ -3,7 +3,8 @@ from collections.abc import Collection
 from django import template
 from django.utils.safestring import SafeString
 
-from catalog.caching import fragments
+from catalog.caching import fragments, freshness
+from catalog.models import ChangeSuggestion, Draft
 from catalog.text import textlinks
 
 register = template.Library()
@@ -34,7 +35,6 @@ def kept(name: str, **values) -> SafeString:
 @register.simple_tag(takes_context=True)
 def new_suggestions(context) -> int | None:
     """How many suggestions wait in the queue, for a user who may see it (None otherwise)."""
-    from catalog.models import ChangeSuggestion
 
     user = context["request"].user
     if not user.has_perm("catalog.view_changesuggestion"):
@@ -45,7 +45,6 @@ def new_suggestions(context) -> int | None:
 @register.simple_tag(takes_context=True)
 def drafts_waiting(context) -> int | None:
     """How many drafts wait for review, for a user who may see them (None otherwise)."""
-    from catalog.models import Draft
 
     if not context["request"].user.has_perm("catalog.view_draft"):
         return None
@@ -55,6 +54,5 @@ def drafts_waiting(context) -> int | None:
 @register.simple_tag
 def content_version() -> str:
     """A short identifier of the content as this page was rendered (changes with every save)."""
-    from catalog.caching import freshness
 
     return freshness.last_seen().split(":", 1)[0][:8]

@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
+from catalog.models import PracticeCase
 from catalog.visits import wizard
 
 PRESENTATION = "projektor"
@@ -55,7 +56,6 @@ def wizard_extras(
     request: HttpRequest, tree: wizard.Tree, walk: wizard.Walk, context: dict, keep: str, step_path: str
 ) -> dict:
     """Context the wizard template needs for presentation mode and practice cases."""
-    from catalog.models import PracticeCase
 
     params = kept_params(request)
     extras: dict = {}

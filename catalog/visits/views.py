@@ -112,7 +112,7 @@ def result_context(walk: Walk) -> dict:
 
 def _as_json(request: HttpRequest, walk: Walk, path: list[str]) -> dict:
     absolute = request.build_absolute_uri
-    data = {
+    return {
         "url": absolute(step_url(path)),
         "answers": [
             {
@@ -127,71 +127,68 @@ def _as_json(request: HttpRequest, walk: Walk, path: list[str]) -> dict:
             for answer in walk.answers
         ],
         "finished": walk.finished,
-        "step": None,
-        "suggestion": None,
+        "step": _step_json(absolute, walk, path) if walk.current is not None else None,
+        "suggestion": _suggestion_json(walk) if walk.suggestion is not None else None,
     }
-    if walk.current is not None:
-        step = walk.current
-        offered = wizard.available(step, walk.answers)
-        data["step"] = {
-            "slug": step.slug,
-            "number": _asked(walk) + 1,
-            "at_most": _asked(walk) + wizard.remaining_at_most(wizard_store.current_tree(), step.slug),
-            "question": step.question,
-            "help": step.help or None,
-            "kind": step.kind,
-            "optional": step.optional,
-            "options": [
-                {
-                    "slug": option.slug,
-                    "label": option.label,
-                    "help": option.help or None,
-                    "url": absolute(step_url([*path, option.slug])) if step.kind == "single" else None,
-                }
-                for option in offered
-            ],
-            "none_fits": {
-                "label": _way_out_label(step),
-                "text": wizard.way_out_text(step) if _way_out_ends(step) else None,
-                "url": absolute(step_url([*path, _way_out_segment(step)])),
-            },
-            "answer_with": (
-                f"{absolute(step_url(path))}?{FIELD}=<svar>" + (f"&{FIELD}=<svar>…" if step.kind == "multiple" else "")
-            ),
-        }
-    if walk.suggestion is not None:
-        suggestion = walk.suggestion
-        contact = suggestion.contact
-        data["suggestion"] = {
-            "codes": [
-                {
-                    "code": s.code,
-                    "role": s.role,
-                    "reason": s.reason,
-                    "quote_from": s.quote_from,
-                    "check": s.check or None,
-                }
-                for s in suggestion.codes
-            ],
-            "notes": [{"text": n.text, "quote_from": n.quote_from or None} for n in suggestion.notes],
-            "no_code": suggestion.no_code,
-            "complete": not suggestion.incomplete,
-            "none_fits": None
-            if suggestion.way_out is None
-            else {"question": suggestion.way_out.step.question, "text": wizard.way_out_text(suggestion.way_out.step)},
-            "contact": None
-            if contact is None
-            else {
-                "type": contact.printed,
-                "name": contact.name,
-                "staff_category": contact.staff_category or None,
-                "patient_fee": contact.patient_fee or None,
-                "contact_points": float(suggestion.points) if suggestion.points is not None else None,
-                "qualified": contact.qualified,
-                **{f"{key}": value for key, value in (_facts_json(walk) or {}).items()},
-            },
-        }
-    return data
+
+
+def _step_json(absolute, walk: Walk, path: list[str]) -> dict:
+    step = walk.current
+    offered = wizard.available(step, walk.answers)
+    return {
+        "slug": step.slug,
+        "number": _asked(walk) + 1,
+        "at_most": _asked(walk) + wizard.remaining_at_most(wizard_store.current_tree(), step.slug),
+        "question": step.question,
+        "help": step.help or None,
+        "kind": step.kind,
+        "optional": step.optional,
+        "options": [
+            {
+                "slug": option.slug,
+                "label": option.label,
+                "help": option.help or None,
+                "url": absolute(step_url([*path, option.slug])) if step.kind == "single" else None,
+            }
+            for option in offered
+        ],
+        "none_fits": {
+            "label": _way_out_label(step),
+            "text": wizard.way_out_text(step) if _way_out_ends(step) else None,
+            "url": absolute(step_url([*path, _way_out_segment(step)])),
+        },
+        "answer_with": (
+            f"{absolute(step_url(path))}?{FIELD}=<svar>" + (f"&{FIELD}=<svar>…" if step.kind == "multiple" else "")
+        ),
+    }
+
+
+def _suggestion_json(walk: Walk) -> dict:
+    suggestion = walk.suggestion
+    contact = suggestion.contact
+    return {
+        "codes": [
+            {"code": s.code, "role": s.role, "reason": s.reason, "quote_from": s.quote_from, "check": s.check or None}
+            for s in suggestion.codes
+        ],
+        "notes": [{"text": n.text, "quote_from": n.quote_from or None} for n in suggestion.notes],
+        "no_code": suggestion.no_code,
+        "complete": not suggestion.incomplete,
+        "none_fits": None
+        if suggestion.way_out is None
+        else {"question": suggestion.way_out.step.question, "text": wizard.way_out_text(suggestion.way_out.step)},
+        "contact": None
+        if contact is None
+        else {
+            "type": contact.printed,
+            "name": contact.name,
+            "staff_category": contact.staff_category or None,
+            "patient_fee": contact.patient_fee or None,
+            "contact_points": float(suggestion.points) if suggestion.points is not None else None,
+            "qualified": contact.qualified,
+            **{f"{key}": value for key, value in (_facts_json(walk) or {}).items()},
+        },
+    }
 
 
 def _facts_json(walk: Walk) -> dict | None:

@@ -350,65 +350,88 @@ def _dead_ends(tree: Tree, step_slug: str, gives: bool, memo: dict, limit: int =
 
 def validate(tree: Tree, known_codes: set[str], quote_ok=None, contact_refs: set[str] | None = None) -> list[str]:
     """Everything wrong with a tree, as Swedish sentences a coordinator can act on."""
-    errors: list[str] = []
     if tree.start not in tree.steps:
         return [f"Startsteget ”{tree.start}” finns inte."]
+    errors: list[str] = []
     for step in tree.steps.values():
-        where = f"Steget ”{step.slug}”"
-        if not SLUG_RE.match(step.slug) or step.slug in RESERVED_SLUGS:
-            errors.append(
-                f"{where}: kortnamnet får bara ha små bokstäver a–z, siffror och bindestreck (och inte vara ”inga”)."
-            )
-        if step.kind not in KINDS:
-            errors.append(f"{where}: slaget måste vara single eller multiple.")
-        if not step.question.strip():
-            errors.append(f"{where}: frågan saknas.")
-        if not step.options:
-            errors.append(f"{where}: har inga svar att välja.")
-        if step.kind == "multiple" and step.next and step.next not in tree.steps:
-            errors.append(f"{where}: nästa steg ”{step.next}” finns inte.")
+        errors += _step_errors(tree, step)
         seen: set[str] = set()
         for option in step.options:
-            o_where = f"{where}, svaret ”{option.slug}”"
-            if option.slug in seen:
-                errors.append(f"{o_where}: finns två gånger.")
+            errors += _option_errors(tree, step, option, seen, known_codes, quote_ok, contact_refs)
             seen.add(option.slug)
-            if not SLUG_RE.match(option.slug) or option.slug in RESERVED_SLUGS:
-                errors.append(
-                    f"{o_where}: kortnamnet får bara ha små bokstäver a–z, siffror och bindestreck "
-                    "(och inte vara ”inga” eller ”inget-passar”)."
-                )
-            # Conditions name "step/option"; renames in the admin rewrite them (catalog.signals). One left
-            # unmatched is not an error here: an unmatched "when" hides the option, "unless" is ignored.
-            if option.implied and not option.when:
-                errors.append(f"{o_where}: ett underförstått svar behöver ett villkor (when).")
-            if not option.label.strip():
-                errors.append(f"{o_where}: texten saknas.")
-            if step.kind == "single" and option.next and option.next not in tree.steps:
-                errors.append(f"{o_where}: nästa steg ”{option.next}” finns inte.")
-            if step.kind == "multiple" and option.next:
-                errors.append(
-                    f"{o_where}: svar på en flervalsfråga kan inte ha eget nästa steg (stegets nästa steg gäller)."
-                )
-            for code in option.codes:
-                if code.code not in known_codes:
-                    errors.append(f"{o_where}: koden {code.code} finns inte i guiden.")
-                if code.role not in ROLES:
-                    errors.append(f"{o_where}: rollen ”{code.role}” för {code.code} ska vara en av {', '.join(ROLES)}.")
-                if not code.reason.strip():
-                    errors.append(f"{o_where}: {code.code} saknar skäl (citat ur regeln).")
-                elif quote_ok and not quote_ok(code.reason, code.quote_from):
-                    errors.append(
-                        f"{o_where}: skälet för {code.code} står inte ordagrant i {code.quote_from or '(ingen källa angiven)'}."
-                    )
-            for note in option.notes:
-                if quote_ok and note.quote_from and not quote_ok(note.text, note.quote_from):
-                    errors.append(f"{o_where}: anteckningen står inte ordagrant i {note.quote_from}.")
-            if option.contact and contact_refs is not None and option.contact not in contact_refs:
-                errors.append(f"{o_where}: kontakttypen ”{option.contact}” finns inte.")
     if errors:
         return errors
-    # Cycles and reachability, over the graph of steps.
+    errors = _graph_errors(tree)
+    if errors:
+        return errors
+    return [
+        f"En väg slutar utan kod, kontakttyp eller uttryckligt ”ingen kod”: {' → '.join(path)}."
+        for path in _dead_ends(tree, tree.start, False, {})
+    ]
+
+
+def _step_errors(tree: Tree, step: Step) -> list[str]:
+    errors = []
+    where = f"Steget ”{step.slug}”"
+    if not SLUG_RE.match(step.slug) or step.slug in RESERVED_SLUGS:
+        errors.append(
+            f"{where}: kortnamnet får bara ha små bokstäver a–z, siffror och bindestreck (och inte vara ”inga”)."
+        )
+    if step.kind not in KINDS:
+        errors.append(f"{where}: slaget måste vara single eller multiple.")
+    if not step.question.strip():
+        errors.append(f"{where}: frågan saknas.")
+    if not step.options:
+        errors.append(f"{where}: har inga svar att välja.")
+    if step.kind == "multiple" and step.next and step.next not in tree.steps:
+        errors.append(f"{where}: nästa steg ”{step.next}” finns inte.")
+    return errors
+
+
+def _option_errors(
+    tree: Tree, step: Step, option: Option, seen: set[str], known_codes: set[str], quote_ok, contact_refs
+) -> list[str]:
+    errors = []
+    o_where = f"Steget ”{step.slug}”, svaret ”{option.slug}”"
+    if option.slug in seen:
+        errors.append(f"{o_where}: finns två gånger.")
+    if not SLUG_RE.match(option.slug) or option.slug in RESERVED_SLUGS:
+        errors.append(
+            f"{o_where}: kortnamnet får bara ha små bokstäver a–z, siffror och bindestreck "
+            "(och inte vara ”inga” eller ”inget-passar”)."
+        )
+    # Conditions name "step/option"; renames in the admin rewrite them (catalog.editorial.renames). One
+    # left unmatched is not an error here: an unmatched "when" hides the option, "unless" is ignored.
+    if option.implied and not option.when:
+        errors.append(f"{o_where}: ett underförstått svar behöver ett villkor (when).")
+    if not option.label.strip():
+        errors.append(f"{o_where}: texten saknas.")
+    if step.kind == "single" and option.next and option.next not in tree.steps:
+        errors.append(f"{o_where}: nästa steg ”{option.next}” finns inte.")
+    if step.kind == "multiple" and option.next:
+        errors.append(f"{o_where}: svar på en flervalsfråga kan inte ha eget nästa steg (stegets nästa steg gäller).")
+    for code in option.codes:
+        if code.code not in known_codes:
+            errors.append(f"{o_where}: koden {code.code} finns inte i guiden.")
+        if code.role not in ROLES:
+            errors.append(f"{o_where}: rollen ”{code.role}” för {code.code} ska vara en av {', '.join(ROLES)}.")
+        if not code.reason.strip():
+            errors.append(f"{o_where}: {code.code} saknar skäl (citat ur regeln).")
+        elif quote_ok and not quote_ok(code.reason, code.quote_from):
+            errors.append(
+                f"{o_where}: skälet för {code.code} står inte ordagrant i {code.quote_from or '(ingen källa angiven)'}."
+            )
+    for note in option.notes:
+        if quote_ok and note.quote_from and not quote_ok(note.text, note.quote_from):
+            errors.append(f"{o_where}: anteckningen står inte ordagrant i {note.quote_from}.")
+    if option.contact and contact_refs is not None and option.contact not in contact_refs:
+        errors.append(f"{o_where}: kontakttypen ”{option.contact}” finns inte.")
+    return errors
+
+
+def _graph_errors(tree: Tree) -> list[str]:
+    """Cycles and reachability, over the graph of steps."""
+    errors: list[str] = []
     edges = {
         slug: {o.next for o in step.options if o.next} | ({step.next} if step.next else set())
         for slug, step in tree.steps.items()
@@ -429,10 +452,6 @@ def validate(tree: Tree, known_codes: set[str], quote_ok=None, contact_refs: set
     for slug in tree.steps:
         if slug not in state:
             errors.append(f"Steget ”{slug}” går inte att nå från starten.")
-    if errors:
-        return errors
-    for path in _dead_ends(tree, tree.start, False, {}):
-        errors.append(f"En väg slutar utan kod, kontakttyp eller uttryckligt ”ingen kod”: {' → '.join(path)}.")
     return errors
 
 

@@ -18,6 +18,7 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.decorators.http import require_http_methods
 
 from catalog.caching import freshness
+from catalog.models import Concept
 from catalog.visits import store as wizard_store
 from catalog.visits.describe import engine as describe
 from catalog.visits.describe.engine import Description
@@ -97,8 +98,6 @@ def current_lexicon() -> describe.Lexicon:
     generation = freshness.generation()
     with _lexicon_lock:
         if _lexicon["generation"] != generation:
-            from catalog.models import Concept
-
             concepts = list(Concept.objects.values_list("name", "words", "means"))
             _lexicon.update(generation=generation, lexicon=describe.lexicon_with(concepts))
         return _lexicon["lexicon"]
