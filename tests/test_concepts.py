@@ -8,7 +8,8 @@ from catalog.content import CONTENT_DIR
 from catalog.loading.read import ContentError, read_content
 from catalog.models import Concept
 from catalog.search import engine as search_engine
-from catalog.text import swedish
+from catalog.search import index as search_index
+from catalog.text import swedish, textlinks
 from tests.admin_forms import change_form_data
 
 pytestmark = pytest.mark.django_db
@@ -22,11 +23,11 @@ def test_every_word_a_concept_means_stands_in_the_content():
     for concept in Concept.objects.all():
         for phrase in swedish.phrases(concept.means):
             for word in phrase:
-                if word.lower() in swedish.STOPWORDS or search_engine.textlinks.normalize_code(word):
+                if word.lower() in swedish.STOPWORDS or textlinks.normalize_code(word):
                     continue
                 if swedish.fold(word) in index.synonyms:
                     continue
-                if not any(quality >= search_engine.QUALITY_PART for quality in index.matches(word).values()):
+                if not any(quality >= search_index.QUALITY_PART for quality in index.matches(word).values()):
                     missing.append((concept.name, word))
     assert not missing
 

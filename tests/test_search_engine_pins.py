@@ -13,6 +13,7 @@ import pytest
 
 from catalog.models import Entry, Section, Synonym
 from catalog.search import engine as search_engine
+from catalog.search import index as search_index
 from catalog.text import swedish
 
 pytestmark = pytest.mark.django_db
@@ -136,12 +137,12 @@ def test_a_four_letter_word_one_letter_off_finds_its_word_and_nothing_further():
     assert _codes("tulk", expand=False) == ["ZV020"]  # "tolk"
 
 
-def _tiny_index(**texts: str) -> search_engine.SearchIndex:
+def _tiny_index(**texts: str) -> search_index.SearchIndex:
     """An index of hand-written titles, one per code."""
-    index = search_engine.SearchIndex("tiny")
+    index = search_index.SearchIndex("tiny")
     for code, text in texts.items():
-        index.codes[code] = search_engine.IndexedCode(code=code, title=text, lists=[], texts=[])
-        index.add(code, text, search_engine.WEIGHT_TITLE)
+        index.codes[code] = search_index.IndexedCode(code=code, title=text, lists=[], texts=[])
+        index.add(code, text, search_index.WEIGHT_TITLE)
     index.finish()
     return index
 
@@ -453,7 +454,7 @@ def test_the_index_is_built_once_and_kept_while_the_content_is_unchanged():
 def test_building_the_index_reads_the_database_in_four_queries(django_assert_num_queries):
     # Entries with their codes, lists and sections; section instructions; synonyms; concepts.
     with django_assert_num_queries(4):
-        search_engine.build_index("test")
+        search_index.build_index("test")
 
 
 def test_a_synonym_of_two_words_is_found_when_both_are_typed():
