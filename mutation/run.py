@@ -19,16 +19,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 EQUIVALENTS = Path(__file__).resolve().parent / "equivalents.toml"
 
-# engine → (module, its own test files)
+# engine → (its modules, its own test files)
 ENGINES = {
-    "wizard": ("catalog/wizard.py", ["tests/test_wizard_engine.py"]),
-    # tests/test_search_queries.py (473 queries) is left out: it would double each mutant's run.
-    "search": ("catalog/search.py", ["tests/test_search.py", "tests/test_search_engine_pins.py"]),
-    "swedish": (
-        "catalog/swedish.py",
-        ["tests/test_swedish.py", "tests/test_search.py", "tests/test_search_engine_pins.py"],
+    "wizard": (["catalog/visits/wizard.py"], ["tests/visits/test_wizard_engine.py"]),
+    # tests/search/test_queries.py (473 queries) is left out: it would double each mutant's run.
+    "search": (
+        ["catalog/search/index.py", "catalog/search/engine.py"],
+        ["tests/search/test_engine.py", "tests/search/test_engine_pins.py"],
     ),
-    "describe": ("catalog/describe.py", ["tests/test_describe_engine.py", "tests/test_describe_analysis.py"]),
+    "swedish": (
+        ["catalog/text/swedish.py"],
+        ["tests/text/test_swedish.py", "tests/search/test_engine.py", "tests/search/test_engine_pins.py"],
+    ),
+    "describe": (
+        ["catalog/visits/describe/engine.py"],
+        ["tests/visits/describe/test_engine.py", "tests/visits/describe/test_analysis.py"],
+    ),
 }
 
 
@@ -37,7 +43,7 @@ def project_files() -> list[str]:
     return [name for name in listed.stdout.splitlines() if (ROOT / name).is_file()]
 
 
-def scratch_copy(module: str, tests: list[str]) -> Path:
+def scratch_copy(modules: list[str], tests: list[str]) -> Path:
     work = Path(tempfile.mkdtemp(prefix="kva-mutation-"))
     for name in project_files():
         target = work / name
@@ -47,7 +53,7 @@ def scratch_copy(module: str, tests: list[str]) -> Path:
 
 [tool.mutmut]
 source_paths = ["catalog"]
-only_mutate = [{json.dumps(module)}]
+only_mutate = {json.dumps(modules)}
 also_copy = ["kvaguide", "templates", "static", "manage.py", "mutation"]
 pytest_add_cli_args_test_selection = {json.dumps(tests)}
 pytest_add_cli_args = ["-x", "-q", "-p", "no:cacheprovider"]
@@ -77,10 +83,11 @@ def use_scratch_fixtures(work: Path) -> None:
     )
 
 
-def refresh(work: Path, module: str) -> None:
+def refresh(work: Path, modules: list[str]) -> None:
     """Bring a kept scratch copy's tests and mutation helpers up to date with the project."""
-    if (work / module).read_bytes() != (ROOT / module).read_bytes():
-        sys.exit(f"{module} has changed since {work} was made: its mutant names no longer match; run in full.")
+    for module in modules:
+        if (work / module).read_bytes() != (ROOT / module).read_bytes():
+            sys.exit(f"{module} has changed since {work} was made: its mutant names no longer match; run in full.")
     for name in project_files():
         if name.startswith(("tests/", "mutation/")):
             (work / name).parent.mkdir(parents=True, exist_ok=True)
@@ -113,16 +120,16 @@ def equivalents() -> dict[str, str]:
 
 
 def run(engine: str, keep: bool, again: Path | None = None) -> dict:
-    module, tests = ENGINES[engine]
+    modules, tests = ENGINES[engine]
     tests = [t for t in tests if (ROOT / t).exists()]
-    if not (ROOT / module).exists() or not tests:
-        return {"engine": engine, "skipped": f"{module} or its tests are not in the project"}
+    if not all((ROOT / module).exists() for module in modules) or not tests:
+        return {"engine": engine, "skipped": f"{', '.join(modules)} or its tests are not in the project"}
     started = time.monotonic()
     names = []
     if again:
         # Only the mutants that survived there (or were not tried yet), against the project's tests now.
         work = again
-        refresh(work, module)
+        refresh(work, modules)
         known_equivalent = equivalents()
         names = [
             name
@@ -131,7 +138,7 @@ def run(engine: str, keep: bool, again: Path | None = None) -> dict:
         ]
         keep = True
     else:
-        work = scratch_copy(module, tests)
+        work = scratch_copy(modules, tests)
     try:
         # mutmut's progress goes to mutmut.log in the scratch copy (`tail -f` it during a long run).
         with (work / "mutmut.log").open("a", encoding="utf-8") as log:
@@ -152,7 +159,7 @@ def run(engine: str, keep: bool, again: Path | None = None) -> dict:
     survivors = sorted(name for name, status in counted.items() if status == "survived")
     return {
         "engine": engine,
-        "module": module,
+        "modules": modules,
         "tests": tests,
         "mutants": len(found),
         "equivalent": len(found) - len(counted),

@@ -49,9 +49,9 @@ def _clear_caches() -> None:
             for value in list(vars(module).values()):
                 if callable(getattr(value, "cache_clear", None)):
                     value.cache_clear()
-    search = sys.modules.get("catalog.search")
-    if search is not None:
-        search._cache.__dict__.clear()
+    index = sys.modules.get("catalog.search.index")
+    if index is not None:
+        index._cache.__dict__.clear()
 
 
 @pytest.fixture(autouse=True)

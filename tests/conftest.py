@@ -3,6 +3,9 @@ import pytest
 from catalog.loading.load import load
 from catalog.loading.read import read_content
 
+# Browser tests' fixtures (browser, site, page) for every test module.
+pytest_plugins = ["tests.support.browser"]
+
 
 def pytest_collection_modifyitems(items):
     # What a browser shows does not depend on the database behind the server, and the database

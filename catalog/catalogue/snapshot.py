@@ -275,7 +275,7 @@ def _state() -> str:
     waiting for the database process, more than the rest of a code page's render. Outside a
     cached view, with no token read yet in this thread, it asks. Should the page cache stop
     calling freshness.generation() first, this must ask every time instead
-    (tests/test_fragments.py then fails: edits no longer show).
+    (tests/caching/test_fragments.py then fails: edits no longer show).
     """
     return freshness.last_seen() or freshness.generation()
 
