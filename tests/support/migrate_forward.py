@@ -40,10 +40,22 @@ def old_migrations(rows) -> dict[str, str]:
     return last
 
 
+def _typed(kind: str, value):
+    """An SQLite value as PostgreSQL's column type takes it: 0/1 as a boolean, JSON text as JSON."""
+    from psycopg.types.json import Jsonb
+
+    if value is None:
+        return None
+    if kind == "boolean":
+        return bool(value)
+    if kind in ("jsonb", "json"):
+        return Jsonb(json.loads(value))
+    return value
+
+
 def copy_into_postgresql(rows) -> None:
     """The old rows into the tables the old migrations made, with SQLite's 0/1 and JSON text typed."""
     from django.db import connection
-    from psycopg.types.json import Jsonb
 
     with connection.cursor() as cursor:
         cursor.execute("SET session_replication_role = replica")  # rows in any order, as the old file had them
@@ -57,21 +69,11 @@ def copy_into_postgresql(rows) -> None:
             assert types, f"the old migrations made no table {table}"
             cursor.execute(f'DELETE FROM "{table}"')  # rows the migrations wrote (content types, permissions)
 
-            def typed(column, value):
-                kind = types[column]
-                if value is None:
-                    return None
-                if kind == "boolean":
-                    return bool(value)
-                if kind in ("jsonb", "json"):
-                    return Jsonb(json.loads(value))
-                return value
-
             names = ", ".join(f'"{c}"' for c in columns)
             marks = ", ".join(["%s"] * len(columns))
             cursor.executemany(
                 f'INSERT INTO "{table}" ({names}) VALUES ({marks})',
-                [[typed(c, v) for c, v in zip(columns, row, strict=True)] for row in data],
+                [[_typed(types[c], v) for c, v in zip(columns, row, strict=True)] for row in data],
             )
         cursor.execute("SET session_replication_role = DEFAULT")
 
@@ -92,7 +94,9 @@ def read_back(rows) -> dict:
     from django.apps import apps
     from django.db import connection, models
 
-    by_table = {m._meta.db_table: m for config in apps.get_app_configs() for m in config.get_models(include_auto_created=True)}
+    by_table = {
+        m._meta.db_table: m for config in apps.get_app_configs() for m in config.get_models(include_auto_created=True)
+    }
     missing_tables, missing_rows, changed_texts, counted = [], {}, [], 0
     for table, (columns, data) in rows.items():
         if table in UNMODELLED:
