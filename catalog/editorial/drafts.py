@@ -1,19 +1,16 @@
 """Utkast: a change to published guidance that waits for another coordinator's sign-off.
 
-A draft holds the fields it changes, the published values it was made from, and who made it.
-Nothing in it is public until another coordinator approves it; approval refuses a draft whose
-published text has changed since (showing the conflict), and validates the change like a save
-(the wizard tree must stay valid, every quote word for word) before it goes live.
+A draft holds the fields it changes, the published values it was made from, and who made it. The
+gate (catalog.editorial.gate) makes drafts; catalog.editorial.review approves, returns and withdraws
+them. Nothing in a draft is public until another coordinator approves it.
 """
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
-from django.utils import timezone
+from django.db import models
 
 from catalog.editorial import history
 from catalog.models import Draft
-from catalog.visits import store as wizard_store
 
 # Which fields of which models hold guidance that a draft may change.
 DRAFT_FIELDS: dict[str, list[str]] = {
@@ -53,11 +50,6 @@ def draftable(obj_or_model) -> list[str]:
     return DRAFT_FIELDS.get(obj_or_model._meta.model_name, [])
 
 
-def requires_review(obj: models.Model) -> bool:
-    code_list = history.code_list_of(obj)
-    return bool(code_list and code_list.requires_review)
-
-
 def pending(obj: models.Model):
     return Draft.objects.filter(
         content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk, status=Draft.Status.WAITING
@@ -90,66 +82,3 @@ def create(obj: models.Model, changes: dict, author) -> Draft:
         author=author,
         code_list=history.code_list_of(published),
     )
-
-
-@transaction.atomic
-def approve(draft: Draft, reviewer, comment: str = "") -> models.Model:
-    """Publish the draft. Refuses the author's own draft, a draft already decided, a conflict, an invalid result."""
-    draft = Draft.objects.select_for_update().get(pk=draft.pk)
-    if draft.status != Draft.Status.WAITING:
-        raise ValidationError(
-            f"Utkastet är redan {draft.get_status_display().lower()}; sidan du godkände från var gammal."
-        )
-    if draft.author_id == reviewer.pk:
-        raise ValidationError("Du kan inte godkänna ditt eget utkast: en annan samordnare ska granska det.")
-    model = draft.content_type.model_class()
-    obj = model.objects.select_for_update().filter(pk=draft.object_id).first()
-    if obj is None:
-        raise ValidationError("Det som utkastet ändrar finns inte längre.")
-    current = {name: getattr(obj, name) for name in draft.changes}
-    if current != draft.base:
-        raise DraftConflict(draft, current)
-    before = history.snapshot(obj)
-    for name, value in draft.changes.items():
-        setattr(obj, name, value)
-    obj.full_clean()
-    if hasattr(obj, "version"):
-        obj.version = (obj.version or 0) + 1
-    obj.save()
-    problems = wizard_store.tree_problems()
-    if problems:
-        # The savepoint of this atomic block is rolled back: nothing is published.
-        raise ValidationError(["Utkastet skulle göra besöksguiden ogiltig:", *problems])
-    now = timezone.now()
-    draft.status, draft.reviewer, draft.reviewed_at = Draft.Status.APPROVED, reviewer, now
-    draft.comment = comment.strip()[:2000]
-    draft.save()
-    history.record(
-        obj,
-        history.Revision.Action.CHANGED,
-        before,
-        reviewer,
-        comment=(
-            f"Utkast av {draft.author.get_username()} ({timezone.localtime(draft.created_at):%Y-%m-%d %H:%M}), "
-            f"godkänt av {reviewer.get_username()} ({timezone.localtime(now):%Y-%m-%d %H:%M})"
-            + (f": {draft.comment}" if draft.comment else "")
-        ),
-    )
-    return obj
-
-
-@transaction.atomic
-def send_back(draft: Draft, reviewer, comment: str) -> Draft:
-    draft = Draft.objects.select_for_update().get(pk=draft.pk)
-    if draft.status != Draft.Status.WAITING:
-        raise ValidationError(f"Utkastet är redan {draft.get_status_display().lower()}.")
-    if not comment.strip():
-        raise ValidationError("Skriv en kommentar som säger vad som behöver ändras.")
-    draft.status, draft.reviewer, draft.reviewed_at, draft.comment = (
-        Draft.Status.RETURNED,
-        reviewer,
-        timezone.now(),
-        comment.strip()[:2000],
-    )
-    draft.save()
-    return draft

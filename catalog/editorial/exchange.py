@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from catalog.caching.signals import one_change
-from catalog.editorial import history
-from catalog.models import CodeList, Entry, Revision
+from catalog.editorial import gate
+from catalog.models import CodeList, Draft, Entry, Revision
 
 COLUMNS = ["kod", "avsnitt", "titel", "markering", "beskrivning", "anvisning", "gäller_till", "version"]
 EDITABLE = {
@@ -46,6 +46,11 @@ def from_excel_safe(value: str) -> str:
     return value[1:] if value.startswith("'") else value
 
 
+def _cell(value: str | None) -> str:
+    """A text as the file carries it: one line ending (LF) whatever the database holds, Excel-safe."""
+    return excel_safe((value or "").replace("\r\n", "\n"))
+
+
 def export_csv(code_list: CodeList) -> str:
     out = io.StringIO()
     out.write("\ufeff")
@@ -57,12 +62,12 @@ def export_csv(code_list: CodeList) -> str:
     for entry in entries:
         writer.writerow(
             [
-                excel_safe(entry.code.code),
-                excel_safe(entry.section.slug),
-                excel_safe(entry.title),
-                excel_safe(entry.marker),
-                excel_safe(entry.beskrivning or ""),
-                excel_safe(entry.anvisning or ""),
+                _cell(entry.code.code),
+                _cell(entry.section.slug),
+                _cell(entry.title),
+                _cell(entry.marker),
+                _cell(entry.beskrivning),
+                _cell(entry.anvisning),
                 entry.valid_to.isoformat() if entry.valid_to else "",
                 entry.version,
             ]
@@ -77,12 +82,15 @@ class RowResult:
     section: str
     changes: dict = field(default_factory=dict)  # field -> (before, after)
     errors: list[str] = field(default_factory=list)
+    version: int | None = None  # the entry's version when the file was exported
 
 
 @dataclass
 class ImportPlan:
     rows: list[RowResult]
     errors: list[str] = field(default_factory=list)
+    published: int = 0  # after the import: entries changed
+    drafted: int = 0  # … and drafts made (a list that requires review)
 
     @property
     def ok(self) -> bool:
@@ -115,8 +123,18 @@ def _text(value: str) -> str | None:
     return value or None
 
 
-def plan_import(code_list: CodeList, raw: bytes) -> ImportPlan:
-    """What importing this CSV into the list would change: nothing is written."""
+def plan_import(code_list: CodeList, raw: bytes, user=None) -> ImportPlan:
+    """What importing this CSV into the list would change: nothing is written.
+
+    The changes are also tried through the gate and rolled back, so the preview already says what the
+    import would be refused for (a quote the wizard or a practice case needs, a stale row)."""
+    plan = _read(code_list, raw)
+    if plan.ok and plan.changed:
+        plan.errors += _tried(code_list, plan, user)
+    return plan
+
+
+def _read(code_list: CodeList, raw: bytes) -> ImportPlan:
     if len(raw) > MAX_IMPORT_BYTES:
         return ImportPlan(
             rows=[], errors=[f"Filen är för stor: {_number(len(raw))} byte. En import får vara {LIMIT_TEXT}."]
@@ -187,6 +205,7 @@ def _plan_rows(code_list: CodeList, text: str) -> ImportPlan:
                 f"Posten har ändrats sedan filen exporterades (version {version}, nu {entry.version}). Exportera på nytt."
             )
             continue
+        row.version = int(version) if version.isdigit() else None
         for column, attribute in EDITABLE.items():
             if column not in record:
                 continue
@@ -207,30 +226,74 @@ def _plan_rows(code_list: CodeList, text: str) -> ImportPlan:
             else:
                 value = _text(raw_value)
             current = getattr(entry, attribute)
-            if current != value:
+            if not gate.same_text(current, value):
                 row.changes[attribute] = (current, value)
+        if row.changes and row.version is None:
+            row.errors.append(
+                "Raden saknar version. Exportera listan på nytt och ändra i den filen: versionen visar att ingen "
+                "annan har hunnit ändra posten sedan."
+            )
+        elif row.changes:
+            row.errors += _limits(entry, row.changes)
     if not rows:
         return ImportPlan(rows=[], errors=["Filen har inga rader under rubrikraden."])
     return ImportPlan(rows=rows)
 
 
-@transaction.atomic
-def apply_import(code_list: CodeList, raw: bytes, user) -> ImportPlan:
-    """Import for real: only when the plan has no errors; every changed entry gets a revision."""
-    plan = plan_import(code_list, raw)
-    if not plan.ok:
-        return plan
+def _limits(entry: Entry, changes: dict) -> list[str]:
+    """What the databases would refuse (a marker or title too long), said in the preview."""
+    trial = Entry(**{f.attname: getattr(entry, f.attname) for f in Entry._meta.concrete_fields})
+    for attribute, (_old, new) in changes.items():
+        setattr(trial, attribute, new)
+    return gate.limit_problems(trial, list(changes))
+
+
+def _write(session: gate.Session, code_list: CodeList, plan: ImportPlan) -> None:
     entries = {
         (e.section.slug, e.code.code): e
-        for e in Entry.objects.select_for_update().filter(code_list=code_list).select_related("code", "section")
+        for e in Entry.objects.filter(code_list=code_list).select_related("code", "section")
     }
-    with one_change():
-        for row in plan.changed:
-            entry = entries[(row.section, row.code)]
-            before = history.snapshot(entry)
-            for attribute, (_old, new) in row.changes.items():
-                setattr(entry, attribute, new)
-            entry.version += 1
-            entry.save()
-            history.record(entry, Revision.Action.IMPORTED, before, user, comment="CSV-import")
+    for row in plan.changed:
+        entry = entries[(row.section, row.code)]
+        for attribute, (_old, new) in row.changes.items():
+            setattr(entry, attribute, new)
+        saved = session.save(
+            entry, list(row.changes), seen_version=row.version, action=Revision.Action.IMPORTED, comment="CSV-import"
+        )
+        if isinstance(saved, Draft):
+            plan.drafted += 1
+        elif saved is not None:
+            plan.published += 1
+
+
+class _Tried(Exception):
+    pass
+
+
+def _tried(code_list: CodeList, plan: ImportPlan, user) -> list[str]:
+    """The import done and undone: what the gate would refuse."""
+    try:
+        with transaction.atomic():
+            with gate.session(user, "csv-import", "CSV-import") as session:
+                _write(session, code_list, plan)
+            raise _Tried
+    except gate.Refused as refusal:
+        return refusal.messages
+    except _Tried:
+        return []
+    finally:
+        plan.published = plan.drafted = 0  # counted for real by apply_import
+
+
+@transaction.atomic
+def apply_import(code_list: CodeList, raw: bytes, user) -> ImportPlan:
+    """Import for real, through the gate: only when the plan has no errors; every change recorded."""
+    plan = plan_import(code_list, raw, user)
+    if not plan.ok:
+        return plan
+    try:
+        with one_change(), gate.session(user, "csv-import", "CSV-import") as session:
+            _write(session, code_list, plan)
+    except gate.Refused as refusal:
+        plan.errors += refusal.messages
     return plan

@@ -4,13 +4,12 @@ import difflib
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, router, transaction
+from django.db import models, router
 from django.db.models.deletion import Collector
-from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from catalog.models import CodeList, ContentTracked, Entry, Revision, Section, plain_value
+from catalog.models import CodeList, Entry, Revision, Section, plain_value
 
 SKIPPED = {"loaded", "version", "id"}
 # Rows derived from other content (rebuilt on save) or history itself: never recorded.
@@ -169,46 +168,11 @@ def changes(revision: Revision, model: type[models.Model] | None = None) -> list
     return found
 
 
-def _apply(obj: models.Model, data: dict) -> None:
+def apply_state(obj: models.Model, data: dict) -> None:
+    """Set an object's fields from a snapshot (as stored in a revision)."""
     for field in obj._meta.concrete_fields:
         if field.attname in data and field.name not in SKIPPED:
             value = data[field.attname]
             if value is not None and field.get_internal_type() in ("DateField", "DateTimeField", "DecimalField"):
                 value = field.to_python(value)
             setattr(obj, field.attname, value)
-
-
-def _restore(revision: Revision, user, comment: str) -> models.Model:
-    model = revision.content_type.model_class()
-    state = revision.after if revision.after is not None else revision.before
-    obj = model.objects.select_for_update().filter(pk=revision.object_id).first()
-    before = snapshot(obj) if obj else None
-    if obj is None:
-        obj = model(pk=revision.object_id)
-    _apply(obj, state)
-    if isinstance(obj, ContentTracked):
-        obj.version = (obj.version or 0) + 1
-    obj.save()
-    for field in obj._meta.many_to_many:
-        if field.name in state:
-            # Only the related rows that still exist (a case deleted since is not brought back here).
-            getattr(obj, field.name).set(field.related_model.objects.filter(pk__in=state[field.name]))
-    record(obj, Revision.Action.REVERTED, before, user, comment=comment)
-    return obj
-
-
-@transaction.atomic
-def revert(revision: Revision, user=None) -> models.Model:
-    """Put the object back as it was right after this revision (recreating it if it was deleted).
-
-    Restoring a deletion also brings back what was deleted with it (a wizard answer's codes
-    and notes, a section's entries), unless they exist again.
-    """
-    comment = f"Återställd till läget {timezone.localtime(revision.created_at):%Y-%m-%d %H:%M}"
-    obj = _restore(revision, user, comment)
-    if revision.action == Revision.Action.DELETED:
-        for child in revision.cascaded.select_related("content_type").order_by("id"):
-            model = child.content_type.model_class()
-            if not model.objects.filter(pk=child.object_id).exists():
-                _restore(child, user, comment)
-    return obj

@@ -11,8 +11,8 @@ from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
 from catalog.caching.signals import in_batch
-from catalog.editorial import history
-from catalog.models import Revision, WizardOption, WizardStep
+from catalog.editorial import gate
+from catalog.models import WizardOption, WizardStep
 
 
 @receiver(pre_save, sender=WizardStep)
@@ -52,12 +52,11 @@ def conditions_follow_a_renamed_answer(sender, instance, raw=False, **kwargs):
 
 
 def _rewrite_conditions(rename, comment: str) -> None:
-    for option in WizardOption.objects.exclude(when=[], unless=[]).order_by("pk"):
-        when, unless = [rename(r) for r in option.when], [rename(r) for r in option.unless]
-        if (when, unless) == (option.when, option.unless):
-            continue
-        before = history.snapshot(option)
-        option.when, option.unless = when, unless
-        option.version = (option.version or 0) + 1
-        option.save()
-        history.record(option, Revision.Action.CHANGED, before, comment=comment)
+    # Through the gate, in the name of whoever renamed (its open session's user).
+    with gate.session(door="rename", comment=comment) as session:
+        for option in WizardOption.objects.exclude(when=[], unless=[]).order_by("pk"):
+            when, unless = [rename(r) for r in option.when], [rename(r) for r in option.unless]
+            if (when, unless) == (option.when, option.unless):
+                continue
+            option.when, option.unless = when, unless
+            session.save(option, ["when", "unless"])

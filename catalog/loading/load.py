@@ -14,7 +14,7 @@ from django.db import transaction
 
 from catalog.caching import signals
 from catalog.content import CODES_FILE, CONCEPTS_FILE, SYNONYMS_FILE, WIZARD_FILE
-from catalog.editorial import drafts, history
+from catalog.editorial import drafts, gate, history
 from catalog.loading import practice
 from catalog.loading.read import ContentSet
 from catalog.models import (
@@ -79,20 +79,22 @@ class Report:
 
 
 def _upsert(model: type[ContentTracked], lookup: dict, values: dict, report: Report, label: str) -> ContentTracked:
-    """Create or update one object, never overwriting a field that was edited in the site."""
+    """Create or update one object through the gate, never overwriting a field that was edited in the site."""
+    session = gate.current_session()
     stored = {key: plain_value(value) for key, value in values.items()}
-    obj = model.objects.filter(**lookup).first()
+    if "slug" in lookup:
+        stored["slug"] = lookup["slug"]  # so a coordinator's rename is recognised as theirs, not a new object
+    obj = model.objects.filter(**lookup).first() or _renamed_in_the_site(model, lookup)
     if obj is None:
-        obj = model(**lookup, **values, loaded=stored)
-        obj.save()
+        obj = session.create(model(**lookup, **values, loaded=stored), record=False)
         report.count(model, obj, "created")
         return obj
-    changed = False
-    before = history.snapshot(obj)
     if report.pending_drafts is None:
         report.pending_drafts = drafts.pending_fields_index()
     waiting = report.pending_drafts.get((ContentType.objects.get_for_model(model).pk, obj.pk), set())
-    for key, value in values.items():
+    written = []
+    items = [*values.items(), *([("slug", lookup["slug"])] if "slug" in lookup else [])]
+    for key, value in items:
         current = plain_value(getattr(obj, key))
         if key in waiting and current != stored[key]:
             # A draft of this text waits for review: the release must not publish past it.
@@ -101,25 +103,37 @@ def _upsert(model: type[ContentTracked], lookup: dict, values: dict, report: Rep
         if current == stored[key]:
             if obj.loaded.get(key) != stored[key]:
                 obj.loaded[key] = stored[key]
-                changed = True
+                written.append("loaded")
             continue
         if key in obj.loaded and current != obj.loaded[key]:
             report.kept_edits.append(f"{label}: {key}")
             continue
         setattr(obj, key, value)
         obj.loaded[key] = stored[key]
-        changed = True
-    if changed:
-        obj.version += 1
-        obj.save()
-        history.record(obj, Revision.Action.LOADED, before)
-    report.count(model, obj, "updated" if changed else "unchanged")
+        written += [key, "loaded"]
+    if written:
+        session.save(obj, sorted(set(written)), action=Revision.Action.LOADED)
+    report.count(model, obj, "updated" if set(written) - {"loaded"} else "unchanged")
     return obj
+
+
+def _renamed_in_the_site(model, lookup: dict):
+    """The object a coordinator renamed: the loader wrote it under the slug the file still gives."""
+    if "slug" not in lookup:
+        return None
+    others = {key: value for key, value in lookup.items() if key != "slug"}
+    return model.objects.filter(**others, loaded__slug=lookup["slug"]).first()
 
 
 @transaction.atomic
 @signals.one_generation_bump()
 def load(content: ContentSet) -> Report:
+    """Load everything through the gate, in one session: all of it, or (refused) none of it."""
+    with gate.session(None, "load-content"):
+        return _load(content)
+
+
+def _load(content: ContentSet) -> Report:
     report = Report()
     codes = _load_codes(content, report)
     _load_search_words(content, report)
@@ -298,15 +312,15 @@ def _link_decision_codes(content: ContentSet) -> None:
 
     Only a code with no decision yet is linked, so a coordinator's later decision is never undone.
     """
+    session = gate.current_session()
     for item in content.codes + content.outside:
         if "decision" not in item:
             continue
         decision = SourceDocument.objects.get(kind=SourceDocument.Kind.BESLUT, identifier=item["decision"])
-        linked = Code.objects.filter(code=item["code"], decision__isnull=True).update(
-            decision=decision, valid_from=decision.valid_from or decision.date
-        )
-        if linked:
-            signals.changed_without_signals()
+        code = Code.objects.filter(code=item["code"], decision__isnull=True).first()
+        if code is not None:
+            code.decision, code.valid_from = decision, decision.valid_from or decision.date
+            session.save(code, ["decision", "valid_from"], action=Revision.Action.LOADED)
 
 
 def _load_wizard(data: dict, codes: dict[str, Code], report: Report) -> None:
@@ -324,14 +338,18 @@ def _load_wizard(data: dict, codes: dict[str, Code], report: Report) -> None:
         for order, option in enumerate(step["options"]):
             _load_wizard_option(steps, step, order, option, contact_types, codes, report, kept)
     # What the file no longer has goes, unless it was made or edited in the site.
+    session = gate.current_session()
     for model in (WizardNote, WizardCode, WizardOption, WizardStep):
         for obj in model.objects.exclude(pk__in=kept[model]):
             if obj.loaded and not obj.edited_fields():
                 if model is WizardStep:
-                    WizardStep.objects.filter(next_step=obj).update(next_step=None)
-                    WizardOption.objects.filter(next_step=obj).update(next_step=None)
-                history.record_delete(obj, comment="load_content: finns inte längre i innehållsfilen")
-                obj.delete()
+                    for leading in [
+                        *WizardStep.objects.filter(next_step=obj),
+                        *WizardOption.objects.filter(next_step=obj),
+                    ]:
+                        leading.next_step = None
+                        session.save(leading, ["next_step"], action=Revision.Action.LOADED)
+                session.delete(obj, comment="load_content: finns inte längre i innehållsfilen")
                 report.deleted[model._meta.verbose_name] += 1
 
 

@@ -8,8 +8,8 @@ standing word for word where it says (the wizard's quote checker).
 from decimal import Decimal
 
 from catalog.content import PRACTICE_FILE
-from catalog.editorial import history
-from catalog.models import ContactType, PracticeCase, PracticeQuote, PracticeSet
+from catalog.editorial import gate
+from catalog.models import ContactType, PracticeCase, PracticeQuote, PracticeSet, Revision
 from catalog.training import feedback
 from catalog.training.keys import key_from_content
 from catalog.visits import store as wizard_store
@@ -107,7 +107,7 @@ def load(data: dict, report, upsert) -> None:
         # Quotes the file no longer has go, unless they were made or edited in the site.
         for stale in PracticeQuote.objects.filter(case=obj).exclude(pk__in=kept):
             if stale.loaded and not stale.edited_fields():
-                stale.delete()
+                gate.current_session().delete(stale, comment="load_content: finns inte längre i innehållsfilen")
                 report.deleted[PracticeQuote._meta.verbose_name] += 1
     for practice_set in data.get("sets", []):
         obj = upsert(
@@ -118,5 +118,6 @@ def load(data: dict, report, upsert) -> None:
             f"{PRACTICE_FILE} set {practice_set['slug']}",
         )
         if not obj.cases.exists():
-            obj.cases.set([cases[slug] for slug in practice_set["cases"]])
-            history.amend_last(obj)  # so undoing a later edit brings these cases back
+            # Through the gate, recorded, so that undoing a later edit brings these cases back.
+            pks = [cases[slug].pk for slug in practice_set["cases"]]
+            gate.current_session().save(obj, [], m2m={"cases": pks}, action=Revision.Action.LOADED)

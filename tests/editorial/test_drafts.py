@@ -7,7 +7,7 @@ from django.test import Client
 from catalog.editorial.accounts import coordinator_group
 from catalog.loading.load import load
 from catalog.loading.read import read_content
-from catalog.models import CodeList, Draft, Entry, Revision, WizardCode
+from catalog.models import CodeList, Draft, Entry, PracticeQuote, Revision, WizardCode
 from tests.support.html_forms import fill, post_form
 
 pytestmark = pytest.mark.django_db
@@ -138,11 +138,13 @@ def test_approval_checks_the_wizard_as_it_is_when_approving():
     author, reviewer = coordinator("anna"), coordinator("bengt")
     entry = au118()
     second = "Värderingen av suicidrisk ska vara strukturerat dokumenterad"
-    edit_entry(author, entry, "_utkast", anvisning=entry.anvisning.split(second)[0].rstrip())
+    first = entry.anvisning.split(second)[0].rstrip()
+    # Only the first sentence is quoted (a practice case quotes the whole text: it is made to quote less).
+    PracticeQuote.objects.filter(quote_from="entry:psykiatri/AU118/anvisning").update(quote=first)
+    edit_entry(author, entry, "_utkast", anvisning=first)
+    assert Draft.objects.filter(status="vantar").exists()
     # Meanwhile the wizard starts quoting the sentence the draft removes.
-    WizardCode.objects.filter(code__code="AU118", quote_from="entry:psykiatri/AU118/anvisning").update(
-        reason=second + "."
-    )
+    WizardCode.objects.filter(code__code="AU118", quote_from="entry:psykiatri/AU118/anvisning").update(reason=second)
     response = review(reviewer, Draft.objects.get(), "godkann")
     assert "Utkastet skulle göra besöksguiden ogiltig" in response.content.decode()
     assert second in au118().anvisning and Draft.objects.get().status == "vantar"

@@ -186,8 +186,10 @@ def test_editing_a_text_the_wizard_quotes_is_refused_naming_the_answers_that_quo
     response = anna.post(change_url(entry), data)
     assert response.status_code == 200
     html = unescape(response.content.decode())
-    assert "besöksguiden citerar den här texten ordagrant" in html
-    assert str(quote.option) in html
+    assert "citat som ska stå ordagrant i sin källa skulle inte längre göra det" in html
+    # Named as a coordinator knows it: the answer and its question, the text by code and list.
+    assert f"svaret ”{quote.option.label}” på frågan ”{quote.option.step.question}”" in html
+    assert f"för {code} i listan Baslista psykiatri" in html
     entry.refresh_from_db()
     assert getattr(entry, field) != "Helt ny text utan citatet."
     # Keeping the quoted words and adding to them is fine.
@@ -248,7 +250,7 @@ def test_deleting_a_quoted_entry_is_refused_naming_the_answers(anna):
     page = anna.get(f"/admin/catalog/entry/{entry.pk}/delete/")
     response = anna.post(f"/admin/catalog/entry/{entry.pk}/delete/", rendered_form(page.content.decode(), ""))
     assert Entry.objects.filter(pk=entry.pk).exists()
-    assert any("kan inte tas bort" in m and quote.quote_from in m for m in messages_of(response))
+    assert any("kan inte tas bort" in m and f"svaret ”{quote.option.label}”" in m for m in messages_of(response))
 
 
 def test_restoring_a_deleted_wizard_answer_brings_back_its_codes_and_notes(anna):

@@ -1,5 +1,7 @@
 """Editing practice cases: the group Utbildare, checks on save, history and undo, the counts."""
 
+from html import unescape
+
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
@@ -49,7 +51,8 @@ def test_a_save_with_a_quote_that_is_not_word_for_word_is_refused(client, traine
     data[quote_field] = "Användning av tolk"
     response = client.post(f"/admin/catalog/practicecase/{case().pk}/change/", data)
     assert response.status_code == 200
-    assert "står inte ordagrant i entry:psykiatri/ZV020/title" in response.content.decode()
+    html = unescape(response.content.decode())
+    assert f"vningen ”{case().title}” citerar titeln för ZV020 i listan Baslista psykiatri" in html
     assert case().quotes.filter(quote="Användande av tolk").exists()
 
 

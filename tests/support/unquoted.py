@@ -1,16 +1,17 @@
-"""Content the visit wizard does not quote, so a test may rewrite or delete it freely.
+"""Content neither the visit wizard nor a practice case quotes, so a test may rewrite or delete it freely.
 
-Edits that would break a wizard quote are refused (see tests/editorial/test_editing_safety.py); tests that
-need an ordinary edit pick their entry or section here, whatever the wizard file quotes today.
+Edits that would break a quote are refused (see tests/editorial/test_editing_safety.py); tests that
+need an ordinary edit pick their entry or section here, whatever the content files quote today.
 """
 
 
 def quoted_refs() -> set[str]:
-    from catalog.models import WizardCode, WizardNote
+    from catalog.models import PracticeQuote, WizardCode, WizardNote
 
     return {
         *WizardCode.objects.values_list("quote_from", flat=True),
         *WizardNote.objects.values_list("quote_from", flat=True),
+        *PracticeQuote.objects.values_list("quote_from", flat=True),
     }
 
 

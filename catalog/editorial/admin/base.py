@@ -6,30 +6,22 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 
-from catalog.editorial import history
+from catalog.editorial import gate, history, restore
 from catalog.editorial.accounts import LoginForm
+from catalog.editorial.admin.drafts import DRAFT_BUTTON
 from catalog.models import (
-    ContactType,
-    ContentTracked,
-    DocumentPart,
-    Entry,
+    Draft,
     Revision,
-    Section,
-    WizardCode,
-    WizardNote,
-    WizardOption,
-    WizardStep,
 )
-from catalog.visits import store as wizard_store
 
 admin.site.login_form = LoginForm
 admin.site.site_header = "KVÅ-guiden – administration"
@@ -38,92 +30,102 @@ admin.site.index_title = "Innehåll"
 
 
 class VersionedForm(forms.ModelForm):
-    """Refuses to save over a change someone else saved after this form was opened.
+    """Carries the version a coordinator opened, so that the gate writes only what they changed.
 
-    The version the coordinator saw travels in a hidden field that every admin page renders
-    (HistoryAdmin and VersionedInline add it to the fields). The check reads the current version
-    with a row lock inside the admin's transaction, so two saves at once are serialised: the
-    second sees the first one's version and is refused instead of silently overwriting it.
+    ``seen_version`` is the version the page showed; ``confirmed_version`` the newer one a refusal
+    showed them (catalog.editorial.gate: a second save after a refusal applies only this
+    coordinator's fields on top of the colleague's). When the gate refused the save, the admin
+    renders the form again with the refusal (``refusal``) as its errors.
     """
 
     seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    confirmed_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    refusal: gate.Refused | None = None
+    shows_messages = False  # the page's main form shows the refusal's messages; each row its own conflict
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["seen_version"].initial = self.instance.version
+        conflict = self._conflict()
+        if conflict is not None and self.is_bound:
+            self.data = self.data.copy()
+            self.data[self.add_prefix("confirmed_version")] = conflict.current_version
+
+    def _conflict(self) -> gate.Conflict | None:
+        if self.refusal is None or not self.instance.pk:
+            return None
+        return self.refusal.conflict_for(type(self.instance), self.instance.pk)
 
     def clean(self):
         cleaned = super().clean()
-        if not self.instance.pk:
-            return cleaned
-        current = (
-            type(self.instance)
-            .objects.select_for_update()
-            .filter(pk=self.instance.pk)
-            .values_list("version", flat=True)
-            .first()
-        )
-        seen = cleaned.get("seen_version")
-        if current is not None and seen is None:
+        if self.instance.pk and cleaned.get("seen_version") is None and "seen_version" not in self.errors:
             raise ValidationError("Formuläret saknar uppgift om vilken version du redigerar. Öppna sidan på nytt.")
-        if current is not None and current != seen:
-            # Let the next save through: the coordinator has now seen the other change.
-            self.data = self.data.copy()
-            self.data[self.add_prefix("seen_version")] = current
-            raise ValidationError(conflict_message(type(self.instance), self.instance.pk, seen))
+        if self.refusal is not None:
+            if self.shows_messages:
+                for message in self.refusal.messages:
+                    self.add_error(None, message)
+            conflict = self._conflict()
+            if conflict is not None:
+                self.add_error(None, conflict_html(conflict))
         return cleaned
 
-    def _post_clean(self):
-        super()._post_clean()
-        if not self.errors:
-            refused = quote_breaks(self.instance)
-            if refused:
-                self.add_error(None, refused)
 
-
-def conflict_message(model, pk: int, seen: int) -> str:
-    """Who changed what since the version the coordinator saw, and what it is now."""
-    newer = history.revisions_for(model, pk).filter(version__gt=seen)
-    described = []
-    for revision in newer.order_by("created_at", "id"):
-        who = revision.user.get_username() if revision.user else "load_content"
-        fields = ", ".join(f"{c.label}: ”{c.before}” → ”{c.after}”" for c in history.changes(revision))
-        when = timezone.localtime(revision.created_at)
-        described.append(f"{who} {when:%Y-%m-%d %H:%M}: {fields or revision.get_action_display()}")
-    return (
-        f"Någon annan har sparat ”{model.objects.filter(pk=pk).first()}” medan du redigerade, "
-        "så din ändring sparades inte. "
-        + ("Deras ändring: " + " · ".join(described) + ". " if described else "")
-        + "Dina ändringar står kvar i formuläret: jämför och spara igen om de ska gälla."
+def conflict_html(conflict: gate.Conflict):
+    """Per field: what the coordinator started from → what it is now, and → what they wrote."""
+    rows = format_html_join(
+        "",
+        '<tr><th scope="row">{}</th><td>{}</td><td>{}</td></tr>',
+        (
+            (
+                capfirst(diff.label),
+                diff.theirs_html() if diff.changed_by_them else "oförändrat",
+                diff.yours_html() if diff.changed_by_you else "oförändrat",
+            )
+            for diff in conflict.fields
+        ),
+    )
+    by = f"Ändrat av {', '.join(conflict.by)}. " if conflict.by else ""
+    then = (
+        "Ta bort igen om det ändå ska bort."
+        if conflict.deleted
+        else "Sparar du igen skrivs bara dina ändringar, ovanpå deras."
+    )
+    return format_html(
+        '<div class="konflikt"><p>”{}”: {}{}</p><table class="konflikt__tabell"><thead><tr><th scope="col">Fält</th>'
+        '<th scope="col">Deras ändring (borttaget <del>så här</del>, tillagt <ins>så här</ins>)</th>'
+        '<th scope="col">Din ändring</th></tr></thead><tbody>{}</tbody></table></div>',
+        conflict.label,
+        by,
+        then,
+        rows,
     )
 
 
-def quote_breaks(obj) -> str:
-    """Refusal naming the wizard answers whose word-for-word quote this edit would break ("" if none)."""
-    if not obj.pk or not isinstance(obj, (Entry, Section, DocumentPart, ContactType)):
-        return ""
-    before = wizard_store.quote_texts_from_db()
-    after = wizard_store.quote_texts_from_db(replacing=obj)
-    touched = {ref for ref in after if after[ref] != before.get(ref)} | (set(before) - set(after))
-    if not touched:
-        return ""
-    quote_ok = wizard_store.quote_checker(after)
-    broken = [
-        f"”{row.option}” ({row.quote_from})"
-        for row in [
-            *WizardCode.objects.filter(quote_from__in=touched).select_related("option__step"),
-            *WizardNote.objects.filter(quote_from__in=touched).select_related("option__step"),
-        ]
-        if not quote_ok(getattr(row, "reason", None) or getattr(row, "text", ""), row.quote_from)
-    ]
-    if not broken:
-        return ""
-    return (
-        "Ändringen sparades inte: besöksguiden citerar den här texten ordagrant, och citatet skulle inte "
-        "längre stämma i " + ", ".join(sorted(set(broken))) + ". Ändra först citatet i de svaren "
-        "(Svar i besöksguiden → svaret), eller behåll de citerade orden."
-    )
+FORM_ONLY = ("seen_version", "confirmed_version")
+
+
+def _model_fields(model, form) -> tuple[list[str], list[str]]:
+    """The model's fields a form edits, and its many-to-many fields among them."""
+    concrete = {f.name for f in model._meta.concrete_fields}
+    many = {f.name for f in model._meta.many_to_many}
+    names = [n for n in form.fields if n not in FORM_ONLY]
+    return [n for n in names if n in concrete], [n for n in names if n in many]
+
+
+def _versions(form) -> dict:
+    data = getattr(form, "cleaned_data", None) or {}
+    return {"seen_version": data.get("seen_version"), "confirmed_version": data.get("confirmed_version")}
+
+
+def save_through_gate(form, obj, *, change: bool, action: str = Revision.Action.CHANGED):
+    """Hand one form's object to the open session: a change (only what this user changed) or a new object."""
+    session = gate.current_session()
+    fields, many = _model_fields(type(obj), form)
+    m2m = {name: [o.pk for o in form.cleaned_data.get(name) or []] for name in many}
+    if change and obj.pk:
+        return session.save(obj, fields, m2m=m2m, action=action, **_versions(form))
+    return session.create(obj, m2m=m2m)
 
 
 class VersionedInline:
@@ -133,85 +135,100 @@ class VersionedInline:
 
     def get_fields(self, request, obj=None):
         fields = list(super().get_fields(request, obj))
-        return fields if "seen_version" in fields else [*fields, "seen_version"]
+        return [*fields, *(name for name in FORM_ONLY if name not in fields)]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        refusal = getattr(request, "_kva_refusal", None)
+        if refusal is not None:
+            formset.form = type(formset.form.__name__, (formset.form,), {"refusal": refusal})
+        return formset
 
 
 class HistoryAdmin(admin.ModelAdmin):
-    """Records every change with who, when, before and after; shows it per object with undo."""
+    """Every save, deletion and restore through the gate (catalog.editorial.gate); each object's history with undo."""
 
     form = VersionedForm
     object_history_template = "admin/catalog/object_history.html"
+    delete_confirmation_template = "admin/catalog/delete_confirmation.html"
 
     def get_fields(self, request, obj=None):
-        # Admins that list their fields would leave the hidden version out: the check needs it rendered.
+        # Admins that list their fields would leave the hidden versions out: the gate needs them posted.
         fields = list(super().get_fields(request, obj))
-        return fields if "seen_version" in fields else [*fields, "seen_version"]
+        return [*fields, *(name for name in FORM_ONLY if name not in fields)]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        refusal = getattr(request, "_kva_refusal", None)
+        if refusal is None:
+            return form
+        return type(form.__name__, (form,), {"refusal": refusal, "shows_messages": True})
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method != "POST":
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        try:
+            with gate.session(request.user, "admin", as_draft=self.as_draft(request)):
+                return super().changeform_view(request, object_id, form_url, extra_context)
+        except gate.Refused as refusal:
+            # Nothing was written. The same page again, its forms carrying the refusal as their errors:
+            # everything the coordinator typed is still there.
+            request._kva_refusal = refusal
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def as_draft(self, request) -> bool:
+        return DRAFT_BUTTON in request.POST
 
     def save_model(self, request, obj, form, change):
-        before = history.snapshot(type(obj).objects.get(pk=obj.pk)) if change and obj.pk else None
-        if change and form.has_changed():
-            obj.version = (obj.version or 0) + 1
-        super().save_model(request, obj, form, change)
-        action = Revision.Action.CHANGED if change else Revision.Action.CREATED
-        if obj._meta.many_to_many:
-            # Recorded once its many-to-many fields are saved too (save_related), so "after" holds them.
-            request._kva_history_pending = (obj, action, before)
-            return
-        history.record(obj, action, before, request.user)
+        request._kva_saved = save_through_gate(form, obj, change=change)
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        pending = getattr(request, "_kva_history_pending", None)
-        if pending is not None:
-            obj, action, before = pending
-            del request._kva_history_pending
-            history.record(obj, action, before, request.user)
+        # Many-to-many fields went through the gate with their object (save_model).
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def save_formset(self, request, form, formset, change):
+        session = gate.current_session()
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for row in formset.forms:
+            if not hasattr(row, "cleaned_data") or (not row.has_changed() and not row.instance.pk):
+                continue
+            if formset.can_delete and formset._should_delete_form(row):
+                if row.instance.pk:
+                    session.delete(row.instance, **_versions(row))
+                    formset.deleted_objects.append(row.instance)
+                continue
+            if not row.instance.pk:
+                setattr(row.instance, formset.fk.name, formset.instance)
+                save_through_gate(row, row.instance, change=False)
+                formset.new_objects.append(row.instance)
+            elif save_through_gate(row, row.instance, change=True) is not None:
+                formset.changed_objects.append((row.instance, row.changed_data))
 
     def delete_view(self, request, object_id, extra_context=None):
-        """Refuse a deletion that would leave the wizard tree invalid (a quoted text, a step's last answer)."""
+        """A deletion through the gate: refused, saying why, if it would leave the guidance wrong or was stale."""
         obj = self.model.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
-        if request.method == "POST" and obj is not None:
-            problems = tree_problems_without(obj)
-            if problems:
-                messages.error(request, f"”{obj}” kan inte tas bort: " + " ".join(problems))
-                info = self.model._meta.app_label, self.model._meta.model_name
-                return redirect(reverse("admin:{}_{}_change".format(*info), args=[obj.pk]))
-        return super().delete_view(request, object_id, extra_context)
+        if request.method != "POST" or obj is None:
+            extra = {**(extra_context or {}), "seen_version": getattr(obj, "version", "")}
+            return super().delete_view(request, object_id, extra)
+        try:
+            with gate.session(request.user, "admin"):
+                return super().delete_view(request, object_id, extra_context)
+        except gate.Refused as refusal:
+            messages.error(request, f"”{obj}” kan inte tas bort: " + " ".join(refusal.messages))
+            for conflict in refusal.conflicts:
+                messages.error(request, conflict_html(conflict))
+            info = self.model._meta.app_label, self.model._meta.model_name
+            return redirect(reverse("admin:{}_{}_change".format(*info), args=[obj.pk]))
 
     def get_actions(self, request, action_location=None):
-        # Bulk deletion would bypass the tree check in delete_view for what the wizard uses or quotes.
+        # Bulk deletion would delete many things with no version seen: one at a time, from each page.
         actions = super().get_actions(request, **({"action_location": action_location} if action_location else {}))
-        if self.model in (Entry, Section, DocumentPart, ContactType, WizardStep, WizardOption):
-            actions.pop("delete_selected", None)
+        actions.pop("delete_selected", None)
         return actions
 
     def delete_model(self, request, obj):
-        history.record_delete(obj, request.user)
-        super().delete_model(request, obj)
-
-    def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            self.delete_model(request, obj)
-
-    def save_formset(self, request, form, formset, change):
-        befores = {
-            f.instance.pk: history.snapshot(type(f.instance).objects.get(pk=f.instance.pk))
-            for f in formset.forms
-            if f.instance.pk
-        }
-        instances = formset.save(commit=False)
-        for obj in formset.deleted_objects:
-            history.record_delete(obj, request.user)
-            obj.delete()
-        for obj in instances:
-            existed = obj.pk in befores
-            if existed and isinstance(obj, ContentTracked):
-                obj.version = (obj.version or 0) + 1
-            obj.save()
-            history.record(
-                obj, Revision.Action.CHANGED if existed else Revision.Action.CREATED, befores.get(obj.pk), request.user
-            )
-        formset.save_m2m()
+        gate.current_session().delete(obj, seen_version=_posted_version(request.POST.get("seen_version")))
 
     def _revisions(self, object_id: int):
         """This object's revisions and those of its inline rows (an answer's codes, a step's answers)."""
@@ -284,15 +301,20 @@ class HistoryAdmin(admin.ModelAdmin):
         if not self.has_change_permission(request):
             raise PermissionDenied
         try:
-            # A restore is checked like a save: the wizard tree must stay valid (quotes included).
-            with transaction.atomic():
-                obj = history.revert(revision, request.user)
-                check_tree(wizard_store.tree_from_db())
-        except (IntegrityError, ValidationError) as error:
-            reasons = " ".join(getattr(error, "messages", [str(error)]))
-            messages.error(request, f"Kunde inte återställa, inget ändrades: {reasons}")
+            obj = restore.revert(revision, request.user, _posted_version(request.POST.get("seen_version")))
+        except gate.Refused as refusal:
+            messages.error(request, "Kunde inte återställa, inget ändrades: " + " ".join(refusal.messages))
+            for conflict in refusal.conflicts:
+                messages.error(request, conflict_html(conflict))
             return redirect(request.META.get("HTTP_REFERER") or "..")
         when = timezone.localtime(revision.created_at)
+        if isinstance(obj, Draft):
+            messages.success(
+                request,
+                f"Listan kräver granskning: återställningen till läget {when:%Y-%m-%d %H:%M} är sparad som utkast "
+                "och publiceras när en annan samordnare har godkänt den.",
+            )
+            return redirect(reverse("admin:catalog_draft_change", args=[obj.pk]))
         messages.success(request, f"”{obj}” är återställd till läget {when:%Y-%m-%d %H:%M}.")
         parent = obj.pk if isinstance(obj, self.model) else object_id
         self.log_change(request, obj, f"Återställd från historiken (version {revision.pk}).")
@@ -324,31 +346,5 @@ class EditedSinceFilter(admin.SimpleListFilter):
         return queryset.filter(pk__in=changed)
 
 
-# Every save is checked against the whole tree as it would be after the save, so a coordinator
-# cannot leave a dangling step, a cycle, an unknown code, a misquoted rule or a dead end.
-def check_tree(tree) -> None:
-    problems = wizard_store.tree_problems(tree)
-    if problems:
-        raise ValidationError(problems)
-
-
-class _TryOnly(Exception):
-    pass
-
-
-def tree_problems_without(obj) -> list[str]:
-    """What would be wrong with the wizard tree after deleting obj (tried, then rolled back)."""
-    problems: list[str] = []
-    try:
-        with transaction.atomic():
-            type(obj).objects.get(pk=obj.pk).delete()
-            try:
-                check_tree(wizard_store.tree_from_db())
-            except ValidationError as error:
-                problems = error.messages
-            raise _TryOnly
-    except _TryOnly:
-        pass
-    except IntegrityError:
-        return []  # protected references: the admin's own confirmation page explains them
-    return problems
+def _posted_version(value) -> int | None:
+    return int(value) if isinstance(value, str) and value.isdigit() else None

@@ -12,7 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from catalog.editorial import decisions, exchange
+from catalog.editorial import decisions, exchange, gate
 from catalog.editorial.admin.base import EditedSinceFilter, HistoryAdmin
 from catalog.editorial.admin.drafts import DraftableAdmin
 from catalog.models import (
@@ -144,6 +144,7 @@ class CodeListAdmin(HistoryAdmin):
             "code_list": code_list,
             "title": f"Importera CSV till {code_list}",
             "limit": exchange.LIMIT_TEXT,
+            "will_draft": gate.needs_review(code_list, request.user),
         }
         if request.method == "POST":
             if request.POST.get("payload"):
@@ -154,8 +155,7 @@ class CodeListAdmin(HistoryAdmin):
                     return redirect(request.path)
                 plan = exchange.apply_import(code_list, raw, request.user)
                 if plan.ok:
-                    changed = len(plan.changed)
-                    summary = f"{changed} {'post' if changed == 1 else 'poster'} ändrades"
+                    summary = _import_summary(plan)
                     self.log_change(request, code_list, f"CSV-import: {summary}.")
                     messages.success(
                         request, f"Importen är genomförd: {summary}. Ändringarna syns i historiken och kan ångras."
@@ -164,11 +164,23 @@ class CodeListAdmin(HistoryAdmin):
                 context["plan"] = plan
             elif request.FILES.get("fil"):
                 raw = request.FILES["fil"].read(exchange.MAX_IMPORT_BYTES + 1)
-                context["plan"] = exchange.plan_import(code_list, raw)
+                context["plan"] = exchange.plan_import(code_list, raw, request.user)
                 context["payload"] = base64.b64encode(raw).decode("ascii") if context["plan"].ok else ""
             else:
                 messages.error(request, "Välj en CSV-fil att importera.")
         return TemplateResponse(request, "admin/catalog/import.html", context)
+
+
+def _import_summary(plan) -> str:
+    parts = []
+    if plan.published or not plan.drafted:
+        parts.append(f"{plan.published} {'post' if plan.published == 1 else 'poster'} ändrades")
+    if plan.drafted:
+        parts.append(
+            f"{plan.drafted} {'utkast' if plan.drafted == 1 else 'utkast'} väntar på granskning "
+            "(listan kräver granskning)"
+        )
+    return ", ".join(parts)
 
 
 class DecisionCodeForm(forms.ModelForm):

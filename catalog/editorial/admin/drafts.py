@@ -1,16 +1,16 @@
 """Drafts in the admin: "Spara som utkast" on guidance forms, and the review queue (registered from admin.py)."""
 
 from django.contrib import admin, messages
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
-from catalog.editorial import drafts
+from catalog.editorial import drafts, gate, review
 from catalog.editorial.drafts import DraftConflict
-from catalog.models import Code, Draft, Revision
+from catalog.models import Code, Draft
 from catalog.text import textlinks
 
 DRAFT_BUTTON = "_utkast"
@@ -20,19 +20,18 @@ def _review_url(draft: Draft) -> str:
     return reverse("admin:catalog_draft_change", args=[draft.pk])
 
 
-def _must_draft(request, obj) -> bool:
-    return drafts.requires_review(obj) and not request.user.has_perm("catalog.publish_directly")
-
-
 class DraftableAdmin:
-    """Mixed into the admins of guidance: a change can be saved as a draft instead of published."""
+    """Mixed into the admins of guidance: a change can be saved as a draft instead of published.
 
-    # Pages where every save is a draft (a wizard answer's quoted reason edited on its own page:
-    # only the answer's page validates the tree on a direct save, an approval validates it too).
+    The gate (catalog.editorial.gate) decides and makes the draft: on "Spara som utkast", on every save
+    of an ``always_draft`` page, and on a list that requires review for anyone who may not publish directly.
+    """
+
+    # Pages where every save is a draft (a wizard answer's quoted reason edited on its own page).
     always_draft = False
 
-    def _must_draft(self, request, obj) -> bool:
-        return self.always_draft or _must_draft(request, obj)
+    def as_draft(self, request) -> bool:
+        return self.always_draft or super().as_draft(request)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id) if str(object_id).isdigit() else None
@@ -49,40 +48,13 @@ class DraftableAdmin:
                     )
             extra.update(
                 draftable=True,
-                must_draft=self._must_draft(request, obj),
+                must_draft=self.always_draft or gate.needs_review(obj, request.user),
                 pending_drafts=waiting,
             )
         return super().change_view(request, object_id, form_url, extra)
 
-    def _drafting(self, request, obj) -> bool:
-        return DRAFT_BUTTON in request.POST or self._must_draft(request, obj)
-
-    def save_model(self, request, obj, form, change):
-        if change and self._drafting(request, obj):
-            fields = [name for name in form.changed_data if name in drafts.draftable(obj)]
-            others = [name for name in form.changed_data if name not in fields and name != "seen_version"]
-            request._kva_draft = (
-                drafts.create(obj, {n: form.cleaned_data[n] for n in fields}, request.user) if fields else None
-            )
-            if others:
-                labels = ", ".join(str(form.fields[n].label or n) for n in others)
-                messages.warning(request, f"Utkastet gäller bara texterna. Det här sparades inte: {labels}.")
-            return
-        super().save_model(request, obj, form, change)
-        if change and drafts.requires_review(obj):
-            newest = (
-                Revision.objects.filter(
-                    content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk, user=request.user
-                )
-                .order_by("-id")
-                .first()
-            )
-            if newest is not None:
-                newest.comment = ("Publicerad direkt utan granskning. " + newest.comment)[:300]
-                newest.save(update_fields=["comment"])
-
     def save_related(self, request, form, formsets, change):
-        if hasattr(request, "_kva_draft"):
+        if isinstance(getattr(request, "_kva_saved", None), Draft):
             if any(formset.has_changed() for formset in formsets):
                 messages.warning(request, "Ändringar i raderna nedanför sparas inte i ett utkast; spara dem för sig.")
             for formset in formsets:  # nothing saved: the admin's change message must find nothing
@@ -91,20 +63,20 @@ class DraftableAdmin:
         super().save_related(request, form, formsets, change)
 
     def log_change(self, request, obj, message):
-        if hasattr(request, "_kva_draft"):
+        if isinstance(getattr(request, "_kva_saved", None), Draft):
             return None
         return super().log_change(request, obj, message)
 
     def response_change(self, request, obj):
-        if hasattr(request, "_kva_draft"):
-            draft = request._kva_draft
-            if draft is None:
-                messages.info(request, "Inga texter ändrades, så inget utkast sparades.")
-                return redirect(request.path)
+        saved = getattr(request, "_kva_saved", None)
+        if isinstance(saved, Draft):
             messages.success(
                 request, "Sparat som utkast. Det publiceras när en annan samordnare har granskat och godkänt det."
             )
-            return redirect(_review_url(draft))
+            return redirect(_review_url(saved))
+        if saved is None and self.as_draft(request):
+            messages.info(request, "Inga texter ändrades, så inget utkast sparades.")
+            return redirect(request.path)
         return super().response_change(request, obj)
 
 
@@ -116,6 +88,20 @@ class DraftAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False  # a draft is made from the page of what it changes
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # a draft is withdrawn or sent back, never deleted: the history keeps it
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.has_perm("catalog.change_entry"):
+            return queryset
+        return queryset.filter(author=request.user)  # a trainer sees their own drafts
+
+    def get_actions(self, request, action_location=None):
+        actions = super().get_actions(request, **({"action_location": action_location} if action_location else {}))
+        actions.pop("delete_selected", None)
+        return actions
 
     def changelist_view(self, request, extra_context=None):
         if (
@@ -131,7 +117,11 @@ class DraftAdmin(admin.ModelAdmin):
         return super().changelist_view(request, {**(extra_context or {}), "title": "Väntar på granskning"})
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        draft = get_object_or_404(Draft.objects.select_related("author", "reviewer", "content_type"), pk=object_id)
+        if not str(object_id).isdigit():
+            raise Http404("Det finns inget sådant utkast.")
+        draft = get_object_or_404(
+            self.get_queryset(request).select_related("author", "reviewer", "content_type"), pk=object_id
+        )
         if not self.has_view_permission(request, draft):
             raise PermissionDenied
         conflict = None
@@ -142,21 +132,16 @@ class DraftAdmin(admin.ModelAdmin):
             comment = request.POST.get("kommentar", "")[:2000]
             try:
                 if action == "godkann":
-                    obj = drafts.approve(draft, request.user, comment)
+                    obj = review.approve(draft, request.user, comment)
                     messages.success(request, f"Utkastet är godkänt och publicerat: ”{obj}”.")
                     return redirect(reverse("admin:catalog_draft_changelist"))
                 if action == "skicka-tillbaka":
-                    drafts.send_back(draft, request.user, comment)
+                    review.send_back(draft, request.user, comment)
                     messages.success(request, "Utkastet är skickat tillbaka med din kommentar.")
                     return redirect(reverse("admin:catalog_draft_changelist"))
-                if (
-                    action == "aterkalla"
-                    and draft.author_id == request.user.pk
-                    and draft.status == Draft.Status.WAITING
-                ):
-                    draft.status = Draft.Status.WITHDRAWN
-                    draft.save(update_fields=["status"])
-                    messages.success(request, "Utkastet är återkallat.")
+                if action == "aterkalla":
+                    review.withdraw(draft, request.user)
+                    messages.success(request, "Utkastet är återkallat. Det står kvar i listan över utkast.")
                     return redirect(reverse("admin:catalog_draft_changelist"))
                 messages.error(request, "Okänd åtgärd.")
             except DraftConflict as error:
@@ -171,7 +156,11 @@ class DraftAdmin(admin.ModelAdmin):
             draft.refresh_from_db()
         target = draft.target()
         current = {name: getattr(target, name) for name in draft.changes} if target is not None else {}
-        if conflict is None and target is not None and current != draft.base:
+        if (
+            conflict is None
+            and target is not None
+            and not all(gate.same_text(current.get(n), draft.base.get(n)) for n in draft.changes)
+        ):
             conflict = current
         known = Code.objects.listed_among({c for v in draft.changes.values() for c in textlinks.codes_in(str(v or ""))})
         context = {
@@ -188,6 +177,7 @@ class DraftAdmin(admin.ModelAdmin):
             "conflict_changes": drafts.field_changes(draft, current=conflict) if conflict is not None else None,
             "known": known,
             "is_author": draft.author_id == request.user.pk,
+            "may_review": review.may_review(draft, request.user),
             "waiting": draft.status == Draft.Status.WAITING,
         }
         return TemplateResponse(request, "admin/catalog/draft_review.html", context)

@@ -1,6 +1,7 @@
 """The visit wizard as coordinators edit it: steps, answers and their codes and notes.
 
-Every save is checked against the whole tree as it would be after the save (catalog.editorial.admin.base.check_tree).
+Every save goes through the gate (catalog.editorial.gate), which checks the whole tree as it stands after
+the save: no dangling step, cycle, unknown code, misquoted rule, dead end or condition naming nothing.
 """
 
 from django import forms
@@ -8,10 +9,9 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 
-from catalog.editorial.admin.base import HistoryAdmin, VersionedInline, check_tree
+from catalog.editorial.admin.base import HistoryAdmin, VersionedInline
 from catalog.editorial.admin.drafts import DraftableAdmin
 from catalog.models import WizardCode, WizardNote, WizardOption, WizardStep
-from catalog.visits import store as wizard_store
 from catalog.visits import wizard
 
 OPTION_FIELDS = [
@@ -72,43 +72,8 @@ class ConditionFields:
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
-class OptionFormSet(forms.BaseInlineFormSet):
-    def clean(self):
-        super().clean()
-        if any(self.errors):
-            return
-        tree = wizard_store.tree_from_db()
-        step: WizardStep = self.instance
-        old_slug = WizardStep.objects.filter(pk=step.pk).values_list("slug", flat=True).first() if step.pk else None
-        existing = tree.steps.get(old_slug) if old_slug else None
-        by_slug = {o.slug: o for o in existing.options} if existing else {}
-        options = []
-        for form in sorted(self.forms, key=lambda f: f.cleaned_data.get("order") or 0):
-            data = form.cleaned_data
-            if not data or data.get("DELETE"):
-                continue
-            old_slug = form.initial.get("slug") if form.instance.pk else None
-            old = by_slug.get(old_slug or data["slug"])
-            option = wizard_store.option_from_model(form.instance, old.codes if old else [], old.notes if old else [])
-            options.append(option)
-        if existing and existing.slug != step.slug:
-            # A renamed step: what led to it (foreign keys in the database) still does.
-            del tree.steps[existing.slug]
-            for other in tree.steps.values():
-                other.next = step.slug if other.next == existing.slug else other.next
-                for option in other.options:
-                    option.next = step.slug if option.next == existing.slug else option.next
-            if tree.start == existing.slug:
-                tree.start = step.slug
-        tree.steps[step.slug] = wizard_store.step_from_model(step, options)
-        if step.is_start:
-            tree.start = step.slug
-        check_tree(tree)
-
-
 class WizardOptionInline(ConditionFields, VersionedInline, admin.StackedInline):
     model = WizardOption
-    formset = OptionFormSet
     fk_name = "step"
     extra = 0
     fields = OPTION_FIELDS
@@ -124,48 +89,8 @@ class WizardStepAdmin(DraftableAdmin, HistoryAdmin):
     fields = ["slug", "question", "help", "kind", "next_step", "optional", "way_out", "is_start", "order"]
 
 
-class CodeFormSet(forms.BaseInlineFormSet):
-    """Codes and notes of one option: validated together with the rest of the tree."""
-
-    def clean(self):
-        super().clean()
-        if any(self.errors):
-            return
-        option: WizardOption = self.instance
-        if option.step_id is None:
-            return  # no question chosen: the answer's own form says so, there is no tree to check yet
-        tree = wizard_store.tree_from_db()
-        step = tree.steps[option.step.slug]
-        current = next(
-            (o for o in step.options if option.pk and o.slug == WizardOption.objects.get(pk=option.pk).slug), None
-        )
-        rows = [f.cleaned_data for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
-        rows.sort(key=lambda d: d.get("order") or 0)
-        if self.model is WizardCode:
-            codes = [
-                wizard.SuggestedCode(
-                    code=d["code"].code,
-                    role=d["role"],
-                    reason=d["reason"],
-                    quote_from=d["quote_from"],
-                    check=d.get("to_check", ""),
-                )
-                for d in rows
-            ]
-            notes = current.notes if current else []
-        else:
-            codes = current.codes if current else []
-            notes = [wizard.Note(text=d["text"], quote_from=d.get("quote_from", "")) for d in rows]
-        replacement = wizard_store.option_from_model(option, codes, notes)
-        step.options = [replacement if current is not None and o is current else o for o in step.options]
-        if current is None:
-            step.options.append(replacement)
-        check_tree(tree)
-
-
 class WizardCodeInline(VersionedInline, admin.StackedInline):
     model = WizardCode
-    formset = CodeFormSet
     extra = 0
     show_change_link = True  # its own page, where the reason can be drafted for review
     autocomplete_fields = ["code"]
@@ -174,7 +99,6 @@ class WizardCodeInline(VersionedInline, admin.StackedInline):
 
 class WizardNoteInline(VersionedInline, admin.StackedInline):
     model = WizardNote
-    formset = CodeFormSet
     show_change_link = True
     extra = 0
     fields = ["order", "text", "quote_from"]
