@@ -7,5 +7,6 @@ urlpatterns = [
     path("", include("catalog.urls")),
 ]
 
+handler400 = "catalog.catalogue.views.bad_request"
 handler404 = "catalog.catalogue.views.page_not_found"
 handler500 = "catalog.catalogue.views.server_error"

@@ -22,6 +22,7 @@ kept with the page, so a cache hit costs no compression. Only the query paramete
 import threading
 from collections import OrderedDict
 from functools import wraps
+from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -139,14 +140,16 @@ ALL_PARAMS = ("*",)
 
 
 def page_address(request: HttpRequest, params: tuple[str, ...] = ()) -> str:
-    """The path plus only the query parameters that change the page, in a fixed order."""
+    """The path plus only the query parameters that change the page, in a fixed order, each name and
+    value percent-encoded: an ``&`` or ``=`` inside a value can never split or join parameters, so
+    ``?a=1%26b%3D2`` and ``?a=1&b=2`` are two addresses with two pages."""
     if params == ALL_PARAMS:
         kept = sorted((name, value) for name in request.GET for value in request.GET.getlist(name))
     else:
         kept = [(name, value) for name in params for value in request.GET.getlist(name)]
     if not kept:
         return request.path
-    return request.path + "?" + "&".join(f"{name}={value}" for name, value in kept)
+    return request.path + "?" + urlencode(kept, quote_via=quote)
 
 
 class _Encodings:

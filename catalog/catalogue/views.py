@@ -8,6 +8,7 @@ from catalog.caching import fragments, signals
 from catalog.caching.pagecache import cached_page
 from catalog.catalogue import snapshot
 from catalog.editorial import exchange, history
+from catalog.fhir.terminology import operation_outcome
 from catalog.models import (
     CodeList,
     Entry,
@@ -241,6 +242,17 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     if request.path.startswith("/api/"):
         return JsonResponse({"error": "Adressen finns inte i API:et."}, status=404)
     return render(request, "404.html", {"path": request.path[:200]}, status=404)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Django's own 400 handler checks the CSRF token first, which reads the body again: a form posted
+    in a charset Django refuses (UTF-16, say) then became a 500. This one reads nothing."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"error": "Begäran gick inte att läsa. Skicka UTF-8."}, status=400)
+    if request.path.startswith("/fhir/"):
+        outcome = operation_outcome("structure", "Begäran gick inte att läsa. Skicka JSON eller UTF-8.")
+        return JsonResponse(outcome, status=400, content_type="application/fhir+json; charset=utf-8")
+    return render(request, "400.html", status=400)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -34,9 +34,11 @@ EDITABLE_MODELS = [
 ]
 READABLE_MODELS = ["searchmiss", "revision"]
 
-# Trainers edit practice cases (and their quotes and sets) and nothing else.
+# Trainers edit practice cases (and their quotes and sets) and nothing else; they see and withdraw
+# their own drafts (catalog.editorial.admin.drafts shows a trainer only theirs).
 TRAINERS = "Utbildare"
 TRAINER_MODELS = ["practicecase", "practicequote", "practiceset"]
+TRAINER_DRAFT_PERMISSIONS = ["view_draft", "change_draft"]
 
 
 def coordinator_group() -> Group:
@@ -58,7 +60,8 @@ def trainer_group() -> Group:
             content_type__app_label="catalog",
             codename__in=[
                 f"{action}_{model}" for model in TRAINER_MODELS for action in ("add", "change", "delete", "view")
-            ],
+            ]
+            + TRAINER_DRAFT_PERMISSIONS,
         )
     )
     return group

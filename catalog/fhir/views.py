@@ -11,6 +11,7 @@ from functools import wraps
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 
+from catalog import json_bodies
 from catalog.caching.pagecache import ALL_PARAMS, cached_page
 from catalog.fhir import terminology
 from catalog.fhir.terminology import FhirError
@@ -81,11 +82,11 @@ def _parameters(request: HttpRequest) -> dict[str, list[str]]:
     if request.method != "POST":
         return {key: request.GET.getlist(key) for key in request.GET}
     try:
-        body = json.loads(request.body or b"null")
+        body = json_bodies.parse(request.body or b"null")
     except RequestDataTooBig:
         raise FhirError(413, "too-costly", "Anropet är för stort.") from None
-    except (ValueError, UnicodeDecodeError):
-        raise FhirError(400, "structure", "Skicka en Parameters-resurs i JSON.") from None
+    except json_bodies.Unreadable:
+        raise FhirError(400, "structure", "Skicka en Parameters-resurs i JSON (UTF-8).") from None
     if not isinstance(body, dict) or body.get("resourceType") != "Parameters":
         raise FhirError(400, "structure", "Skicka en Parameters-resurs i JSON.")
     found: dict[str, list[str]] = {}

@@ -23,6 +23,7 @@ from catalog.models.editorial import Draft, Revision
 from catalog.models.practice import PracticeCase, PracticeCount, PracticeQuote, PracticeSet
 from catalog.models.search import Concept, SearchMiss, Synonym
 from catalog.models.suggestions import ChangeSuggestion
+from catalog.models.throttle import Throttle
 from catalog.models.tracked import ContentTracked, plain_value
 from catalog.models.wizard import WizardCode, WizardNote, WizardOption, WizardStep
 
@@ -52,6 +53,7 @@ __all__ = [
     "Section",
     "SourceDocument",
     "Synonym",
+    "Throttle",
     "WizardCode",
     "WizardNote",
     "WizardOption",

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 
-from catalog.models import ChangeSuggestion
+from catalog.models import ChangeSuggestion, Throttle
 
 
 def client_address(request: HttpRequest) -> str:
@@ -27,9 +27,8 @@ def address_key(address: str) -> str:
 
 
 def throttled(key: str) -> bool:
-    since = timezone.now() - datetime.timedelta(hours=1)
-    recent = ChangeSuggestion.objects.filter(address_key=key, created_at__gte=since).count()
-    return recent >= settings.SUGGESTIONS_PER_HOUR
+    """Counts this suggestion; True when the address has sent SUGGESTIONS_PER_HOUR in this clock hour."""
+    return not Throttle.allow("forslag", key, settings.SUGGESTIONS_PER_HOUR, 3600)
 
 
 def prune() -> int:

@@ -80,6 +80,9 @@ def test_utbildare_cannot_edit_anything_but_practice_cases(client, trainer):
     index = client.get("/admin/").content.decode()
     assert "/admin/catalog/practicecase/" in index and "/admin/catalog/entry/" not in index
     codenames = set(trainer_group().permissions.values_list("codename", flat=True))
+    # Drafts: a trainer sees and withdraws their own (the queue shows a trainer only theirs).
+    assert {"view_draft", "change_draft"} <= codenames and "delete_draft" not in codenames
+    codenames -= {"view_draft", "change_draft"}
     assert codenames and all(
         name.split("_", 1)[1] in {"practicecase", "practicequote", "practiceset"} for name in codenames
     )

@@ -107,7 +107,7 @@ FORM_ONLY = ("seen_version", "confirmed_version")
 
 def _model_fields(model, form) -> tuple[list[str], list[str]]:
     """The model's fields a form edits, and its many-to-many fields among them."""
-    concrete = {f.name for f in model._meta.concrete_fields}
+    concrete = {f.name for f in model._meta.concrete_fields if not f.primary_key}
     many = {f.name for f in model._meta.many_to_many}
     names = [n for n in form.fields if n not in FORM_ONLY]
     return [n for n in names if n in concrete], [n for n in names if n in many]
@@ -186,6 +186,8 @@ class HistoryAdmin(admin.ModelAdmin):
         # Many-to-many fields went through the gate with their object (save_model).
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
+        # Checked now, before the admin says "saved": a refusal must be the only thing the page says.
+        gate.current_session().check()
 
     def save_formset(self, request, form, formset, change):
         session = gate.current_session()
@@ -228,7 +230,9 @@ class HistoryAdmin(admin.ModelAdmin):
         return actions
 
     def delete_model(self, request, obj):
-        gate.current_session().delete(obj, seen_version=_posted_version(request.POST.get("seen_version")))
+        session = gate.current_session()
+        session.delete(obj, seen_version=_posted_version(request.POST.get("seen_version")))
+        session.check()  # before the admin says "deleted"
 
     def _revisions(self, object_id: int):
         """This object's revisions and those of its inline rows (an answer's codes, a step's answers)."""
@@ -306,7 +310,10 @@ class HistoryAdmin(admin.ModelAdmin):
             messages.error(request, "Kunde inte återställa, inget ändrades: " + " ".join(refusal.messages))
             for conflict in refusal.conflicts:
                 messages.error(request, conflict_html(conflict))
-            return redirect(request.META.get("HTTP_REFERER") or "..")
+            info = self.model._meta.app_label, self.model._meta.model_name
+            if self.model.objects.filter(pk=object_id).exists():
+                return redirect(reverse("admin:{}_{}_history".format(*info), args=[object_id]))
+            return redirect(reverse("admin:{}_{}_deleted".format(*info)))
         when = timezone.localtime(revision.created_at)
         if isinstance(obj, Draft):
             messages.success(

@@ -6,7 +6,6 @@ sensitive_post_parameters / sensitive_variables hide it from error reports). The
 answers link to hold only answer slugs.
 """
 
-import json
 import threading
 
 from django import forms
@@ -17,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods
 
+from catalog import json_bodies
 from catalog.caching import freshness
 from catalog.models import Concept
 from catalog.visits import store as wizard_store
@@ -172,8 +172,8 @@ def describe_api(request: HttpRequest) -> JsonResponse:
     if len(request.body) > MAX_BODY:
         return _error(f"Texten får vara högst {MAX_CHARS} tecken.")
     try:
-        data = json.loads(request.body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+        data = json_bodies.parse(request.body)
+    except json_bodies.Unreadable:
         return _error("Det skickade är inte giltig JSON.")
     if not isinstance(data, dict):
         return _error('Skicka ett JSON-objekt: {"text": "…", "inom": "psykiatri"}.')
