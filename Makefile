@@ -80,7 +80,7 @@ test-postgres: venv browser
 	if ! $(PY) .ci/postgres.py "$$url"; then \
 	  echo "SKIPPED: no PostgreSQL server could be reached at $$url; the PostgreSQL run did not happen."; exit 0; \
 	fi; \
-	DATABASE_URL="$$url" $(PY) -m pytest -m "not browser"
+	DATABASE_URL="$$url" $(PY) -m pytest -m "not browser or both_databases"
 
 lint: venv
 	$(VENV)/bin/ruff check .

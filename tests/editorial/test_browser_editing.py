@@ -1,18 +1,20 @@
-"""Two coordinators in two real browsers editing the same entry: the second save is refused, keeps
-its text, shows the other change, and saving again applies it. Runs on SQLite and on PostgreSQL.
+"""Two coordinators in two real browsers editing the same entry or step: a stale save is refused, keeps
+its text and shows the other change; saving again applies only what this coordinator changed. Inline
+rows are weighed per row. Runs on SQLite and on PostgreSQL (marked ``both_databases``).
 
 Debian's Chromium through Playwright, as in tests/support/browser.py (`make test` installs it).
 """
 
+import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
 from catalog.editorial.accounts import coordinator_group
-from catalog.models import Revision
+from catalog.models import Entry, Revision, WizardOption, WizardStep
 from tests.support.browser import axe_violations, needs_chromium
-from tests.support.unquoted import unquoted_entries, unquoted_section
+from tests.support.unquoted import quoted_refs, unquoted_entries, unquoted_section
 
-pytestmark = [needs_chromium]
+pytestmark = [needs_chromium, pytest.mark.both_databases]
 
 
 def coordinator_page(browser, site: str, name: str):
@@ -82,3 +84,86 @@ def test_a_deleted_section_is_restored_with_its_entries_from_the_deleted_list(si
     assert "är återställd" in page.locator(".messagelist").inner_text()
     assert sorted(Entry.objects.filter(section_id=section.pk).values_list("pk", "anvisning")) == entries
     page.context.close()
+
+
+def _entry_with_free_texts() -> Entry:
+    """An entry whose Beskrivning and Anvisning nothing quotes: a browser's fill() replaces them whole."""
+    quoted = quoted_refs()
+    for entry in Entry.objects.select_related("code", "code_list").order_by("pk"):
+        refs = {f"entry:{entry.code_list.slug}/{entry.code.code}/{key}" for key in ("beskrivning", "anvisning")}
+        if not refs & quoted:
+            return entry
+    raise AssertionError("every entry's texts are quoted")
+
+
+def test_saving_again_after_a_conflict_keeps_the_colleagues_field_and_applies_his(site, browser):
+    entry = _entry_with_free_texts()
+    url = f"{site}/admin/catalog/entry/{entry.pk}/change/"
+    anna = coordinator_page(browser, site, "anna")
+    bertil = coordinator_page(browser, site, "bertil")
+    anna.goto(url)
+    bertil.goto(url)
+    anna.locator("#id_beskrivning").fill("Annas beskrivning.")
+    anna.locator('input[name="_save"]').click()
+    anna.wait_for_url(f"{site}/admin/catalog/entry/")
+
+    bertil.locator("#id_anvisning").fill("Bertils anvisning.")
+    bertil.locator('input[name="_save"]').click()
+    bertil.locator(".konflikt").wait_for()
+    assert "Annas beskrivning." in bertil.locator(".konflikt").inner_text()
+    # His page still holds the Beskrivning he opened; pressing "Spara" again as the message says…
+    assert bertil.locator("#id_beskrivning").input_value() != "Annas beskrivning."
+    bertil.locator('input[name="_save"]').click()
+    bertil.wait_for_url(f"{site}/admin/catalog/entry/")
+    saved = Entry.objects.get(pk=entry.pk)
+    assert saved.beskrivning == "Annas beskrivning."  # …keeps Anna's change
+    assert saved.anvisning == "Bertils anvisning."
+    anna.context.close()
+    bertil.context.close()
+
+
+def _option_field(page, option: WizardOption, name: str):
+    row = page.locator(f'input[name$="-id"][value="{option.pk}"]').get_attribute("name").removesuffix("-id")
+    return page.locator(f'[name="{row}-{name}"]')
+
+
+def test_two_browsers_editing_different_answers_of_one_step_both_keep_their_change(site, browser):
+    step = WizardStep.objects.get(is_start=True)
+    first, second = WizardOption.objects.filter(step=step).order_by("order")[:2]
+    url = f"{site}/admin/catalog/wizardstep/{step.pk}/change/"
+    anna = coordinator_page(browser, site, "anna")
+    bertil = coordinator_page(browser, site, "bertil")
+    anna.goto(url)
+    bertil.goto(url)
+    _option_field(anna, first, "help").fill("Annas hjälptext.")
+    anna.locator('input[name="_save"]').click()
+    anna.wait_for_url(f"{site}/admin/catalog/wizardstep/")
+
+    _option_field(bertil, second, "help").fill("Bertils hjälptext.")
+    bertil.locator('input[name="_save"]').click()
+    bertil.wait_for_url(f"{site}/admin/catalog/wizardstep/")  # not refused: he never touched her row
+    assert WizardOption.objects.get(pk=first.pk).help == "Annas hjälptext."
+    assert WizardOption.objects.get(pk=second.pk).help == "Bertils hjälptext."
+    anna.context.close()
+    bertil.context.close()
+
+
+def test_a_stale_page_cannot_delete_an_answer_a_colleague_has_just_edited(site, browser):
+    step = WizardStep.objects.filter(options__codes__isnull=True).order_by("pk").first()
+    option = WizardOption.objects.filter(step=step, codes__isnull=True).order_by("order").first()
+    url = f"{site}/admin/catalog/wizardstep/{step.pk}/change/"
+    anna = coordinator_page(browser, site, "anna")
+    bertil = coordinator_page(browser, site, "bertil")
+    anna.goto(url)
+    bertil.goto(url)
+    _option_field(anna, option, "help").fill("Annas nya hjälptext.")
+    anna.locator('input[name="_save"]').click()
+    anna.wait_for_url(f"{site}/admin/catalog/wizardstep/")
+
+    _option_field(bertil, option, "DELETE").check()
+    bertil.locator('input[name="_save"]').click()
+    bertil.locator(".errornote, .errorlist.nonfield").first.wait_for()
+    assert "Annas nya hjälptext." in bertil.locator("#content").inner_text()
+    assert WizardOption.objects.filter(pk=option.pk).exists()
+    anna.context.close()
+    bertil.context.close()
