@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from catalog.catalogue import api, views
+from catalog.help import urls as help_urls
 from catalog.search import views as search_views
 from catalog.suggestions import views as suggestion_views
 from catalog.training import views as practice_views
@@ -40,4 +41,5 @@ urlpatterns = [
     path("ovningar/<slug:slug>/", practice_views.case, name="practice-case"),
     path("regler/<slug:slug>/", views.rules, name="rules"),
     path("beslut/<str:identifier>/", views.decision, name="decision"),
+    path("hjalp/", include(help_urls)),
 ]

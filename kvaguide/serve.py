@@ -3,8 +3,8 @@
     python -m kvaguide.serve [--server granian|gunicorn] [--port 8000] [--workers 2] [--wsgi kvaguide.wsgi]
 
 granian is the default: `make bench-load` measures both side by side in one run, and on this
-project's 2-core machine granian served the same pages markedly faster (see README,
-Performance). ``SERVER=gunicorn`` (environment or make variable) switches back.
+project's 2-core machine granian served the same pages markedly faster (docs/performance.md,
+docs/adr/0002-granian-as-the-production-server.md). ``SERVER=gunicorn`` (environment or make variable) switches back.
 
 Access log: off in the server by default. ``ACCESS_LOG=1`` turns on the app's own access log
 (kvaguide.accesslog), one JSON object per request through the project's log formatter, so

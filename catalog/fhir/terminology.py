@@ -6,7 +6,7 @@ status and the OperationOutcome issue code the view turns it into.
 
 The systems:
 - KVÅ codes carry ``KVA_SYSTEM``, the OID Socialstyrelsen publishes for KVÅ's codes and code
-  texts (see the README, "FHIR"); the OID the national service contracts use is accepted too.
+  texts (docs/fhir.md, docs/adr/0003-kva-oid-in-fhir.md); the OID the national service contracts use is accepted too.
 - Codes a regional decision created (UX293, UX294 by RS 2024-00668) are not KVÅ codes: they form
   a small CodeSystem of their own per decision, named by the decision's identifier.
 """

@@ -1,11 +1,16 @@
 """History, undo and no lost edits, through the admin as a coordinator uses it."""
 
+import tomllib
+
 import pytest
 from django.contrib.auth.models import User
 
+from catalog.content import CONTENT_DIR
 from catalog.editorial.accounts import coordinator_group
+from catalog.editorial.history import revisions_for
 from catalog.models import Code, Revision
 from tests.support.admin_forms import change_form_data
+from tests.support.html_forms import as_post_data, forms_in
 from tests.support.unquoted import unquoted_entries
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +30,15 @@ def coordinators():
 def entry_form(client, entry):
     """The change form's fields as the browser would post them back."""
     return change_form_data(client.get(f"/admin/catalog/entry/{entry.pk}/change/"))
+
+
+def source_anvisning(entry) -> str:
+    """The entry's Anvisning as its content file has it (the file's text is the source's, word for word)."""
+    with (CONTENT_DIR / "psykiatri.toml").open("rb") as handle:
+        sections = tomllib.load(handle)["list"]["sections"]
+    [section] = [s for s in sections if s["slug"] == entry.section.slug]
+    [row] = [e for e in section["entries"] if e["code"] == entry.code.code]
+    return row["anvisning"]
 
 
 def editable_entry():
@@ -85,8 +99,14 @@ def test_history_page_shows_a_readable_difference_and_revert_restores(client, co
     assert response.status_code == 302
     assert editable_entry().anvisning == "Första ändringen."
     assert Revision.objects.filter(object_id=editable_entry().pk, action=Revision.Action.REVERTED).exists()
-    # Reverting the revert's predecessor all the way back gives the source text again.
-    assert original != editable_entry().anvisning
+    # All the way back: the history offers the state the content files loaded, and restoring it
+    # gives the source text again.
+    assert original == source_anvisning(editable_entry())
+    [loaded] = revisions_for(editable_entry()).filter(action=Revision.Action.LOADED)
+    page = client.get(f"/admin/catalog/entry/{editable_entry().pk}/history/").content.decode()
+    [restore] = [f for f in forms_in(page) if f.action.endswith(f"/historik/{loaded.pk}/aterstall/")]
+    assert client.post(restore.action, as_post_data(restore)).status_code == 302
+    assert editable_entry().anvisning == original
 
 
 def test_revert_needs_post(client, coordinators):

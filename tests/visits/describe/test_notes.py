@@ -53,19 +53,35 @@ def test_every_cue_is_keyed_by_a_step_and_option_the_tree_has(tree):
 # --- traps: negation, limits, and never a wrong code ------------------------------------------
 
 
+def answered_at(result: describe.Description, slug: str) -> list[str] | None:
+    """What the engine chose at a step, or None where it stopped there to ask. Fails when the walk
+    never came to the step: a text that stops before a question says nothing of how it is answered."""
+    if result.stopped_at is not None and result.stopped_at.slug == slug:
+        return None
+    chosen = [item.chosen for item in result.inferred if item.step.slug == slug]
+    stopped = result.stopped_at.slug if result.stopped_at else "the end"
+    assert chosen, f"the walk never came to {slug}: path {result.path}, stopped at {stopped}"
+    return chosen[0]
+
+
+# Each text settles the contact and the purpose (an assessment), so the walk comes to "Vilka
+# bedömningar gjordes?", where AU118 is one of the answers, and there it must not choose AU118.
 @pytest.mark.parametrize(
     "text",
     [
-        "Återbesök. Frågade kort om suicidtankar, förnekar. Ingen strukturerad riskvärdering.",
+        "Återbesök. Frågade kort om suicidtankar, förnekar. Ingen strukturerad riskvärdering. Skattning av alkoholvanor med AUDIT.",
         "Återbesök på mottagningen. Kort fråga om suicidtankar. MINI fullständigt genomförd.",
         "Mottagningsbesök. Suicidtankar efterfrågas, pat förnekar. Fullständig MINI enligt anvisningar.",
-        "Besök. Ingen strukturerad suicidriskbedömning gjord, pat förnekar suicidtankar.",
+        "Besök på mottagningen. Ingen strukturerad suicidriskbedömning gjord, pat förnekar suicidtankar. WAIS genomförd.",
         "Nybesök. Pat har inte vid något tillfälle fått en strukturerad suicidriskbedömning.",
         "Mottagningsbesök. Frågar om suicidtankar, pat förnekar. Bedömning av alkoholvanor med AUDIT.",
     ],
 )
 def test_a_brief_question_about_suicidal_thoughts_never_gives_au118(tree, text):
-    assert "AU118" not in codes_of(run(tree, text))
+    result = run(tree, text)
+    chosen = answered_at(result, "psy-bedomning")
+    assert chosen is None or "au118" not in chosen, chosen
+    assert "AU118" not in codes_of(result)
 
 
 def test_a_structured_documented_suicide_risk_assessment_gives_au118(tree):
@@ -147,7 +163,16 @@ def outcome(result: describe.Description, required, forbidden) -> str:
     return "right" if set(required) <= codes and not set(forbidden) & codes else "wrong"
 
 
-def test_public_scenarios_through_the_api_none_wrong_at_least_12_right(client):
+# What the engine achieves on the 16 public scenarios today: 14 right, none wrong, and these two
+# stopped at a question (asking, not guessing). A scenario that newly stops or goes wrong fails.
+RIGHT_TODAY = 14
+STOPS_TODAY = {
+    "S23": "skrs-kontakt",  # the text says nothing of how the contact took place
+    "S27": "rehab-telefon",  # a call renewing an aid: both "ersätter besök" and "förnyelse" fit
+}
+
+
+def test_public_scenarios_through_the_api_none_wrong_14_right_and_only_the_known_stops(client):
     scenarios = json.loads((DATA / "wizard-scenarios.json").read_text(encoding="utf-8"))["scenarios"]
     tally = {"right": [], "stopped": [], "wrong": []}
     for scenario in scenarios:
@@ -159,7 +184,7 @@ def test_public_scenarios_through_the_api_none_wrong_at_least_12_right(client):
         data = response.json()
         expected = scenario["expected"]
         if not data["finished"]:
-            tally["stopped"].append(scenario["id"])
+            tally["stopped"].append(f"{scenario['id']}@{data['open_question']['step']}")
             continue
         codes = {c["code"] for c in data["codes"]}
         ranges = expected.get("forbidden_ranges", [])
@@ -170,7 +195,8 @@ def test_public_scenarios_through_the_api_none_wrong_at_least_12_right(client):
         f"scenarios: {len(tally['right'])} right, {len(tally['stopped'])} stopped, {len(tally['wrong'])} wrong: {tally}"
     )
     assert not tally["wrong"], tally
-    assert len(tally["right"]) >= 12, tally
+    assert len(tally["right"]) >= RIGHT_TODAY, tally
+    assert set(tally["stopped"]) <= {f"{sid}@{step}" for sid, step in STOPS_TODAY.items()}, tally
 
 
 def journal_notes():

@@ -22,6 +22,13 @@ def form_fields(html: str) -> dict:
     return {"token": token, "names": names}
 
 
+def answer_row(html: str, step: str) -> str:
+    """The result's row for one answered step (the list item the page marks with its step)."""
+    found = re.search(rf'<li data-step="{step}"[^>]*>(.*?)</li>', html, re.S)
+    assert found, f"the result has no answer row for {step}"
+    return found.group(1)
+
+
 def post_page(client, text: str, inom: str, **extra):
     page = client.get("/besok/beskriv/")
     fields = form_fields(page.content.decode())
@@ -52,7 +59,11 @@ def test_posting_a_finished_description_marks_answers_and_links_each_to_its_step
     html = response.content.decode()
     assert response.status_code == 200
     assert html.count("antaget</span>") >= 3
-    assert "<q>videomöte</q>" in html or "<q>bokat videomöte</q>" in html or "videomöte" in html
+    # The contact's answer row names the words of the text that led to it (the textarea echoes the
+    # whole text, so only this row can prove the result used them).
+    contact = answer_row(html, "rehab-kontakt-logoped")
+    assert '<span class="svar-hittills__svar">Video</span>' in contact
+    assert re.findall(r"<q>([^<]*)</q>", contact) == ["videomöte"]
     # One click changes an answer: a link to the wizard step where it was asked.
     assert 'href="/besok/rehab/logoped/"' in html
     # The result is the wizard's: the codes with their quoted rules.

@@ -1,0 +1,1 @@
+"""Help for users, in Swedish, inside the site (/hjalp/): Markdown files in pages/, rendered server-side."""
