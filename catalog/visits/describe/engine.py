@@ -131,6 +131,7 @@ class Choice:
     option: wizard.Option
     likely: bool
     because: tuple[str, ...] = ()  # the text's words that make it likely
+    said: bool = False  # the text clearly says it (a multiple choice's box comes ticked)
 
 
 @dataclass
@@ -173,6 +174,9 @@ class OptionCues:
     # Someone who may have taken part: counts only in a sentence that says someone took part (the
     # step's frames), so someone mentioned is not someone present.
     present: list[Pattern] = field(default_factory=list)
+    # Marks the answer likely when the step is asked, and never answers it: "orosanmälan" names a
+    # report, not whether the report was the visit's main purpose.
+    hint: list[Pattern] = field(default_factory=list)
     # A later step (slug): when the text supports an answer there, that weakly supports this answer
     # ("Video … uppföljning av delmålen": qualified care, since it names what care was given).
     follows: str | None = None
@@ -281,6 +285,7 @@ def parse_cues(data: dict) -> Cues:
                 specific=[_pattern(c) for c in option_data.get("specific", [])],
                 present=[_pattern(c) for c in option_data.get("present", [])],
                 follows=option_data.get("follows"),
+                hint=[_pattern(c) for c in option_data.get("hint", [])],
             )
         steps[step_slug] = step
     language = data.get("language", {})
@@ -767,7 +772,7 @@ def _matches(pattern: Pattern, option: str, text: Text) -> list[Match]:
 
 # --- deciding a step --------------------------------------------------------------------------
 
-STATES = SUPPORTED, DENIED, CONFLICT, PARTIAL, DOUBT, HEDGED, WEAK, NONE = (
+STATES = SUPPORTED, DENIED, CONFLICT, PARTIAL, DOUBT, HEDGED, WEAK, HINT, NONE = (
     "supported",
     "denied",
     "conflict",
@@ -775,6 +780,7 @@ STATES = SUPPORTED, DENIED, CONFLICT, PARTIAL, DOUBT, HEDGED, WEAK, NONE = (
     "doubt",
     "hedged",
     "weak",
+    "hint",
     "none",
 )
 
@@ -866,6 +872,10 @@ def _evidence(
         weak = [m for p in cues.weak for m in _matches(p, option.slug, text) if m.polarity == POS]
         if weak:
             return Evidence(WEAK, weak, [])
+    if state == NONE and cues and cues.hint:
+        hints = [m for p in cues.hint for m in _matches(p, option.slug, text) if m.polarity == POS]
+        if hints:
+            return Evidence(HINT, hints, [])
     named = {p.text for p in cues.specific} if cues else set()
     return Evidence(state, pos, neg + unc, specific=any(m.cue in named for m in pos))
 
@@ -999,6 +1009,10 @@ def decide(step: Step, cues: StepCues | None, text: Text, lookahead: Lookahead |
                 evidence[slug] = Evidence(WEAK, words, [])
     decision = (_decide_single if step.kind == "single" else _decide_multiple)(step, cues, evidence)
     decision.evidence = evidence
+    hints = [s for s, e in evidence.items() if e.state == HINT and s not in decision.likely]
+    if hints and decision.chosen is None and not decision.likely:
+        decision.reason = f"Texten nämner {_named(step, hints)} men avgör inte frågan."
+    decision.likely = [*decision.likely, *hints]
     return decision
 
 
@@ -1010,7 +1024,8 @@ def choices(step: Step, decision: Decision) -> list[Choice]:
     for slug in [*likely, *rest]:
         evidence = decision.evidence.get(slug)
         words = tuple(_words([*evidence.positive, *evidence.other])) if evidence and slug in likely else ()
-        out.append(Choice(step.option(slug), slug in likely, words))
+        said = bool(evidence) and evidence.state == SUPPORTED
+        out.append(Choice(step.option(slug), slug in likely, words, said))
     return out
 
 
