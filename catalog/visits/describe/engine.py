@@ -177,6 +177,9 @@ class OptionCues:
     # Marks the answer likely when the step is asked, and never answers it: "orosanmälan" names a
     # report, not whether the report was the visit's main purpose.
     hint: list[Pattern] = field(default_factory=list)
+    # Where these stand, the answer's cues say something else ("läggs in på avd": the ward is where
+    # the patient goes after the visit, not where the visit was).
+    not_in: list[Pattern] = field(default_factory=list)
     # A later step (slug): when the text supports an answer there, that weakly supports this answer
     # ("Video … uppföljning av delmålen": qualified care, since it names what care was given).
     follows: str | None = None
@@ -189,6 +192,12 @@ class StepCues:
     silent_none: bool = False  # multiple, optional: "inga" when the text mentions none of the options
     labels: bool = True  # the options' labels are cues (off where a bare word says nothing: "Skola")
     frames: list[Pattern] = field(default_factory=list)  # words saying someone took part (see OptionCues.present)
+    # Words after which someone named is what was talked about ("berättar om konflikt med mamma",
+    # "relationen till sambon"): no hint that they took part.
+    topics: frozenset[str] = frozenset()
+    # Sentences about a call: whom the call was with is the call itself (XS011), no hint that they
+    # took part in a meeting ("Tel. med pats pappa").
+    calls: list[Pattern] = field(default_factory=list)
     # Single choice: of several answers named, the one named first in the first sentence settles the
     # others (the writer names their own profession first: "Fysioterapeut. Teammöte med pat och AT").
     first: bool = False
@@ -222,6 +231,8 @@ def _pattern(cue: str) -> Pattern:
             gap = WIDE_GAP
             continue
         head, tail = piece.startswith("*"), piece.endswith("*")
+        # "=word": this word as written, in any case, not its stem ("=pat" is no "pats").
+        written = piece.startswith("=")
         pieces = swedish.words(piece)
         for i, word in enumerate(pieces):
             literal.add(swedish.fold(word))
@@ -232,7 +243,7 @@ def _pattern(cue: str) -> Pattern:
                 kind, value = "prefix", swedish.fold(word)
             elif head and first:
                 kind, value = "suffix", swedish.fold(word)
-            elif word != word.lower() and len(word) <= 6:
+            elif written or (word != word.lower() and len(word) <= 6):
                 # An abbreviation ("FaR", "MI", "SIP") is matched as written, unfolded: "FaR" ≠ "får".
                 kind, value = "exact", word.lower()
             else:
@@ -272,6 +283,8 @@ def parse_cues(data: dict) -> Cues:
             labels=step_data.get("labels", True),
             frames=[_pattern(c) for c in step_data.get("frames", [])],
             first=bool(step_data.get("first")),
+            topics=frozenset(swedish.fold(w) for w in step_data.get("topics", [])),
+            calls=[_pattern(c) for c in step_data.get("calls", [])],
         )
         for option_slug, option_data in step_data.items():
             if not isinstance(option_data, dict):
@@ -283,9 +296,11 @@ def parse_cues(data: dict) -> Cues:
                 all=[[_pattern(c) for c in group] for group in option_data.get("all", [])],
                 over=list(option_data.get("over", [])),
                 specific=[_pattern(c) for c in option_data.get("specific", [])],
-                present=[_pattern(c) for c in option_data.get("present", [])],
+                # Someone is a whole word: "anhörig" in "anhörigutbildning" is no one in the room.
+                present=[dataclasses.replace(_pattern(c), whole=True) for c in option_data.get("present", [])],
                 follows=option_data.get("follows"),
                 hint=[_pattern(c) for c in option_data.get("hint", [])],
+                not_in=[_pattern(c) for c in option_data.get("not_in", [])],
             )
         steps[step_slug] = step
     language = data.get("language", {})
@@ -627,6 +642,8 @@ def _negate(sentence: list[Token], i: int, effects: list[dict[int, str]], contra
     # It reaches back over its own clause, and over the one before only when it stands in a short
     # tail of its own ("Suicidriskbedömning, ej gjord").
     tail = sum(1 for t in sentence if t.chunk == token.chunk) <= 3 and token.folded not in DETERMINERS
+    if token.folded in DETERMINERS or token.folded == "utan":
+        return  # "ingen plan", "utan pat": they deny what follows, never what stands before
     for j in range(i - 1, -1, -1):
         if sentence[j].folded == "men":
             break  # "… men någon genomgång har aldrig gjorts": the contrast starts anew
@@ -819,7 +836,15 @@ def _option_matches(
     for p in cues.present if cues else []:
         # Someone named where the sentence says someone took part ("Nätverksmöte med pat och mamma").
         matches += [m for m in _matches(p, option.slug, text) if m.sentence in frames]
-    return matches
+    return _unmasked(matches, cues, text)
+
+
+def _unmasked(matches: list[Match], cues: OptionCues | None, text: Text) -> list[Match]:
+    """The matches that stand outside the option's ``not_in`` phrases."""
+    if not cues or not cues.not_in:
+        return matches
+    masks = [(m.start, m.end) for p in cues.not_in for m in _matches(p, "", text)]
+    return [m for m in matches if not any(start <= m.start and m.end <= end for start, end in masks)]
 
 
 def _groups_state(option: wizard.Option, cues: OptionCues, text: Text, risky: bool, found: tuple) -> tuple:
@@ -848,8 +873,28 @@ def _groups_state(option: wizard.Option, cues: OptionCues, text: Text, risky: bo
     return state, pos, neg, unc
 
 
+TOPIC_REACH = 3  # words before a name where a topic word makes it what was talked about
+
+
+def _about(match: Match, text: Text, topics: frozenset[str], calls: set[int] = frozenset()) -> bool:
+    if match.sentence in calls:
+        return True
+    sentence = text.sentences[match.sentence]
+    at = next((i for i, t in enumerate(sentence) if t.start == match.start), None)
+    if at is None or not topics:
+        return False
+    before = [t for t in sentence[max(0, at - TOPIC_REACH) : at] if t.chunk == sentence[at].chunk]
+    return any(t.folded in topics for t in before)
+
+
 def _evidence(
-    option: wizard.Option, cues: OptionCues | None, text: Text, labels: bool = True, frames: set[int] | None = None
+    option: wizard.Option,
+    cues: OptionCues | None,
+    text: Text,
+    labels: bool = True,
+    frames: set[int] | None = None,
+    topics: frozenset[str] = frozenset(),
+    calls: set[int] = frozenset(),
 ) -> Evidence:
     risky = _carries_code(option)
     pos, neg, unc = _split(_option_matches(option, cues, text, labels, frames or set()), risky)
@@ -872,8 +917,10 @@ def _evidence(
         weak = [m for p in cues.weak for m in _matches(p, option.slug, text) if m.polarity == POS]
         if weak:
             return Evidence(WEAK, weak, [])
-    if state == NONE and cues and cues.hint:
-        hints = [m for p in cues.hint for m in _matches(p, option.slug, text) if m.polarity == POS]
+    if state == NONE and cues and (cues.hint or cues.present):
+        # Said, but not enough to answer: someone named where no sentence says they took part.
+        found = [m for p in [*cues.hint, *cues.present] for m in _matches(p, option.slug, text) if m.polarity == POS]
+        hints = [m for m in _unmasked(found, cues, text) if not _about(m, text, topics, calls)]
         if hints:
             return Evidence(HINT, hints, [])
     named = {p.text for p in cues.specific} if cues else set()
@@ -954,7 +1001,9 @@ def _decide_single(step: Step, cues: StepCues | None, evidence: dict[str, Eviden
     if len(remaining) == 1 and denied:
         words = _words([m for s in denied for m in evidence[s].other])
         return Decision(remaining, words, f"Texten utesluter {_named(step, denied)}.")
-    if cues and cues.default and step.option(cues.default) and not denied:
+    # A default is for a text that says nothing: something mentioned but unclear is a question.
+    hinted = any(e.state == HINT for e in evidence.values())
+    if cues and cues.default and step.option(cues.default) and not denied and not hinted:
         return Decision(
             [cues.default], [], f"Texten nämner inget om detta; det vanliga är {_named(step, [cues.default])}."
         )
@@ -974,7 +1023,7 @@ def _decide_multiple(step: Step, cues: StepCues | None, evidence: dict[str, Evid
         return Decision(supported, words, f"Texten nämner {_named(step, supported)}.")
     if weak:
         return Decision(None, [], f"Texten kan passa {_named(step, weak)}.", weak)
-    if step.optional and cues and cues.silent_none:
+    if step.optional and cues and cues.silent_none and not any(e.state == HINT for e in evidence.values()):
         reason = "Texten nämner inget av detta." if not denied else f"Texten utesluter {_named(step, denied)}."
         return Decision([], [], reason)
     return Decision(None, [], "Texten säger inget som avgör frågan.")
@@ -991,8 +1040,11 @@ def _frames(cues: StepCues | None, text: Text) -> set[int]:
 def step_evidence(step: Step, cues: StepCues | None, text: Text) -> dict[str, Evidence]:
     labels = cues.labels if cues else True
     frames = _frames(cues, text)
+    topics = cues.topics if cues else frozenset()
+    calls = {m.sentence for p in (cues.calls if cues else []) for m in _matches(p, "", text)}
     return {
-        o.slug: _evidence(o, cues.options.get(o.slug) if cues else None, text, labels, frames) for o in step.options
+        o.slug: _evidence(o, cues.options.get(o.slug) if cues else None, text, labels, frames, topics, calls)
+        for o in step.options
     }
 
 

@@ -740,12 +740,32 @@ def test_a_name_settles_an_answer_only_general_words_support():
 
 
 def test_someone_named_counts_as_present_only_where_the_sentence_says_someone_took_part():
-    step_cues = {"vilka": {"silent_none": True, "frames": ["möte*", "deltog"], "narstaende": {"present": ["mamma*"]}}}
-    took_part = run("Mottagningsbesök. KBT. Möte med pat och mamma.", step_cues)
+    vilka = {
+        "silent_none": True,
+        "frames": ["möte*", "deltog"],
+        "topics": ["om"],
+        "narstaende": {"present": ["mamma*"]},
+    }
+    took_part = run("Mottagningsbesök. KBT. Möte med pat och mamma.", {"vilka": vilka})
     assert step_of(took_part, "vilka").chosen == ["narstaende"]
-    assert step_of(run("Mottagningsbesök. KBT. Mamma deltog.", step_cues), "vilka").chosen == ["narstaende"]
-    mentioned = run("Mottagningsbesök. KBT. Pat berättar om mamma.", step_cues)
-    assert step_of(mentioned, "vilka").chosen == []
+    assert step_of(run("Mottagningsbesök. KBT. Mamma deltog.", {"vilka": vilka}), "vilka").chosen == ["narstaende"]
+    # Named where nothing says so: maybe there, maybe not, so a question with the answer marked likely …
+    named = run("Mottagningsbesök. KBT. Mamma väntade utanför.", {"vilka": vilka})
+    assert named.stopped_at.slug == "vilka" and named.likely == ["narstaende"]
+    # … unless it is what was talked about.
+    about = run("Mottagningsbesök. KBT. Pat berättar om mamma.", {"vilka": vilka})
+    assert step_of(about, "vilka").chosen == []
+    # Whom a call was with is the call itself, no one who took part in a meeting.
+    call = run("Mottagningsbesök. KBT. Mamma hördes av.", {"vilka": {**vilka, "calls": ["hördes"]}})
+    assert step_of(call, "vilka").chosen == []
+    # A name is a whole word: "mammagrupp" names no mother in the room.
+    assert (
+        step_of(
+            run("Mottagningsbesök. KBT. Mammagrupp.", {"vilka": {**vilka, "narstaende": {"present": ["mamma"]}}}),
+            "vilka",
+        ).chosen
+        == []
+    )
 
 
 def test_an_answer_may_rest_on_what_the_text_says_about_a_later_step():
