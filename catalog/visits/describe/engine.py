@@ -152,7 +152,8 @@ class Description:
 # --- cues -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+# Compared and hashed by identity: a cue file's patterns are made once and looked up per text often.
+@dataclass(frozen=True, eq=False)
 class Pattern:
     parts: tuple[tuple[str, str, int], ...]  # (kind, value, gap before) ; kind: term|prefix|suffix|infix
     text: str
@@ -543,24 +544,10 @@ def _tokens(text: str, lexicon: "Lexicon | None" = None) -> list[list[Token]]:
                 at = body.find(word, cursor)
                 cursor = at + len(word)
                 start = sentence.start + chunk.start() + at
-                analysis: tuple = ()
-                if lexicon:
-                    if word not in seen:
-                        seen[word] = lexicon.alternatives(word)
-                    analysis = seen[word]
-                tokens.append(
-                    Token(
-                        s_index,
-                        c_index,
-                        len(tokens),
-                        start,
-                        start + len(word),
-                        swedish.fold(word),
-                        swedish.term(word),
-                        word.lower(),
-                        *analysis,
-                    )
-                )
+                if word not in seen:
+                    analysis = lexicon.alternatives(word) if lexicon else ()
+                    seen[word] = (swedish.fold(word), swedish.term(word), word.lower(), *analysis)
+                tokens.append(Token(s_index, c_index, len(tokens), start, start + len(word), *seen[word]))
         sentences.append(tokens)
     return [s for s in sentences if s]
 
@@ -758,6 +745,9 @@ def _first_words(kind: str, value: str, text: Text) -> dict[int, list[int]]:
 
 
 def _matches(pattern: Pattern, option: str, text: Text) -> list[Match]:
+    key = (pattern, option)
+    if key in text.found:
+        return text.found[key]
     if pattern not in text.found:
         out = []
         kind, value, _ = pattern.parts[0]
@@ -784,7 +774,10 @@ def _matches(pattern: Pattern, option: str, text: Text) -> list[Match]:
                 only = only or (last + 1 < len(sentence) and _said(sentence, last + 1, text.after_limiters))
                 out.append(Match("", pattern.text, polarity, start, end, text.raw[start:end], only, s_index))
         text.found[pattern] = out
-    return [dataclasses.replace(m, option=option) for m in text.found[pattern]]
+    text.found[key] = [
+        Match(option, m.cue, m.polarity, m.start, m.end, m.words, m.only, m.sentence) for m in text.found[pattern]
+    ]
+    return text.found[key]
 
 
 # --- deciding a step --------------------------------------------------------------------------
