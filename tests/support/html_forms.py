@@ -20,9 +20,16 @@ class _Parser(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.forms: list[_Form] = []
         self._form: _Form | None = None
-        self._textarea: tuple[str, list[str]] | None = None
-        self._select: tuple[str, bool, list[tuple[str, bool]]] | None = None
+        self._textarea: tuple[str, list[str], _Form] | None = None
+        self._select: tuple[str, bool, list[tuple[str, bool]], _Form] | None = None
         self._option: tuple[str | None, bool, list[str]] | None = None
+
+    def _owner(self, a: dict) -> "_Form | None":
+        """The form a control belongs to: the one its ``form`` attribute names (anywhere on the
+        page, as browsers do), else the form it stands in."""
+        if "form" in a:
+            return next((f for f in self.forms if f.attrs.get("id") == a["form"]), None)
+        return self._form
 
     def handle_starttag(self, tag, attrs):
         a = {k: (v if v is not None else "") for k, v in attrs}
@@ -30,7 +37,7 @@ class _Parser(HTMLParser):
             self._form = _Form(a)
             self.forms.append(self._form)
             return
-        form = self._form
+        form = self._owner(a)
         if form is None or "disabled" in a:
             return
         name = a.get("name")
@@ -53,9 +60,9 @@ class _Parser(HTMLParser):
             elif kind not in ("submit", "button", "image", "reset", "file"):
                 form.fields.append((name, a.get("value", "")))
         elif tag == "textarea" and name:
-            self._textarea = (name, [])
+            self._textarea = (name, [], form)
         elif tag == "select" and name:
-            self._select = (name, "multiple" in a, [])
+            self._select = (name, "multiple" in a, [], form)
         elif tag == "option" and self._select is not None:
             self._option = (a.get("value"), "selected" in a, [])
 
@@ -68,25 +75,25 @@ class _Parser(HTMLParser):
     def handle_endtag(self, tag):
         if tag == "form":
             self._form = None
-        elif tag == "textarea" and self._textarea is not None and self._form is not None:
-            name, text = self._textarea
-            self._form.names.add(name)
+        elif tag == "textarea" and self._textarea is not None:
+            name, text, form = self._textarea
+            form.names.add(name)
             # Browsers drop one newline right after <textarea>.
             value = "".join(text)
-            self._form.fields.append((name, value[1:] if value.startswith("\n") else value))
+            form.fields.append((name, value[1:] if value.startswith("\n") else value))
             self._textarea = None
         elif tag == "option" and self._option is not None and self._select is not None:
             value, selected, text = self._option
             self._select[2].append((value if value is not None else "".join(text).strip(), selected))
             self._option = None
-        elif tag == "select" and self._select is not None and self._form is not None:
-            name, multiple, options = self._select
-            self._form.names.add(name)
-            self._form.choices[name] = [v for v, _ in options]
+        elif tag == "select" and self._select is not None:
+            name, multiple, options, form = self._select
+            form.names.add(name)
+            form.choices[name] = [v for v, _ in options]
             chosen = [v for v, s in options if s]
             if not chosen and not multiple:
                 chosen = [v for v, _ in options[:1]]  # a single select sends its first option
-            self._form.fields.extend((name, v) for v in (chosen if multiple else chosen[-1:]))
+            form.fields.extend((name, v) for v in (chosen if multiple else chosen[-1:]))
             self._select = None
 
 

@@ -30,6 +30,7 @@ reach them exactly as they reach the word.
 import dataclasses
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -59,11 +60,17 @@ AUXILIARIES = frozenset("har hade är var blev blir kan kunde ska skulle behövs
 PASSIVE_ENDINGS = ("as", "es", "ds", "ts")
 NEGATION_REACH = 5  # words a negation reaches forward
 HEDGE_REACH = 4
+AFTER_HEDGE_REACH = 2  # "upprätta Min vårdplan nästa vecka": the plan, not the whole clause
 DEFAULT_GAP = 1  # words allowed between two words of a cue
 WIDE_GAP = 6  # … where a cue says "…"
 
-SENTENCE_RE = re.compile(r"[^.!?;\n]+")
-CHUNK_RE = re.compile(r"[^,()\[\]–—]+")  # a negation never reaches past these
+# A full stop ends a sentence only before a capital, a new line or the end: "Pat. själv inte med",
+# "5 kap. 7 §", "Tel.samtal" and "t.ex. KBT" stay one sentence as clinicians mean them.
+SENTENCE_END_RE = re.compile(r"[!?;\n]+|\.(?=\s*$|\s*\n|\s+[^\sa-zåäö0-9(])")
+CHUNK_RE = re.compile(r"[^,:()\[\]–—]+")  # a negation or a hedge never reaches past these
+# Negations that deny a noun after them; only the others ("ej", "inte") reach back over a comma
+# ("Suicidriskbedömning, ej gjord", but not "Stödsamtal, inget specifikt fokus").
+DETERMINERS = frozenset({"ingen", "inget", "inga"})
 
 
 @dataclass(frozen=True)
@@ -93,19 +100,38 @@ class Match:
     start: int
     end: int
     words: str  # the text's own words
-    only: bool = False  # "endast telefon": said as the only one
+    only: bool = False  # "endast telefon", "telefon istället": said as the only one
+    sentence: int = -1
+
+
+CONTEXT, YOU, TEXT = "context", "you", "text"  # who answered a step (Inferred.by)
 
 
 @dataclass
 class Inferred:
-    """One answered step: what was chosen, from which words, and why."""
+    """One answered step: what was chosen, by whom, from which words, and why."""
 
     step: Step
     chosen: list[str]  # option slugs
     segment: str
     because: list[str]  # the text's words that led here (empty when given or when nothing was said)
     reason: str
-    given: bool = False  # answered by the chosen context (inom), not by the text
+    by: str = TEXT  # CONTEXT (the chosen inom), YOU (an answer the clinician gave) or TEXT (inferred)
+
+    @property
+    def given(self) -> bool:
+        """Answered by the clinician (the context chosen, or an answer given), not read from the text."""
+        return self.by != TEXT
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One answer of the open question, as the dialogue offers it."""
+
+    option: wizard.Option
+    likely: bool
+    because: tuple[str, ...] = ()  # the text's words that make it likely
+    said: bool = False  # the text clearly says it (a multiple choice's box comes ticked)
 
 
 @dataclass
@@ -116,6 +142,7 @@ class Description:
     stopped_at: Step | None
     likely: list[str] = field(default_factory=list)  # option slugs worth a look at the stopping step
     reasons: list[str] = field(default_factory=list)
+    choices: list[Choice] = field(default_factory=list)  # every answer of the open step, likely ones first
 
     @property
     def finished(self) -> bool:
@@ -125,7 +152,8 @@ class Description:
 # --- cues -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+# Compared and hashed by identity: a cue file's patterns are made once and looked up per text often.
+@dataclass(frozen=True, eq=False)
 class Pattern:
     parts: tuple[tuple[str, str, int], ...]  # (kind, value, gap before) ; kind: term|prefix|suffix|infix
     text: str
@@ -141,6 +169,21 @@ class OptionCues:
     negated: list[Pattern] = field(default_factory=list)  # a negated mention of these supports the option
     all: list[list[Pattern]] = field(default_factory=list)  # every group needs positive support
     over: list[str] = field(default_factory=list)  # options this one settles when both are supported
+    # Names (a method, a programme, an instrument): an answer a name supports settles answers that
+    # only general words support ("IMR-grupp … tema återfallsprevention").
+    specific: list[Pattern] = field(default_factory=list)
+    # Someone who may have taken part: counts only in a sentence that says someone took part (the
+    # step's frames), so someone mentioned is not someone present.
+    present: list[Pattern] = field(default_factory=list)
+    # Marks the answer likely when the step is asked, and never answers it: "orosanmälan" names a
+    # report, not whether the report was the visit's main purpose.
+    hint: list[Pattern] = field(default_factory=list)
+    # Where these stand, the answer's cues say something else ("läggs in på avd": the ward is where
+    # the patient goes after the visit, not where the visit was).
+    not_in: list[Pattern] = field(default_factory=list)
+    # A later step (slug): when the text supports an answer there, that weakly supports this answer
+    # ("Video … uppföljning av delmålen": qualified care, since it names what care was given).
+    follows: str | None = None
 
 
 @dataclass
@@ -149,6 +192,16 @@ class StepCues:
     default: str | None = None  # single: the answer when the text says nothing about this step
     silent_none: bool = False  # multiple, optional: "inga" when the text mentions none of the options
     labels: bool = True  # the options' labels are cues (off where a bare word says nothing: "Skola")
+    frames: list[Pattern] = field(default_factory=list)  # words saying someone took part (see OptionCues.present)
+    # Words after which someone named is what was talked about ("berättar om konflikt med mamma",
+    # "relationen till sambon"): no hint that they took part.
+    topics: frozenset[str] = frozenset()
+    # Sentences about a call: whom the call was with is the call itself (XS011), no hint that they
+    # took part in a meeting ("Tel. med pats pappa").
+    calls: list[Pattern] = field(default_factory=list)
+    # Single choice: of several answers named, the one named first in the first sentence settles the
+    # others (the writer names their own profession first: "Fysioterapeut. Teammöte med pat och AT").
+    first: bool = False
 
 
 @dataclass
@@ -156,13 +209,18 @@ class Cues:
     steps: dict[str, StepCues]
     context: dict[str, str]  # inom → the start step's option
     negations: frozenset[str]
-    after_negations: frozenset[str]  # words that negate what stands before them ("uteblev")
-    hedges: frozenset[str]
+    after_negations: frozenset[str]  # words that negate what stands before them ("uteblev", "ställdes in")
+    hedges: frozenset[str]  # words (or two) after which a mention is planned, past or reported
     hedge_prefixes: tuple[str, ...]
     limiters: frozenset[str]
     lexical: list[Pattern]  # phrases with a negation word that are values, not negations ("ingen risk")
     concepts: frozenset[str] = frozenset()  # names of the search's concepts the engine uses (begrepp.toml)
     not_concepts: frozenset[str] = frozenset()  # everyday words of those concepts too vague to use
+    after_limiters: frozenset[str] = frozenset()  # "telefon istället": the one before is the only one
+    after_hedges: frozenset[str] = frozenset()  # "… Min vårdplan nästa vecka": the words before are planned
+    # Clinicians' abbreviations → the words they stand for ("pat" → patienten); a key with a capital
+    # is matched as written ("AT", "FK"), others in any case.
+    abbreviations: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def _pattern(cue: str) -> Pattern:
@@ -174,6 +232,8 @@ def _pattern(cue: str) -> Pattern:
             gap = WIDE_GAP
             continue
         head, tail = piece.startswith("*"), piece.endswith("*")
+        # "=word": this word as written, in any case, not its stem ("=pat" is no "pats").
+        written = piece.startswith("=")
         pieces = swedish.words(piece)
         for i, word in enumerate(pieces):
             literal.add(swedish.fold(word))
@@ -184,7 +244,7 @@ def _pattern(cue: str) -> Pattern:
                 kind, value = "prefix", swedish.fold(word)
             elif head and first:
                 kind, value = "suffix", swedish.fold(word)
-            elif word != word.lower() and len(word) <= 6:
+            elif written or (word != word.lower() and len(word) <= 6):
                 # An abbreviation ("FaR", "MI", "SIP") is matched as written, unfolded: "FaR" ≠ "får".
                 kind, value = "exact", word.lower()
             else:
@@ -211,6 +271,10 @@ def _label_patterns(label: str) -> list[Pattern]:
     return [dataclasses.replace(p, whole=True) for p in out if p.parts]
 
 
+def _phrase(words: str) -> str:
+    return " ".join(swedish.fold(w) for w in words.split())
+
+
 def parse_cues(data: dict) -> Cues:
     steps: dict[str, StepCues] = {}
     for step_slug, step_data in data.get("steps", {}).items():
@@ -218,6 +282,10 @@ def parse_cues(data: dict) -> Cues:
             default=step_data.get("default"),
             silent_none=bool(step_data.get("silent_none")),
             labels=step_data.get("labels", True),
+            frames=[_pattern(c) for c in step_data.get("frames", [])],
+            first=bool(step_data.get("first")),
+            topics=frozenset(swedish.fold(w) for w in step_data.get("topics", [])),
+            calls=[_pattern(c) for c in step_data.get("calls", [])],
         )
         for option_slug, option_data in step_data.items():
             if not isinstance(option_data, dict):
@@ -228,6 +296,12 @@ def parse_cues(data: dict) -> Cues:
                 negated=[_pattern(c) for c in option_data.get("negated", [])],
                 all=[[_pattern(c) for c in group] for group in option_data.get("all", [])],
                 over=list(option_data.get("over", [])),
+                specific=[_pattern(c) for c in option_data.get("specific", [])],
+                # Someone is a whole word: "anhörig" in "anhörigutbildning" is no one in the room.
+                present=[dataclasses.replace(_pattern(c), whole=True) for c in option_data.get("present", [])],
+                follows=option_data.get("follows"),
+                hint=[_pattern(c) for c in option_data.get("hint", [])],
+                not_in=[_pattern(c) for c in option_data.get("not_in", [])],
             )
         steps[step_slug] = step
     language = data.get("language", {})
@@ -235,13 +309,16 @@ def parse_cues(data: dict) -> Cues:
         steps=steps,
         context=dict(data.get("context", {})),
         negations=frozenset(swedish.fold(w) for w in language.get("negations", [])),
-        after_negations=frozenset(swedish.fold(w) for w in language.get("after_negations", [])),
-        hedges=frozenset(swedish.fold(w) for w in language.get("hedges", []) if not w.endswith("*")),
+        after_negations=frozenset(_phrase(w) for w in language.get("after_negations", [])),
+        hedges=frozenset(_phrase(w) for w in language.get("hedges", []) if not w.endswith("*")),
         hedge_prefixes=tuple(swedish.fold(w[:-1]) for w in language.get("hedges", []) if w.endswith("*")),
         lexical=[_pattern(c) for c in language.get("not_negations", [])],
         limiters=frozenset(swedish.fold(w) for w in language.get("limiters", [])),
         concepts=frozenset(language.get("concepts", [])),
         not_concepts=frozenset(swedish.fold(w) for w in language.get("not_concepts", [])),
+        after_limiters=frozenset(_phrase(w) for w in language.get("after_limiters", [])),
+        after_hedges=frozenset(swedish.fold(w) for w in language.get("after_hedges", [])),
+        abbreviations={key: tuple(swedish.words(value)) for key, value in data.get("abbreviations", {}).items()},
     )
 
 
@@ -267,16 +344,24 @@ class Lexicon:
     known: frozenset[str]  # folded whole words a compound part may be (see build_lexicon)
     targets: list[str]  # folded cue words a typo may be corrected to
     concepts: dict[tuple[str, ...], list[list[str]]]  # swedish.concept_table
+    abbreviations: dict[str, tuple[str, ...]] = field(default_factory=dict)  # Cues.abbreviations
+
+    def expansion(self, word: str) -> tuple[str, ...]:
+        """What a clinician's abbreviation stands for ("pat" → patienten, "AT" → arbetsterapeut)."""
+        if word in self.abbreviations:
+            return self.abbreviations[word]
+        return self.abbreviations.get(word.lower(), ())
 
     def alternatives(self, word: str) -> tuple[frozenset[str], tuple[str, ...], frozenset[str], tuple[str, ...]]:
         """The terms and folded words one word of the text also stands for, then those of them that
         stand for the whole word (not a compound's part). Nothing of the text is kept between calls
         (it is patient information): _tokens remembers words for one text only."""
         folded = swedish.fold(word)
-        found: list[str] = []
-        whole: list[str] = []
+        # A clinician's abbreviation stands for its whole word, at the word's own position.
+        found: list[str] = list(self.expansion(word))
+        whole: list[str] = list(found)
         # An abbreviation ("KBT", "SIP") is no compound and no typo; digits are neither.
-        plain = word.isalpha() and not (word.isupper() and len(word) <= 6)
+        plain = word.isalpha() and not (word.isupper() and len(word) <= 6) and not found
         parts = swedish.split_compound(folded, self.known) if plain else None
         if parts:
             found += parts
@@ -363,7 +448,7 @@ def build_lexicon(cues: Cues, concepts: list[tuple[str, str, str]], texts: list[
     known = {w for w in words if len(w) >= 5} | {w for w in cue_words if len(w) >= 4}
     known = {w for w in known if w.isalpha() and w not in swedish.STOPWORDS}
     targets = sorted(w for w in cue_words if len(w) >= TYPO_MIN and w.isalpha())
-    return Lexicon(known=frozenset(known), targets=targets, concepts=table)
+    return Lexicon(known=frozenset(known), targets=targets, concepts=table, abbreviations=cues.abbreviations)
 
 
 @lru_cache(maxsize=1)
@@ -402,6 +487,7 @@ class Text:
     sentences: list[list[Token]]
     polarity: list[dict[int, str]]  # per token: trigger position → effect (NEG or UNC)
     limiters: frozenset[str] = frozenset()
+    after_limiters: frozenset[str] = frozenset()
     # Indexes of the distinct words, and what was already found (a cue recurs across steps).
     offsets: list[int] = field(default_factory=list)
     by_term: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
@@ -428,10 +514,28 @@ class Text:
                         self.by_folded.setdefault(alt, []).append((s_index, position))
 
 
+@dataclass(frozen=True)
+class _Span:
+    start: int
+    text: str
+
+    def group(self) -> str:
+        return self.text
+
+
+def sentences_of(text: str) -> list[_Span]:
+    spans, begin = [], 0
+    for end in SENTENCE_END_RE.finditer(text):
+        spans.append(_Span(begin, text[begin : end.start()]))
+        begin = end.end()
+    spans.append(_Span(begin, text[begin:]))
+    return [span for span in spans if span.text.strip()]
+
+
 def _tokens(text: str, lexicon: "Lexicon | None" = None) -> list[list[Token]]:
     sentences: list[list[Token]] = []
     seen: dict[str, tuple] = {}  # this text's words, analysed once
-    for s_index, sentence in enumerate(SENTENCE_RE.finditer(text)):
+    for s_index, sentence in enumerate(sentences_of(text)):
         tokens: list[Token] = []
         for c_index, chunk in enumerate(CHUNK_RE.finditer(sentence.group())):
             cursor = 0
@@ -439,25 +543,11 @@ def _tokens(text: str, lexicon: "Lexicon | None" = None) -> list[list[Token]]:
             for word in swedish.words(body):
                 at = body.find(word, cursor)
                 cursor = at + len(word)
-                start = sentence.start() + chunk.start() + at
-                analysis: tuple = ()
-                if lexicon:
-                    if word not in seen:
-                        seen[word] = lexicon.alternatives(word)
-                    analysis = seen[word]
-                tokens.append(
-                    Token(
-                        s_index,
-                        c_index,
-                        len(tokens),
-                        start,
-                        start + len(word),
-                        swedish.fold(word),
-                        swedish.term(word),
-                        word.lower(),
-                        *analysis,
-                    )
-                )
+                start = sentence.start + chunk.start() + at
+                if word not in seen:
+                    analysis = lexicon.alternatives(word) if lexicon else ()
+                    seen[word] = (swedish.fold(word), swedish.term(word), word.lower(), *analysis)
+                tokens.append(Token(s_index, c_index, len(tokens), start, start + len(word), *seen[word]))
         sentences.append(tokens)
     return [s for s in sentences if s]
 
@@ -511,69 +601,112 @@ def _find(pattern: Pattern, sentence: list[Token], starts=None) -> list[tuple[in
     return found
 
 
+def _negate(sentence: list[Token], i: int, effects: list[dict[int, str]], contrast: set[int]) -> None:
+    """The words a negation at position i reaches, forward and back."""
+    token = sentence[i]
+    reach = 0
+    for j in range(i + 1, len(sentence)):
+        other = sentence[j]
+        if other.chunk != token.chunk or other.folded in ("men",):
+            break
+        # "inte X utan Y": after a negation, "utan" means "but" and ends its reach.
+        if other.folded == "utan" and reach:
+            contrast.add(j)
+            break
+        # "utan patienten med kurator från skolan": who was there follows "med".
+        if token.folded == "utan" and other.folded == "med" and reach:
+            break
+        # "vill inte ha fler hembesök och lämnar programmet": after a phrase, "och" starts a new
+        # clause ("inga tester och skattningar" still denies both).
+        if other.folded == "och" and reach >= 3:
+            break
+        effects[j].setdefault(i, NEG if reach < NEGATION_REACH else UNC)
+        reach += 1
+    # A negation may also stand after what it denies ("har aldrig gjorts"): after a passive or an
+    # auxiliary verb it surely does; otherwise it may, so doubt.
+    before = sentence[i - 1].folded if i else ""
+    denies_before = before in AUXILIARIES or (len(before) > 4 and before.endswith(PASSIVE_ENDINGS))
+    # It reaches back over its own clause, and over the one before only when it stands in a short
+    # tail of its own ("Suicidriskbedömning, ej gjord").
+    tail = sum(1 for t in sentence if t.chunk == token.chunk) <= 3 and token.folded not in DETERMINERS
+    if token.folded in DETERMINERS or token.folded == "utan":
+        return  # "ingen plan", "utan pat": they deny what follows, never what stands before
+    for j in range(i - 1, -1, -1):
+        if sentence[j].folded == "men":
+            break  # "… men någon genomgång har aldrig gjorts": the contrast starts anew
+        if sentence[j].chunk == token.chunk:
+            if denies_before:
+                effects[j][i] = NEG
+            else:
+                effects[j].setdefault(i, UNC)
+        elif sentence[j].chunk == token.chunk - 1 and tail:
+            effects[j].setdefault(i, UNC)
+        else:
+            break
+
+
+def _deny_before(sentence: list[Token], i: int, effects: list[dict[int, str]]) -> None:
+    """ "uteblev", "ställdes in": what stands before in the clause did not happen."""
+    for j in range(i):
+        if sentence[j].chunk == sentence[i].chunk:
+            effects[j][i] = NEG
+        else:
+            effects[j].setdefault(i, UNC)
+
+
+def _hedge(sentence: list[Token], i: int, effects: list[dict[int, str]]) -> None:
+    """A planned, reported or past mention ("planerar", "remiss", "tidigare"): a few words on, never past "men"."""
+    for j in range(i + 1, min(len(sentence), i + 1 + HEDGE_REACH)):
+        if sentence[j].chunk != sentence[i].chunk or sentence[j].folded == "men":
+            break
+        effects[j].setdefault(i, HYP)
+
+
+def _said(sentence: list[Token], i: int, words: frozenset[str]) -> bool:
+    """Whether the word at i, or it and the next ("ställdes in", "planerat att"), is one of these."""
+    folded = sentence[i].folded
+    following = sentence[i + 1].folded if i + 1 < len(sentence) else ""
+    return folded in words or f"{folded} {following}" in words
+
+
+def _is_hedge(sentence: list[Token], i: int, cues: Cues) -> bool:
+    token = sentence[i]
+    return _said(sentence, i, cues.hedges) or bool(cues.hedge_prefixes and token.folded.startswith(cues.hedge_prefixes))
+
+
+def _hedge_before(sentence: list[Token], i: int, effects: list[dict[int, str]]) -> None:
+    """ "… nästa vecka": the few words before, in the clause, are planned."""
+    for j in range(i - 1, max(-1, i - 1 - AFTER_HEDGE_REACH), -1):
+        if sentence[j].chunk != sentence[i].chunk:
+            break
+        effects[j].setdefault(i, HYP)
+
+
+def _polarity(sentence: list[Token], cues: Cues) -> list[dict[int, str]]:
+    """Per word of a sentence: trigger position → NEG, UNC or HYP."""
+    effects: list[dict[int, str]] = [{} for _ in sentence]
+    lexical = set()
+    contrast: set[int] = set()  # "utan" meaning "but" after a negation ("inte X utan Y"): Y is said, not denied
+    for pattern in cues.lexical:
+        for first, last, _ in _find(pattern, sentence):
+            lexical.update(range(first, last + 1))
+    for i, token in enumerate(sentence):
+        if i in lexical:
+            continue
+        if token.folded in cues.negations and i not in contrast:
+            _negate(sentence, i, effects, contrast)
+        if _said(sentence, i, cues.after_negations):
+            _deny_before(sentence, i, effects)
+        if _is_hedge(sentence, i, cues):
+            _hedge(sentence, i, effects)
+        if token.folded in cues.after_hedges:
+            _hedge_before(sentence, i, effects)
+    return effects
+
+
 def analyse(text: str, cues: Cues, lexicon: "Lexicon | None" = None) -> Text:
     sentences = _tokens(text, lexicon)
-    polarity: list[list[dict[int, str]]] = []
-    for sentence in sentences:
-        effects: list[dict[int, str]] = [{} for _ in sentence]
-        lexical = set()
-        contrast = set()  # "utan" meaning "but" after a negation ("inte X utan Y"): Y is said, not denied
-        for pattern in cues.lexical:
-            for first, last, _ in _find(pattern, sentence):
-                lexical.update(range(first, last + 1))
-        for i, token in enumerate(sentence):
-            if i in lexical:
-                continue
-            is_negation = token.folded in cues.negations and i not in contrast
-            if is_negation:
-                reach = 0
-                for j in range(i + 1, len(sentence)):
-                    other = sentence[j]
-                    if other.chunk != token.chunk or other.folded in ("men",):
-                        break
-                    # "inte X utan Y": after a negation, "utan" means "but" and ends its reach.
-                    if other.folded == "utan" and reach:
-                        contrast.add(j)
-                        break
-                    # "utan patienten med kurator från skolan": who was there follows "med".
-                    if token.folded == "utan" and other.folded == "med" and reach:
-                        break
-                    if reach < NEGATION_REACH:
-                        effects[j].setdefault(i, NEG)
-                        reach += 1
-                    else:
-                        effects[j].setdefault(i, UNC)
-                # A negation may also stand after what it denies ("har aldrig gjorts"): after a
-                # passive or an auxiliary verb it surely does; otherwise it may, so doubt.
-                before = sentence[i - 1].folded if i else ""
-                denies_before = before in AUXILIARIES or (len(before) > 4 and before.endswith(PASSIVE_ENDINGS))
-                # It reaches back over its own clause, and over the one before only when it stands
-                # in a short tail of its own ("Suicidriskbedömning, ej gjord").
-                tail = sum(1 for t in sentence if t.chunk == token.chunk) <= 3
-                for j in range(i - 1, -1, -1):
-                    if sentence[j].folded == "men":
-                        break  # "… men någon genomgång har aldrig gjorts": the contrast starts anew
-                    if sentence[j].chunk == token.chunk:
-                        if denies_before:
-                            effects[j][i] = NEG
-                        else:
-                            effects[j].setdefault(i, UNC)
-                    elif sentence[j].chunk == token.chunk - 1 and tail:
-                        effects[j].setdefault(i, UNC)
-                    else:
-                        break
-            if token.folded in cues.after_negations:
-                for j in range(i):
-                    if sentence[j].chunk == token.chunk:
-                        effects[j][i] = NEG
-                    else:
-                        effects[j].setdefault(i, UNC)
-            if token.folded in cues.hedges or (cues.hedge_prefixes and token.folded.startswith(cues.hedge_prefixes)):
-                for j in range(i + 1, min(len(sentence), i + 1 + HEDGE_REACH)):
-                    if sentence[j].chunk != token.chunk:
-                        break
-                    effects[j].setdefault(i, HYP)
-        polarity.append(effects)
+    polarity = [_polarity(sentence, cues) for sentence in sentences]
     flat_tokens = [t for s in sentences for t in s]
     return Text(
         raw=text,
@@ -581,6 +714,7 @@ def analyse(text: str, cues: Cues, lexicon: "Lexicon | None" = None) -> Text:
         sentences=sentences,
         polarity=[e for s in polarity for e in s],
         limiters=cues.limiters,
+        after_limiters=cues.after_limiters,
     )
 
 
@@ -611,6 +745,9 @@ def _first_words(kind: str, value: str, text: Text) -> dict[int, list[int]]:
 
 
 def _matches(pattern: Pattern, option: str, text: Text) -> list[Match]:
+    key = (pattern, option)
+    if key in text.found:
+        return text.found[key]
     if pattern not in text.found:
         out = []
         kind, value, _ = pattern.parts[0]
@@ -627,25 +764,33 @@ def _matches(pattern: Pattern, option: str, text: Text) -> list[Match]:
                     for trigger, effect in text.polarity[offset + p].items():
                         if trigger not in own:
                             effects.add(effect)
-                polarity = next((p for p in (NEG, HYP, UNC) if p in effects), POS)
+                # Denied in a past, planned or reported act ("ingen tidigare enkel genomgång") says
+                # nothing of this visit: uncertain, not denied.
+                polarity = HYP if {NEG, HYP} <= effects else next((p for p in (NEG, HYP, UNC) if p in effects), POS)
                 start, end = sentence[first].start, sentence[last].end
                 only = first > 0 and sentence[first - 1].folded in text.limiters
                 if only:
                     start = sentence[first - 1].start
-                out.append(Match("", pattern.text, polarity, start, end, text.raw[start:end], only))
+                only = only or (last + 1 < len(sentence) and _said(sentence, last + 1, text.after_limiters))
+                out.append(Match("", pattern.text, polarity, start, end, text.raw[start:end], only, s_index))
         text.found[pattern] = out
-    return [Match(option, m.cue, m.polarity, m.start, m.end, m.words, m.only) for m in text.found[pattern]]
+    text.found[key] = [
+        Match(option, m.cue, m.polarity, m.start, m.end, m.words, m.only, m.sentence) for m in text.found[pattern]
+    ]
+    return text.found[key]
 
 
 # --- deciding a step --------------------------------------------------------------------------
 
-SUPPORTED, DENIED, CONFLICT, PARTIAL, DOUBT, WEAK, NONE = (
+STATES = SUPPORTED, DENIED, CONFLICT, PARTIAL, DOUBT, HEDGED, WEAK, HINT, NONE = (
     "supported",
     "denied",
     "conflict",
     "partial",
     "doubt",
+    "hedged",
     "weak",
+    "hint",
     "none",
 )
 
@@ -655,6 +800,7 @@ class Evidence:
     state: str
     positive: list[Match]
     other: list[Match]
+    specific: bool = False  # supported by a name (OptionCues.specific)
 
 
 def _carries_code(option: wizard.Option) -> bool:
@@ -670,37 +816,83 @@ def _split(matches: list[Match], risky: bool) -> tuple[list[Match], list[Match],
     return pos, neg, unc
 
 
-def _evidence(option: wizard.Option, cues: OptionCues | None, text: Text, labels: bool = True) -> Evidence:
-    risky = _carries_code(option)
-    plain = [*(_label_patterns(option.label) if labels else []), *(cues.any if cues else [])]
-    matches = [m for p in plain for m in _matches(p, option.slug, text)]
+def _option_matches(
+    option: wizard.Option, cues: OptionCues | None, text: Text, labels: bool, frames: set[int]
+) -> list[Match]:
+    patterns = [*(_label_patterns(option.label) if labels else []), *(cues.any + cues.specific if cues else [])]
+    matches = [m for p in patterns for m in _matches(p, option.slug, text)]
     for p in cues.negated if cues else []:
         # "inte inskriven i slutenvård" speaks for öppenvård.
         for m in _matches(p, option.slug, text):
             flipped = POS if m.polarity == NEG else NEG if m.polarity == POS else m.polarity
-            matches.append(Match(m.option, m.cue, flipped, m.start, m.end, m.words, m.only))
-    pos, neg, unc = _split(matches, risky)
+            matches.append(dataclasses.replace(m, polarity=flipped))
+    for p in cues.present if cues else []:
+        # Someone named where the sentence says someone took part ("Nätverksmöte med pat och mamma").
+        matches += [m for m in _matches(p, option.slug, text) if m.sentence in frames]
+    return _unmasked(matches, cues, text)
+
+
+def _unmasked(matches: list[Match], cues: OptionCues | None, text: Text) -> list[Match]:
+    """The matches that stand outside the option's ``not_in`` phrases."""
+    if not cues or not cues.not_in:
+        return matches
+    masks = [(m.start, m.end) for p in cues.not_in for m in _matches(p, "", text)]
+    return [m for m in matches if not any(start <= m.start and m.end <= end for start, end in masks)]
+
+
+def _groups_state(option: wizard.Option, cues: OptionCues, text: Text, risky: bool, found: tuple) -> tuple:
+    """State for an answer whose cues come in groups that must all be said (``all``)."""
+    pos, neg, unc = found
+    groups = []
+    for group in cues.all:
+        g_pos, g_neg, g_unc = _split([m for p in group for m in _matches(p, option.slug, text)], risky)
+        pos, neg, unc = pos + g_pos, neg + g_neg, unc + g_unc
+        state_of = "conflict" if g_pos and g_neg else "neg" if g_neg else "pos" if g_pos else "open"
+        groups.append("unc" if state_of == "open" and g_unc else state_of)
+    if "neg" in groups:
+        state = DENIED  # a requirement the text rules out
+    elif "conflict" in groups or (pos and neg):
+        state = CONFLICT
+    elif neg:
+        state = DENIED
+    elif all(g == "pos" for g in groups):
+        state = SUPPORTED
+    elif groups[0] in ("pos", "unc"):
+        # The first group names the topic: said in part (suicidal thoughts asked about, no
+        # structured assessment) is a question to ask; a later group alone says nothing.
+        state = PARTIAL
+    else:
+        state = NONE
+    return state, pos, neg, unc
+
+
+TOPIC_REACH = 3  # words before a name where a topic word makes it what was talked about
+
+
+def _about(match: Match, text: Text, topics: frozenset[str], calls: set[int] = frozenset()) -> bool:
+    if match.sentence in calls:
+        return True
+    sentence = text.sentences[match.sentence]
+    at = next((i for i, t in enumerate(sentence) if t.start == match.start), None)
+    if at is None or not topics:
+        return False
+    before = [t for t in sentence[max(0, at - TOPIC_REACH) : at] if t.chunk == sentence[at].chunk]
+    return any(t.folded in topics for t in before)
+
+
+def _evidence(
+    option: wizard.Option,
+    cues: OptionCues | None,
+    text: Text,
+    labels: bool = True,
+    frames: set[int] | None = None,
+    topics: frozenset[str] = frozenset(),
+    calls: set[int] = frozenset(),
+) -> Evidence:
+    risky = _carries_code(option)
+    pos, neg, unc = _split(_option_matches(option, cues, text, labels, frames or set()), risky)
     if cues and cues.all:
-        groups = []
-        for group in cues.all:
-            g_pos, g_neg, g_unc = _split([m for p in group for m in _matches(p, option.slug, text)], risky)
-            pos, neg, unc = pos + g_pos, neg + g_neg, unc + g_unc
-            state_of = "conflict" if g_pos and g_neg else "neg" if g_neg else "pos" if g_pos else "open"
-            groups.append("unc" if state_of == "open" and g_unc else state_of)
-        if "neg" in groups:
-            state = DENIED  # a requirement the text rules out
-        elif "conflict" in groups or (pos and neg):
-            state = CONFLICT
-        elif neg:
-            state = DENIED
-        elif all(g == "pos" for g in groups):
-            state = SUPPORTED
-        elif groups[0] in ("pos", "unc"):
-            # The first group names the topic: said in part (suicidal thoughts asked about, no
-            # structured assessment) is a question to ask; a later group alone says nothing.
-            state = PARTIAL
-        else:
-            state = NONE
+        state, pos, neg, unc = _groups_state(option, cues, text, risky, (pos, neg, unc))
     elif neg:
         # An answer that only routes the walk ("Läkemedel") may be both said and denied ("står på
         # sju läkemedel" … "någon läkemedelsgenomgång har aldrig gjorts"); the steps after it decide
@@ -709,14 +901,23 @@ def _evidence(option: wizard.Option, cues: OptionCues | None, text: Text, labels
     elif pos:
         state = SUPPORTED
     elif unc:
-        state = DOUBT
+        # Only planned, past or reported ("planerar stödsamtal", "tidigare DBT"): hedged; a negation
+        # that may or may not reach it: doubt.
+        state = DOUBT if any(m.polarity == UNC for m in unc) else HEDGED
     else:
         state = NONE
     if state == NONE and cues and cues.weak:
         weak = [m for p in cues.weak for m in _matches(p, option.slug, text) if m.polarity == POS]
         if weak:
             return Evidence(WEAK, weak, [])
-    return Evidence(state, pos, neg + unc)
+    if state == NONE and cues and (cues.hint or cues.present):
+        # Said, but not enough to answer: someone named where no sentence says they took part.
+        found = [m for p in [*cues.hint, *cues.present] for m in _matches(p, option.slug, text) if m.polarity == POS]
+        hints = [m for m in _unmasked(found, cues, text) if not _about(m, text, topics, calls)]
+        if hints:
+            return Evidence(HINT, hints, [])
+    named = {p.text for p in cues.specific} if cues else set()
+    return Evidence(state, pos, neg + unc, specific=any(m.cue in named for m in pos))
 
 
 def _words(matches: list[Match]) -> list[str]:
@@ -727,104 +928,241 @@ def _words(matches: list[Match]) -> list[str]:
     return seen
 
 
-def _decide(step: Step, cues: StepCues | None, text: Text):
-    """(chosen option slugs, the words, the reason) or (None, likely, reason) when unclear."""
-    labels = cues.labels if cues else True
-    evidence = {o.slug: _evidence(o, cues.options.get(o.slug) if cues else None, text, labels) for o in step.options}
+@dataclass
+class Decision:
+    """What the text says about one step: the answer (None when it must be asked), the words it
+    rests on, why, and, when asked, the answers worth a look first."""
+
+    chosen: list[str] | None
+    words: list[str]
+    reason: str
+    likely: list[str] = field(default_factory=list)
+    evidence: dict[str, Evidence] = field(default_factory=dict)
+
+
+def _named(step: Step, slugs: list[str]) -> str:
+    label_of = {o.slug: o.label for o in step.options}
+    return ", ".join(f"”{label_of[s]}”" for s in slugs)
+
+
+def _settle(supported: list[str], cues: StepCues | None, evidence: dict[str, Evidence]) -> list[str]:
+    """Of several supported answers of a single-choice step, the one the text settles on, if any."""
+    # A name outranks general words ("IMR-grupp" over a theme of "återfallsprevention").
+    named = [s for s in supported if evidence[s].specific]
+    if len(supported) > 1 and len(named) == 1:
+        return named
+    if len(supported) > 1 and cues:
+        # One answer may settle another (a neuropsychiatric work-up is also an assessment).
+        for slug in list(supported):
+            over = cues.options.get(slug, OptionCues()).over
+            if over and set(supported) - {slug} <= set(over):
+                return [slug]
+    # "endast telefon": an answer said to be the only one settles the others.
+    only = [s for s in supported if any(m.only for m in evidence[s].positive)]
+    if len(supported) > 1 and len(only) == 1:
+        return only
+    if len(supported) > 1 and cues and cues.first:
+        earliest = {s: min(m.start for m in evidence[s].positive) for s in supported}
+        first = min(supported, key=earliest.get)
+        if min(m.sentence for m in evidence[first].positive) == 0:
+            return [first]
+    return supported
+
+
+def _decide_single(step: Step, cues: StepCues | None, evidence: dict[str, Evidence]) -> Decision:
+    by_state = {state: [s for s, e in evidence.items() if e.state == state] for state in STATES}
+    supported = _settle(by_state[SUPPORTED], cues, evidence)
+    # What was only planned or done before does not stand in the way of what the text says was
+    # done, nor does an answer that a supported one settles anyway.
+    unclear = (CONFLICT, PARTIAL, DOUBT) if supported else (CONFLICT, PARTIAL, DOUBT, HEDGED)
+    settled = {o for s in supported for o in (cues.options[s].over if cues and s in cues.options else [])}
+    blocking = [s for s, e in evidence.items() if e.state in unclear and s not in settled]
+    weak, denied = by_state[WEAK], by_state[DENIED]
+    if blocking:
+        return Decision(None, [], f"Texten är oklar om {_named(step, blocking)}.", supported + blocking)
+    if len(supported) == 1:
+        words = _words(evidence[supported[0]].positive)
+        return Decision(supported, words, f"Texten nämner {_named(step, supported)}.")
+    if len(supported) > 1:
+        return Decision(None, [], f"Texten passar flera svar: {_named(step, supported)}.", supported)
+    if len(weak) == 1:
+        words = _words(evidence[weak[0]].positive)
+        return Decision(weak, words, f"Inget annat svar nämns; texten tyder på {_named(step, weak)}.")
+    if weak:
+        return Decision(None, [], f"Texten kan passa {_named(step, weak)}.", weak)
+    remaining = [o.slug for o in step.options if o.slug not in denied]
+    if len(remaining) == 1 and denied:
+        words = _words([m for s in denied for m in evidence[s].other])
+        return Decision(remaining, words, f"Texten utesluter {_named(step, denied)}.")
+    # A default is for a text that says nothing: something mentioned but unclear is a question.
+    hinted = any(e.state == HINT for e in evidence.values())
+    if cues and cues.default and step.option(cues.default) and not denied and not hinted:
+        return Decision(
+            [cues.default], [], f"Texten nämner inget om detta; det vanliga är {_named(step, [cues.default])}."
+        )
+    return Decision(None, [], "Texten säger inget som avgör frågan.")
+
+
+def _decide_multiple(step: Step, cues: StepCues | None, evidence: dict[str, Evidence]) -> Decision:
+    """Every clearly supported answer, unless some answer is unclear."""
     supported = [s for s, e in evidence.items() if e.state == SUPPORTED]
-    blocking = [s for s, e in evidence.items() if e.state in (CONFLICT, PARTIAL, DOUBT)]
+    blocking = [s for s, e in evidence.items() if e.state in (CONFLICT, PARTIAL, DOUBT, HEDGED)]
     weak = [s for s, e in evidence.items() if e.state == WEAK]
     denied = [s for s, e in evidence.items() if e.state == DENIED]
-    label_of = {o.slug: o.label for o in step.options}
-
-    def named(slugs):
-        return ", ".join(f"”{label_of[s]}”" for s in slugs)
-
-    if step.kind == "single":
-        # One answer may settle another (a neuropsychiatric work-up is also an assessment).
-        if len(supported) > 1 and cues:
-            for slug in list(supported):
-                over = cues.options.get(slug, OptionCues()).over
-                if over and set(supported) - {slug} <= set(over):
-                    supported = [slug]
-                    break
-        # "endast telefon": an answer said to be the only one settles the others.
-        only = [s for s in supported if any(m.only for m in evidence[s].positive)]
-        if len(supported) > 1 and len(only) == 1:
-            supported = only
-        if blocking:
-            return None, supported + blocking, f"Texten är oklar om {named(blocking)}."
-        if len(supported) == 1:
-            return supported, _words(evidence[supported[0]].positive), f"Texten nämner {named(supported)}."
-        if len(supported) > 1:
-            return None, supported, f"Texten passar flera svar: {named(supported)}."
-        if len(weak) == 1:
-            return weak, _words(evidence[weak[0]].positive), f"Inget annat svar nämns; texten tyder på {named(weak)}."
-        if weak:
-            return None, weak, f"Texten kan passa {named(weak)}."
-        remaining = [o.slug for o in step.options if o.slug not in denied]
-        if len(remaining) == 1 and denied:
-            return (
-                remaining,
-                _words([m for s in denied for m in evidence[s].other]),
-                (f"Texten utesluter {named(denied)}."),
-            )
-        if cues and cues.default and cues.default in label_of and not denied:
-            return [cues.default], [], f"Texten nämner inget om detta; det vanliga är {named([cues.default])}."
-        return None, [], "Texten säger inget som avgör frågan."
-    # Multiple choice: every clearly supported answer, unless some answer is unclear.
     if blocking:
-        return None, supported + blocking, f"Texten är oklar om {named(blocking)}."
+        return Decision(None, [], f"Texten är oklar om {_named(step, blocking)}.", supported + blocking)
     if supported:
         words = _words([m for s in supported for m in evidence[s].positive])
-        return supported, words, f"Texten nämner {named(supported)}."
+        return Decision(supported, words, f"Texten nämner {_named(step, supported)}.")
     if weak:
-        return None, weak, f"Texten kan passa {named(weak)}."
-    if step.optional and cues and cues.silent_none:
-        reason = "Texten nämner inget av detta." if not denied else f"Texten utesluter {named(denied)}."
-        return [], [], reason
-    return None, [], "Texten säger inget som avgör frågan."
+        return Decision(None, [], f"Texten kan passa {_named(step, weak)}.", weak)
+    if step.optional and cues and cues.silent_none and not any(e.state == HINT for e in evidence.values()):
+        reason = "Texten nämner inget av detta." if not denied else f"Texten utesluter {_named(step, denied)}."
+        return Decision([], [], reason)
+    return Decision(None, [], "Texten säger inget som avgör frågan.")
+
+
+Lookahead = Callable[[str], list[Match]]
+
+
+def _frames(cues: StepCues | None, text: Text) -> set[int]:
+    """Sentences that say someone took part (StepCues.frames)."""
+    return {m.sentence for p in (cues.frames if cues else []) for m in _matches(p, "", text) if m.polarity == POS}
+
+
+def step_evidence(step: Step, cues: StepCues | None, text: Text) -> dict[str, Evidence]:
+    labels = cues.labels if cues else True
+    frames = _frames(cues, text)
+    topics = cues.topics if cues else frozenset()
+    calls = {m.sentence for p in (cues.calls if cues else []) for m in _matches(p, "", text)}
+    return {
+        o.slug: _evidence(o, cues.options.get(o.slug) if cues else None, text, labels, frames, topics, calls)
+        for o in step.options
+    }
+
+
+def decide(step: Step, cues: StepCues | None, text: Text, lookahead: Lookahead | None = None) -> Decision:
+    """What the analysed text says about this step (its options already those the path allows).
+
+    ``lookahead(slug)``: the words that support some answer of a later step (OptionCues.follows)."""
+    evidence = step_evidence(step, cues, text)
+    for slug, found in evidence.items():
+        follows = cues.options[slug].follows if cues and slug in cues.options else None
+        if follows and lookahead and found.state == NONE:
+            words = lookahead(follows)
+            if words:
+                evidence[slug] = Evidence(WEAK, words, [])
+    decision = (_decide_single if step.kind == "single" else _decide_multiple)(step, cues, evidence)
+    decision.evidence = evidence
+    hints = [s for s, e in evidence.items() if e.state == HINT and s not in decision.likely]
+    if hints and decision.chosen is None and not decision.likely:
+        decision.reason = f"Texten nämner {_named(step, hints)} men avgör inte frågan."
+    decision.likely = [*decision.likely, *hints]
+    return decision
+
+
+def choices(step: Step, decision: Decision) -> list[Choice]:
+    """Every answer of the step, the likely ones first, each with the words that make it likely."""
+    likely = [s for s in dict.fromkeys([*(decision.chosen or []), *decision.likely]) if step.option(s)]
+    rest = [o.slug for o in step.options if o.slug not in likely]
+    out = []
+    for slug in [*likely, *rest]:
+        evidence = decision.evidence.get(slug)
+        words = tuple(_words([*evidence.positive, *evidence.other])) if evidence and slug in likely else ()
+        said = bool(evidence) and evidence.state == SUPPORTED
+        out.append(Choice(step.option(slug), slug in likely, words, said))
+    return out
 
 
 # --- the walk ---------------------------------------------------------------------------------
 
 
+def _offered(walk: wizard.Walk, step: Step | None = None) -> Step:
+    """The step with only the answers that can apply after the walk's answers."""
+    step = step or walk.current
+    return dataclasses.replace(step, options=wizard.available(step, walk.answers))
+
+
+def _lookahead(tree: Tree, cues: Cues, text: Text, walk: wizard.Walk) -> Lookahead:
+    def words(slug: str) -> list[Match]:
+        if slug not in tree.steps:
+            return []
+        step = _offered(walk, tree.steps[slug])
+        evidence = step_evidence(step, cues.steps.get(slug), text)
+        return [m for e in evidence.values() if e.state in (SUPPORTED, WEAK) for m in e.positive]
+
+    return words
+
+
+def _by_context(tree: Tree, step: Step, inom: str | None, cues: Cues) -> bool:
+    return step.slug == tree.start and bool(inom) and bool(step.option(cues.context.get(inom, "")))
+
+
+def _given(tree: Tree, walk: wizard.Walk, text: Text, inom: str | None, cues: Cues) -> list[Inferred]:
+    """The answers of a path the clinician sent: each marked as read from the text when the text
+    settles it the same way (an answer inferred in an earlier round), else as the clinician's."""
+    out = []
+    for index, answer in enumerate(walk.answers):
+        if answer.implied:
+            continue
+        chosen = [o.slug for o in answer.chosen]
+        step = dataclasses.replace(answer.step, options=wizard.available(answer.step, walk.answers[:index]))
+        if _by_context(tree, step, inom, cues) and chosen == [cues.context[inom]]:
+            out.append(Inferred(answer.step, chosen, answer.segment, [], "Du valde verksamheten.", CONTEXT))
+            continue
+        partial = wizard.Walk(walk.answers[:index], answer.step, None)
+        decision = decide(step, cues.steps.get(step.slug), text, _lookahead(tree, cues, text, partial))
+        if decision.chosen is not None and sorted(decision.chosen) == sorted(chosen) and not answer.way_out:
+            out.append(Inferred(answer.step, chosen, answer.segment, decision.words, decision.reason, TEXT))
+        else:
+            out.append(Inferred(answer.step, chosen, answer.segment, [], "Du svarade.", YOU))
+    return out
+
+
 def describe(
-    tree: Tree, text: str, inom: str | None = None, cues: Cues | None = None, lexicon: Lexicon | None = None
+    tree: Tree,
+    text: str,
+    inom: str | None = None,
+    cues: Cues | None = None,
+    lexicon: Lexicon | None = None,
+    path: list[str] | None = None,
+    ask: bool = False,
 ) -> Description:
-    """Walk the tree as far as the text clearly answers it."""
+    """Walk the tree as far as the text clearly answers it.
+
+    ``path``: answers already given (a wizard address's segments; WalkError when they do not fit
+    the tree): the walk starts after them and keeps reading the text. ``ask``: the first step after
+    them is asked, not read from the text ("Ändra"), with what the text says marked as likely.
+    """
     cues = cues or load_cues()
     lexicon = lexicon or load_lexicon()
     # The text is patient information: its words pass through the analysis without being kept.
     with swedish.private():
         analysed = analyse(text or "", cues, lexicon)
-    inferred: list[Inferred] = []
-    path: list[str] = []
+    walk = wizard.walk(tree, list(path or []))
+    path = list(walk.answers[-1].path) if walk.answers else []
+    inferred = _given(tree, walk, analysed, inom, cues)
     reasons: list[str] = []
-    seen = 0
-    while seen < 100:
-        seen += 1
+    for _seen in range(100):
         # The wizard decides what is asked next (answers it implies are taken without asking) and
         # which answers can apply on this path; the text only chooses among those.
         walk = wizard.walk(tree, path)
         if walk.current is None:
             break
-        step = dataclasses.replace(walk.current, options=wizard.available(walk.current, walk.answers))
-        step_cues = cues.steps.get(step.slug)
-        if step.slug == tree.start and inom and cues.context.get(inom) and step.option(cues.context[inom]):
-            chosen, because, reason = [cues.context[inom]], [], "Du valde verksamheten."
-            given = True
+        step = _offered(walk)
+        by = CONTEXT if _by_context(tree, step, inom, cues) and not ask else TEXT
+        if by == CONTEXT:
+            decision = Decision([cues.context[inom]], [], "Du valde verksamheten.")
         else:
-            chosen, because, reason = _decide(step, step_cues, analysed)
-            given = False
-        if chosen is None:
-            reasons.append(f"{step.question} {reason}")
-            likely = [slug for slug in because if step.option(slug)]
-            return Description(inferred, path, walk, stopped_at=walk.current, likely=likely, reasons=reasons)
-        options = [step.option(slug) for slug in chosen]
-        segment = wizard.segment_for(step, options)
+            decision = decide(step, cues.steps.get(step.slug), analysed, _lookahead(tree, cues, analysed, walk))
+        if decision.chosen is None or ask:
+            reasons.append(f"{step.question} {decision.reason}")
+            listed = choices(step, decision)
+            likely = [c.option.slug for c in listed if c.likely]
+            return Description(inferred, path, walk, walk.current, likely, reasons, listed)
+        segment = wizard.segment_for(step, [step.option(slug) for slug in decision.chosen])
         path = [*path, segment]
-        inferred.append(Inferred(walk.current, chosen, segment, because, reason, given))
-        reasons.append(f"{step.question} {reason}")
+        inferred.append(Inferred(walk.current, decision.chosen, segment, decision.words, decision.reason, by))
+        reasons.append(f"{step.question} {decision.reason}")
     walk = wizard.walk(tree, path)
     return Description(inferred, path, walk, stopped_at=walk.current, reasons=reasons)

@@ -651,3 +651,182 @@ def test_a_reporting_word_inside_a_cue_casts_no_doubt_on_the_cue():
     step_cues = {"vilka": {"tolk": {"cues": ["remissvar tolk"]}}}
     result = run("Mottagningsbesök. Stödsamtal. Remissvar tolk.", step_cues)
     assert step_of(result, "vilka").chosen == ["tolk"]
+
+
+# --- the dialogue: starting from answers given, asking a step again (issue 24) --------------------
+
+
+def test_answers_given_are_kept_and_the_walk_goes_on_reading_the_text():
+    silent = cues(vilka={"silent_none": True})
+    result = describe.describe(tiny_tree(), "KBT.", "psy", cues=silent, path=["psykiatri", "telefon"])
+    assert result.finished and result.path == ["psykiatri", "telefon", "kbt", "inga"]
+    by = [(item.step.slug, item.by) for item in result.inferred]
+    assert by == [("inom", "context"), ("kontakt", "you"), ("metod", "text"), ("vilka", "text")]
+    assert step_of(result, "kontakt").given and not step_of(result, "metod").given
+
+
+def test_a_given_answer_the_text_also_says_is_shown_as_read_from_the_text():
+    result = describe.describe(tiny_tree(), "Telefon. KBT.", "psy", cues=cues(), path=["psykiatri", "telefon"])
+    kontakt = step_of(result, "kontakt")
+    assert kontakt.by == "text" and kontakt.because == ["Telefon"]
+    other = describe.describe(tiny_tree(), "Telefon. KBT.", "psy", cues=cues(), path=["psykiatri", "hembesok"])
+    assert step_of(other, "kontakt").by == "you" and step_of(other, "kontakt").because == []
+
+
+def test_answers_that_do_not_fit_the_tree_raise_the_wizards_error():
+    import pytest
+
+    from catalog.visits.wizard import WalkError
+
+    with pytest.raises(WalkError):
+        describe.describe(tiny_tree(), "KBT.", "psy", cues=cues(), path=["psykiatri", "brev"])
+
+
+def test_asking_stops_at_the_next_step_even_when_the_text_settles_it_and_marks_its_answer_likely():
+    result = describe.describe(tiny_tree(), "Telefon. KBT.", "psy", cues=cues(), path=["psykiatri"], ask=True)
+    assert result.stopped_at.slug == "kontakt" and result.likely == ["telefon"]
+    assert [c.option.slug for c in result.choices] == ["telefon", "mottagning", "hembesok"]
+    assert result.choices[0].because == ("Telefon",) and not result.choices[1].likely
+    # Asking the start step again ignores the chosen context.
+    again = describe.describe(tiny_tree(), "KBT.", "psy", cues=cues(), path=[], ask=True)
+    assert again.stopped_at.slug == "inom" and again.inferred == []
+
+
+def test_the_open_question_lists_every_answer_the_likely_ones_first_with_their_words():
+    step_cues = {"kontakt": {"mottagning": {"weak": ["träff*"]}, "hembesok": {"weak": ["hem*"]}}}
+    result = run("Träffades hemma. KBT.", step_cues)
+    listed = [(c.option.slug, c.likely, c.because) for c in result.choices]
+    assert listed == [
+        ("mottagning", True, ("Träffades",)),
+        ("hembesok", True, ("hemma",)),
+        ("telefon", False, ()),
+    ]
+
+
+def test_a_multiple_choice_answer_the_text_clearly_says_is_marked_said_beside_an_unclear_one():
+    result = run("Mottagningsbesök. KBT. Tolk. Planeras närstående.")
+    assert result.stopped_at.slug == "vilka"
+    said = {c.option.slug: c.said for c in result.choices}
+    assert said == {"tolk": True, "narstaende": False}
+
+
+# --- what a clinician writes (issue 24) ----------------------------------------------------------
+
+
+def test_a_full_stop_before_a_small_letter_or_a_digit_ends_no_sentence():
+    text = "Tel. med pats pappa. Pat. själv inte med. Enl. 5 kap. 7 §. Tel.samtal"
+    spans = [s.text.strip() for s in describe.sentences_of(text)]
+    assert spans == ["Tel. med pats pappa", "Pat. själv inte med", "Enl. 5 kap. 7 §", "Tel.samtal"]
+
+
+def test_a_planned_or_past_answer_does_not_stand_in_the_way_of_one_the_text_says_was_given():
+    assert step_of(run("Mottagningsbesök. Planeras KBT, nu stödsamtal."), "metod").chosen == ["samtal"]
+    # … but alone it is still a question to ask.
+    assert run("Mottagningsbesök. Planeras KBT.").stopped_at.slug == "metod"
+
+
+def test_a_denial_in_a_planned_or_past_act_is_only_doubt():
+    step_cues = {"metod": {"ingen": {"negated": ["KBT"]}}}
+    result = run("Mottagningsbesök. Planeras ingen KBT.", step_cues)
+    assert result.stopped_at.slug == "metod"  # neither denied nor said
+    assert step_of(run("Mottagningsbesök. Ingen KBT.", step_cues), "metod").chosen == ["ingen"]
+
+
+def test_a_name_settles_an_answer_only_general_words_support():
+    step_cues = {"metod": {"kbt": {"specific": ["KBT"]}, "samtal": {"cues": ["samtal*"]}}}
+    assert step_of(run("Mottagningsbesök. Samtal med KBT.", step_cues), "metod").chosen == ["kbt"]
+    both_named = {"metod": {"kbt": {"specific": ["KBT"]}, "samtal": {"specific": ["samtal*"]}}}
+    assert run("Mottagningsbesök. Samtal med KBT.", both_named).stopped_at.slug == "metod"
+
+
+def test_someone_named_counts_as_present_only_where_the_sentence_says_someone_took_part():
+    vilka = {
+        "silent_none": True,
+        "frames": ["möte*", "deltog"],
+        "topics": ["om"],
+        "narstaende": {"present": ["mamma*"]},
+    }
+    took_part = run("Mottagningsbesök. KBT. Möte med pat och mamma.", {"vilka": vilka})
+    assert step_of(took_part, "vilka").chosen == ["narstaende"]
+    assert step_of(run("Mottagningsbesök. KBT. Mamma deltog.", {"vilka": vilka}), "vilka").chosen == ["narstaende"]
+    # Named where nothing says so: maybe there, maybe not, so a question with the answer marked likely …
+    named = run("Mottagningsbesök. KBT. Mamma väntade utanför.", {"vilka": vilka})
+    assert named.stopped_at.slug == "vilka" and named.likely == ["narstaende"]
+    # … unless it is what was talked about.
+    about = run("Mottagningsbesök. KBT. Pat berättar om mamma.", {"vilka": vilka})
+    assert step_of(about, "vilka").chosen == []
+    # Whom a call was with is the call itself, no one who took part in a meeting.
+    call = run("Mottagningsbesök. KBT. Mamma hördes av.", {"vilka": {**vilka, "calls": ["hördes"]}})
+    assert step_of(call, "vilka").chosen == []
+    # A name is a whole word: "mammagrupp" names no mother in the room.
+    assert (
+        step_of(
+            run("Mottagningsbesök. KBT. Mammagrupp.", {"vilka": {**vilka, "narstaende": {"present": ["mamma"]}}}),
+            "vilka",
+        ).chosen
+        == []
+    )
+
+
+def test_an_answer_may_rest_on_what_the_text_says_about_a_later_step():
+    tree = tiny_tree()
+    tree.steps["kontakt"].options[0].next = "metod"
+    step_cues = {"kontakt": {"hembesok": {"follows": "metod"}}}
+    assert step_of(run("Psykiatri. KBT.", step_cues), "kontakt").chosen == ["hembesok"]
+    assert step_of(run("Psykiatri. KBT.", step_cues), "kontakt").because == ["KBT"]
+    assert run("Psykiatri. Hej.", step_cues).stopped_at.slug == "kontakt"
+    assert step_of(run("Psykiatri. Mottagningsbesök. KBT.", step_cues), "kontakt").chosen == ["mottagning"]
+
+
+def test_words_after_an_answer_may_say_it_is_the_only_one_or_only_planned():
+    language = {**LANGUAGE, "after_limiters": ["istället", "i stället"], "after_hedges": ["nästa"]}
+    parsed = describe.parse_cues({"context": {"psy": "psykiatri"}, "language": language, "steps": {}})
+    result = describe.describe(tiny_tree(), "Hembesök bokat, blev telefon i stället. KBT.", "psy", cues=parsed)
+    assert step_of(result, "kontakt").chosen == ["telefon"]
+    planned = describe.describe(tiny_tree(), "Mottagningsbesök. KBT nästa vecka.", "psy", cues=parsed)
+    assert planned.stopped_at.slug == "metod"
+
+
+def test_a_two_word_denial_after_an_answer_denies_it():
+    language = {**LANGUAGE, "after_negations": ["ställdes in"]}
+    parsed = describe.parse_cues({"context": {"psy": "psykiatri"}, "language": language, "steps": {}})
+    result = describe.describe(tiny_tree(), "Hembesök ställdes in. Telefon. KBT.", "psy", cues=parsed)
+    assert step_of(result, "kontakt").chosen == ["telefon"]
+
+
+def test_an_abbreviation_stands_for_its_word_and_a_capitalised_one_only_as_written():
+    parsed = describe.parse_cues(
+        {"context": {"psy": "psykiatri"}, "language": LANGUAGE, "abbreviations": {"tfn": "telefon", "HB": "hembesök"}}
+    )
+    lexicon = describe.build_lexicon(parsed, [], [])
+    result = describe.describe(tiny_tree(), "Tfn. KBT.", "psy", cues=parsed, lexicon=lexicon)
+    assert step_of(result, "kontakt").chosen == ["telefon"] and step_of(result, "kontakt").because == ["Tfn"]
+    assert step_of(
+        describe.describe(tiny_tree(), "HB. KBT.", "psy", cues=parsed, lexicon=lexicon), "kontakt"
+    ).chosen == ["hembesok"]
+    assert describe.describe(tiny_tree(), "hb. KBT.", "psy", cues=parsed, lexicon=lexicon).stopped_at.slug == "kontakt"
+
+
+def test_the_answer_named_first_settles_a_step_that_says_so():
+    step_cues = {"kontakt": {"first": True}}
+    assert step_of(run("Hembesök, sedan telefon. KBT.", step_cues), "kontakt").chosen == ["hembesok"]
+    assert run("Hembesök, sedan telefon. KBT.").stopped_at.slug == "kontakt"
+    # Only in the first sentence.
+    assert run("KBT. Hembesök, sedan telefon.", step_cues).stopped_at.slug == "kontakt"
+
+
+def test_and_after_a_phrase_ends_a_negation_but_not_in_a_short_list():
+    assert step_of(run("Mottagningsbesök. Ville inte ha mer stöd och fick KBT."), "metod").chosen == ["kbt"]
+    assert run("Mottagningsbesök. Inget stöd och KBT.").stopped_at.slug == "metod"
+
+
+def test_a_negation_before_a_noun_does_not_reach_back_over_a_comma():
+    step_cues = {"metod": {"samtal": {"cues": ["stödsamtal"]}}}
+    assert step_of(run("Mottagningsbesök. Stödsamtal, inget fokus.", step_cues), "metod").chosen == ["samtal"]
+    assert run("Mottagningsbesök. Stödsamtal, inte gjort.", step_cues).stopped_at.slug == "metod"
+
+
+def test_an_answer_a_supported_one_settles_does_not_stand_in_its_way():
+    step_cues = {"metod": {"kbt": {"over": ["samtal"]}}}
+    result = run("Mottagningsbesök. KBT. Stödsamtal planeras.", step_cues)
+    assert step_of(result, "metod").chosen == ["kbt"]

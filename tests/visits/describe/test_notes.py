@@ -221,3 +221,62 @@ def test_journal_note_behaves_as_expected_and_is_never_wrong(tree, note):
         assert result.finished, f"{note['id']} stopped at {result.stopped_at.slug}: {result.reasons[-1]}"
     else:
         assert not result.finished, f"{note['id']} should stop, got {sorted(codes_of(result))}"
+
+
+# --- issue 24: each failure class, with the sentence the issue wrote for it -----------------------
+
+
+@pytest.mark.parametrize(
+    "inom, text, codes, absent",
+    [
+        # Who was on the call: a representative without the patient is XS011, not XS012.
+        (
+            "psykiatri",
+            "Tel. med pat:s pappa. Pat. själv inte med i samtalet. Gav råd om medicineringen. Journalfört.",
+            {"XS011"},
+            {"XS012"},
+        ),
+        # A plan adds no code; the rating today is the visit.
+        (
+            "psykolog",
+            "Mottagningsbesök. Skattade HADS och PHQ-9. Planerar stödsamtal nästa gång.",
+            {"PA000"},
+            {"DU113"},
+        ),
+        # A generic word ("Återbesök") gives way to the specific answer ("video").
+        ("psykolog", "Återbesök. KBT-session via video, 45 min.", {"DU011", "ZV051"}, set()),
+        # A document is not the contact.
+        (
+            "psykiatri",
+            "Avslutande besök i NP-utredningen. Skriftligt utlåtande skickas.",
+            {"UW007"},
+            {"ZV051", "UW006"},
+        ),
+        # Membership must be stated: not first-time parents is outside the programme.
+        (
+            "bhv",
+            "Vanligt BVC-hembesök hos familj med andra barnet, inte förstagångsföräldrar.",
+            set(),
+            {"UX273", "UX274", "UX284", "UX293", "UX294"},
+        ),
+        # Ending after visits is UX294, not declining (UX284).
+        (
+            "bhv",
+            "Efter tredje hembesöket vill familjen inte ha fler hembesök och lämnar programmet.",
+            {"UX294"},
+            {"UX284", "UX275"},
+        ),
+        # The talk is the main purpose; the report is added to it.
+        (
+            "psykiatri",
+            "Mottagningsbesök. Samtal med patienten, pappa till två små barn, om barnens behov av stöd (HSL 5 kap. 7 §). "
+            "Orosanmälan till socialtjänsten gjordes också.",
+            {"DU055", "GD008"},
+            {"DU056", "DU057"},
+        ),
+    ],
+)
+def test_issue_24_failure_classes_finish_right(tree, inom, text, codes, absent):
+    result = run(tree, text, inom)
+    assert result.finished, (result.stopped_at.slug, result.reasons[-1])
+    assert codes == codes_of(result) and not absent & codes_of(result)

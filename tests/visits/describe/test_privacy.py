@@ -180,3 +180,68 @@ def test_api_never_gives_500(client, payload):
     assert response.status_code in (200, 400)
     data = response.json()
     assert ("error" in data) == (response.status_code == 400)
+
+
+# --- every round of the dialogue (issue 24) ------------------------------------------------------
+
+DIALOGUE_TEXT = f"Återbesök med {SENTINEL}. Frågar om suicidtankar. MINI fullständigt genomförd."
+
+
+def no_trace(logs, response) -> None:
+    html = response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    assert not [u for u in urls_in(html) if "Zyxkvist" in u]
+    # Buttons and boxes carry answer slugs only: the text is in the one text field, nowhere else.
+    assert not re.findall(r'value="[^"]*Zyxkvist', html)
+    assert html.count("Zyxkvist") <= 1
+    assert "Zyxkvist" not in response.get("Location", "")
+    assert "Zyxkvist" not in logs.text
+    assert rows_holding("Zyxkvist") == []
+    assert not any(b"Zyxkvist" in content for _status, _headers, content in pagecache._pages.values())
+
+
+def test_sentinel_leaves_no_trace_in_any_round_of_the_page_dialogue(client, logs, settings):
+    from tests.support.html_forms import fill, post_form
+
+    settings.DEBUG = True
+    form = post_form(client.get("/besok/beskriv/").content.decode(), form_id="beskriv")
+    first = client.post("/besok/beskriv/", fill(form, text=DIALOGUE_TEXT, inom="psykiatri"))
+    assert "Vilka bedömningar gjordes?" in first.content.decode()
+    no_trace(logs, first)
+    # Ticking an answer and going on.
+    data = fill(
+        post_form(first.content.decode(), form_id="beskriv"), press="svara=psykiatri/mottagningsbesok/bedomning"
+    )
+    data["val"] = ["au006"]
+    second = client.post("/besok/beskriv/", data)
+    assert 'data-code="AU006"' in second.content.decode()
+    no_trace(logs, second)
+    # "Ändra" on an inferred answer, then another answer, with htmx.
+    asked = client.post(
+        "/besok/beskriv/", fill(post_form(second.content.decode(), form_id="beskriv"), press="andra=psykiatri")
+    )
+    assert "Hur skedde kontakten?" in asked.content.decode()
+    no_trace(logs, asked)
+    data = fill(post_form(asked.content.decode(), form_id="beskriv"), press="vag=psykiatri/hembesok")
+    third = client.post("/besok/beskriv/", data, HTTP_HX_REQUEST="true")
+    assert "<html" not in third.content.decode() and "Vilka bedömningar gjordes?" in third.content.decode()
+    no_trace(logs, third)
+
+
+def test_sentinel_leaves_no_trace_in_any_round_of_the_api_dialogue(client, logs, settings):
+    settings.DEBUG = True
+    first = client.post(
+        "/api/besok/beskriv/", json.dumps({"text": DIALOGUE_TEXT, "inom": "psykiatri"}), content_type="application/json"
+    ).json()
+    path = first["open_question"]["url"] + "au006/"
+    response = client.post(
+        "/api/besok/beskriv/",
+        json.dumps({"text": DIALOGUE_TEXT, "inom": "psykiatri", "path": path}),
+        content_type="application/json",
+    )
+    data = response.json()
+    assert data["finished"] and "Zyxkvist" not in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    assert "Zyxkvist" not in logs.text
+    assert rows_holding("Zyxkvist") == []
+    assert not any(b"Zyxkvist" in content for _status, _headers, content in pagecache._pages.values())
