@@ -7,7 +7,7 @@ import pytest
 from catalog.fhir import expansion, terminology
 from catalog.models import Entry
 from catalog.search import engine as search
-from tests.support.fhir import BASE, codes_of, fhir_get, retire, valid
+from tests.support.fhir import BASE, KVA, codes_of, fhir_get, retire, valid
 
 pytestmark = pytest.mark.django_db
 
@@ -134,3 +134,82 @@ def test_expand_gets_are_served_from_the_page_cache_and_built_once_per_content_c
     entry.save()
     fhir_get(client, "/fhir/ValueSet/psykologer-skrs")
     assert calls == ["psykologer-skrs", "psykologer-skrs"]
+
+
+def used(expanded: dict) -> dict[str, list]:
+    found: dict[str, list] = {}
+    for parameter in expanded["expansion"]["parameter"]:
+        found.setdefault(parameter["name"], []).append(next(v for k, v in parameter.items() if k.startswith("value")))
+    return found
+
+
+def test_count_zero_asks_how_large_the_expansion_is(client):
+    """R4: "if count = 0, the client is asking how large the expansion is" (HL7 simple-expand-all-count)."""
+    every = codes_of(fhir_get(client, "/fhir/ValueSet/psykiatri/$expand?filter=behandling&count=500"))
+    counted = fhir_get(client, "/fhir/ValueSet/psykiatri/$expand?filter=behandling&count=0")["expansion"]
+    assert counted["total"] == len(every) > 40 and "contains" not in counted
+    whole = fhir_get(client, "/fhir/ValueSet/psykiatri/$expand?count=0")["expansion"]
+    assert whole["total"] == len(terminology.list_terms("psykiatri").concepts) and "contains" not in whole
+
+
+def test_the_expansion_says_which_parameters_and_code_systems_it_used(client):
+    version = fhir_get(client, "/fhir/ValueSet/bhv-hembesok")["version"]
+    expanded = fhir_get(
+        client,
+        f"/fhir/ValueSet/bhv-hembesok/$expand?includeDesignations=true&valueSetVersion={version.replace('+', '%2B')}",
+    )
+    found = used(expanded)
+    assert found["includeDesignations"] == [True] and found["valueSetVersion"] == [version]
+    assert sorted(found["used-codesystem"]) == sorted([KVA, f"{BASE}/CodeSystem/rs-2024-00668|2024-02-07"])
+    assert used(fhir_get(client, "/fhir/ValueSet/psykiatri/$expand?filter=kbt&count=3"))["filter"] == ["kbt"]
+
+
+def test_exclude_nested_and_not_for_ui_give_a_flat_list_without_sections(client):
+    nested = fhir_get(client, "/fhir/ValueSet/psykologer-skrs/$expand")["expansion"]["contains"]
+    assert all(group.get("abstract") for group in nested)
+    for flag in ("excludeNested", "excludeNotForUI"):
+        flat = fhir_get(client, f"/fhir/ValueSet/psykologer-skrs/$expand?{flag}=true")
+        assert not any(item.get("abstract") for item in flat["expansion"]["contains"])
+        assert codes_of(flat) == [child["code"] for group in nested for child in group["contains"]]
+
+
+def test_include_definition_adds_the_compose(client):
+    assert "compose" not in fhir_get(client, "/fhir/ValueSet/psykiatri/$expand?count=1")
+    defined = fhir_get(client, "/fhir/ValueSet/psykiatri/$expand?count=1&includeDefinition=true")
+    assert defined["compose"] == fhir_get(client, "/fhir/ValueSet/psykiatri")["compose"]
+
+
+def test_designation_chooses_which_designations_come_back(client):
+    use = f"{BASE}/CodeSystem/beteckningstyp%7Canvisning"
+    item = fhir_get(client, f"/fhir/ValueSet/psykiatri/$expand?filter=AU118&count=1&designation={use}")["expansion"][
+        "contains"
+    ][0]
+    assert {d["use"]["code"] for d in item["designation"]} == {"anvisning"}
+    every = fhir_get(client, "/fhir/ValueSet/psykiatri/$expand?filter=AU118&count=1&designation=sv")["expansion"][
+        "contains"
+    ][0]
+    assert {d["use"]["code"] for d in every["designation"]} == {"beskrivning", "anvisning"}
+
+
+def test_exclude_system_leaves_that_systems_codes_out(client):
+    regional = f"{BASE}/CodeSystem/rs-2024-00668"
+    codes = codes_of(fhir_get(client, f"/fhir/ValueSet/bhv-hembesok/$expand?exclude-system={regional}"))
+    assert "UX293" not in codes and "UX273" in codes
+    assert "UX273" not in codes_of(fhir_get(client, f"/fhir/ValueSet/bhv-hembesok/$expand?exclude-system={KVA}"))
+
+
+def test_system_versions_are_checked_against_the_one_held(client):
+    regional = f"{BASE}/CodeSystem/rs-2024-00668"
+    fhir_get(client, f"/fhir/ValueSet/bhv-hembesok/$expand?force-system-version={regional}%7C2024-02-07&count=1")
+    for name in ("system-version", "check-system-version", "force-system-version"):
+        fhir_get(client, f"/fhir/ValueSet/bhv-hembesok/$expand?{name}={regional}%7C1999&count=1", status=404)
+        fhir_get(client, f"/fhir/ValueSet/bhv-hembesok/$expand?{name}={KVA}%7C2025&count=1", status=404)
+    fhir_get(client, "/fhir/ValueSet/bhv-hembesok/$expand?system-version=http://snomed.info/sct%7C1&count=1")
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [("date", "2024-01-01"), ("context", "x"), ("contextDirection", "incoming")]
+)
+def test_inputs_not_served_are_refused_saying_so(client, name, value):
+    outcome = fhir_get(client, f"/fhir/ValueSet/psykiatri/$expand?{name}={value}", status=400)
+    assert outcome["issue"][0]["code"] == "not-supported" and "stöds inte" in outcome["issue"][0]["diagnostics"]
