@@ -4,6 +4,7 @@ and fhirclient (SMART on FHIR's Python client, whose R4 models parse every answe
 import asyncio
 
 import pytest
+from django.db import connections
 from fhirclient import client as smart_client
 from fhirclient.models.bundle import Bundle
 from fhirclient.models.capabilitystatement import CapabilityStatement
@@ -19,8 +20,19 @@ from tests.support.fhir import BASE, KVA, LISTS, coordinator_client, edit_entry,
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_fhirpy_sync_reads_searches_pages_and_runs_the_operations(site):
-    client = SyncFHIRClient(f"{site}/fhir")
+@pytest.fixture
+def server(site):
+    """The live server, its request threads closing their database connections when done: kept open
+    (CONN_MAX_AGE), they would outlive the test and hold PostgreSQL's test database."""
+    settings_dict = connections.settings["default"]
+    saved = settings_dict.get("CONN_MAX_AGE", 0)
+    settings_dict["CONN_MAX_AGE"] = 0
+    yield site
+    settings_dict["CONN_MAX_AGE"] = saved
+
+
+def test_fhirpy_sync_reads_searches_pages_and_runs_the_operations(server):
+    client = SyncFHIRClient(f"{server}/fhir")
     assert client.resources("ValueSet").search(name="Nope").fetch() == []
     assert client.resources("ValueSet").search(status="retired").fetch() == []
     assert len(client.resources("ValueSet").limit(1).fetch()) == 1
@@ -56,9 +68,9 @@ def test_fhirpy_sync_reads_searches_pages_and_runs_the_operations(site):
         client.execute("ValueSet/psykiatri/$expand", method="get", params={"count": "many"})
 
 
-def test_fhirpy_async_pins_a_version_that_stays_retrievable_after_an_edit(site):
+def test_fhirpy_async_pins_a_version_that_stays_retrievable_after_an_edit(server):
     async def pinned() -> tuple[dict, dict]:
-        client = AsyncFHIRClient(f"{site}/fhir")
+        client = AsyncFHIRClient(f"{server}/fhir")
         value_set = await client.reference("ValueSet", "psykologer-skrs").to_resource()
         return client, value_set
 
@@ -90,8 +102,8 @@ def test_fhirpy_async_pins_a_version_that_stays_retrievable_after_an_edit(site):
     asyncio.run(after_the_edit(client, before))
 
 
-def test_fhirclient_parses_what_the_server_says_with_its_r4_models(site):
-    smart = smart_client.FHIRClient(settings={"app_id": "kvaguiden-test", "api_base": f"{site}/fhir/"})
+def test_fhirclient_parses_what_the_server_says_with_its_r4_models(server):
+    smart = smart_client.FHIRClient(settings={"app_id": "kvaguiden-test", "api_base": f"{server}/fhir/"})
     statement = smart.server.capabilityStatement
     assert isinstance(statement, CapabilityStatement) and statement.fhirVersion == "4.0.1"
     value_set = ValueSet.read("psykiatri", smart.server)
