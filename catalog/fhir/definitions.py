@@ -213,7 +213,7 @@ LOOKUP = Operation(
             max_="*",
             parts=(
                 _p("code", "code", "Egenskapen.", 1),
-                _p("value", "string", "Värdet (string, boolean eller dateTime).", 1),
+                _p("value", "Element", "Värdet: valueString (valueset), valueBoolean eller valueDateTime.", 1),
                 _p("description", "string", "För valueset: listans titel."),
             ),
         ),

@@ -163,7 +163,7 @@ def _replay(slug: str, every_state: bool, stop_at: int | None = None):
                 return
             continue
         following = revisions[index + 1] if index + 1 < len(revisions) else None
-        if following is not None and (_same_change(revision, following) if not every_state else False):
+        if not every_state and following is not None and _same_change(revision, following):
             continue
         if (
             every_state
