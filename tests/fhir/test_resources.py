@@ -236,10 +236,19 @@ PATHS = st.sampled_from(
         "/fhir/ValueSet",
         "/fhir/CodeSystem",
         "/fhir/metadata",
+        "/fhir/CodeSystem/$validate-code",
+        "/fhir/CodeSystem/kva/$lookup",
+        "/fhir/ValueSet/psykiatri",
+        "/fhir/ValueSet/psykiatri/_history",
+        "/fhir/ValueSet/psykiatri/_history/x",
     ]
 )
 NAMES = st.sampled_from(
-    ["filter", "count", "offset", "activeOnly", "displayLanguage", "url", "code", "system", "date", "display", "x"]
+    [
+        *("filter", "count", "offset", "activeOnly", "displayLanguage", "url", "code", "system", "date", "display"),
+        *("valueSetVersion", "version", "systemVersion", "property", "designation", "exclude-system", "name"),
+        *("system-version", "_summary", "_elements", "_count", "_offset", "mode", "name:exact", "x"),
+    ]
 )
 
 
@@ -250,6 +259,7 @@ NAMES = st.sampled_from(
 def test_no_input_gives_a_500(client, path, params, accept):
     response = client.get(path, params, headers={"Accept": accept} if accept else {})
     assert response.status_code in (200, 400, 404, 406), response.content[:300]
+    assert response["Access-Control-Allow-Origin"] == "*"
     valid(response.json())
 
 

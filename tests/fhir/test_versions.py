@@ -8,7 +8,7 @@ from urllib.parse import quote
 import pytest
 
 from catalog.fhir import versions
-from catalog.models import Entry, Revision
+from catalog.models import Entry, Revision, Section
 from tests.support.fhir import BASE, LISTS, coordinator_client, edit_entry, fhir_get, outputs
 
 pytestmark = pytest.mark.django_db
@@ -103,3 +103,25 @@ def test_an_unknown_version_is_404_with_where_the_versions_are(client):
     assert "_history" in outcome["issue"][0]["diagnostics"]
     fhir_get(client, "/fhir/ValueSet/nosuchlist/_history", status=404)
     fhir_get(client, "/fhir/CodeSystem/kva/_history", status=404)
+
+
+def test_rows_one_action_writes_together_are_one_version(client):
+    """Deleting a section takes its entries along, and restoring it brings them back one revision at a
+    time: each action is one change, so one version, never a list with half its entries restored."""
+    section = Section.objects.get(code_list__slug="stod-och-behandling", slug="min-vardplan-cancer")
+    assert section.entries.count() == 2
+    original = fhir_get(client, "/fhir/ValueSet/stod-och-behandling")
+    coordinator = coordinator_client()
+    response = coordinator.post(f"/admin/catalog/section/{section.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302, response.content.decode()[:500]
+    deleted = fhir_get(client, "/fhir/ValueSet/stod-och-behandling")
+    root = Revision.objects.get(content_type__model="section", object_id=section.pk, action=Revision.Action.DELETED)
+    assert root.cascaded.count() == 2
+    response = coordinator.post(f"/admin/catalog/section/{section.pk}/historik/{root.pk}/aterstall/")
+    assert response.status_code == 302
+    restored = fhir_get(client, "/fhir/ValueSet/stod-och-behandling")
+    assert restored["compose"] == original["compose"]
+    listed = [
+        e["resource"]["version"] for e in fhir_get(client, "/fhir/ValueSet/stod-och-behandling/_history")["entry"]
+    ]
+    assert listed == [restored["version"], deleted["version"], original["version"]]
