@@ -21,7 +21,7 @@ from django.utils.text import compress_string
 # 11 takes tens of milliseconds; pages in the page cache pay it once.
 BROTLI_QUALITY = 5
 MIN_SIZE = 200
-COMPRESSIBLE_TYPES = ("text/html", "application/json", "text/plain", "text/csv")
+COMPRESSIBLE_TYPES = ("text/html", "application/json", "application/fhir+json", "text/plain", "text/csv")
 
 _accepts_br = re.compile(r"\bbr\b")
 _accepts_gzip = re.compile(r"\bgzip\b")

@@ -1,8 +1,12 @@
-"""FHIR R4 terminology resources built from the catalogue: plain functions over the models.
+"""FHIR R4 terminology built from the catalogue: plain functions over the models.
 
-Nothing here knows about requests. Each function takes plain values (a list's slug, a code, the
-operation's parameters) and returns a resource as a dict, or raises ``FhirError`` with the HTTP
-status and the OperationOutcome issue code the view turns it into.
+Nothing here knows about requests. Each function takes plain values (a list's slug, a code) and
+returns a resource as a dict, or raises ``FhirError`` with the HTTP status and the
+OperationOutcome issue code the view turns it into.
+
+A list's terms (``ListTerms``) are built from plain rows (``ListRows``): the live database gives
+them here, the editorial history gives them for an earlier version (catalog.fhir.versions), and
+one builder turns either into the same terms, version and resource.
 
 The systems:
 - KVÅ codes carry ``KVA_SYSTEM``, the OID Socialstyrelsen publishes for KVÅ's codes and code
@@ -14,8 +18,8 @@ The systems:
 import datetime
 import hashlib
 import json
+import re
 import threading
-import uuid
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -23,15 +27,15 @@ from django.db.models import Max
 from django.utils import timezone
 
 from catalog.caching import freshness
-from catalog.models import Code, CodeList, DecisionCode, Entry, Revision, SourceDocument
-from catalog.search import engine as search
+from catalog.models import Code, CodeList, DecisionCode, Entry, Revision, Section, SourceDocument
 
 KVA_SYSTEM = "urn:oid:1.2.752.116.1.3.2.3.4"
 # The OID Inera's national service contracts (RIV-TA) give for KVÅ; accepted as the same system.
 KVA_SYSTEM_ALIASES = frozenset({KVA_SYSTEM, "urn:oid:1.2.752.116.1.3.2.1.4"})
+# What a KVÅ code looks like: two letters, a letter or digit, two digits (AU118, JEA00, UX293).
+KVA_CODE_SHAPE = re.compile(r"[A-ZÅÄÖ]{2}[A-ZÅÄÖ0-9][0-9]{2}")
 FHIR_VERSION = "4.0.1"
-FILTER_WINDOW = 100
-MAX_FILTER_HITS = 5_000
+DESIGNATION_SYSTEM_VERSION = "1"
 
 
 class FhirError(Exception):
@@ -74,8 +78,41 @@ def operation_outcome(code: str, message: str, severity: str = "error") -> dict:
     }
 
 
+def fhir_instant(moment: datetime.datetime) -> str:
+    return moment.astimezone(datetime.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def as_date(value) -> datetime.date | None:
+    """A date from a row: a date already (the database) or ISO text (a history snapshot)."""
+    if value is None or isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(value[:10])
+
+
 # ---------------------------------------------------------------------------------------------
-# The catalogue as terminology, built once per content generation and kept per process.
+# Values built from the content, kept per process until the content (or the day) changes.
+
+_lock = threading.Lock()
+_cache: dict = {"generation": None}
+
+
+def cached(key: str, build):
+    generation = freshness.generation()
+    with _lock:
+        if _cache.get("generation") != generation:
+            _cache.clear()
+            _cache["generation"] = generation
+        if key in _cache:
+            return _cache[key]
+    value = build()
+    with _lock:
+        if _cache.get("generation") == generation:
+            _cache[key] = value
+    return value
+
+
+# ---------------------------------------------------------------------------------------------
+# A list as terminology.
 
 
 @dataclass
@@ -91,161 +128,249 @@ class Concept:
 
 
 @dataclass
+class ListRows:
+    """Everything a list's ValueSet says, as plain rows (database values or history snapshots)."""
+
+    code_list: dict  # slug, title
+    source: dict  # title, identifier, issuer, date
+    sections: dict[int, dict]  # id -> order, title
+    entries: list[dict]  # section_id, code_id, order, title, beskrivning, anvisning, valid_to
+    codes: dict[int, dict]  # id -> code, valid_from, valid_to, decision_id
+    documents: dict[int, dict]  # the codes' decisions: id -> kind, slug, date, valid_from
+    last_change: datetime.datetime | None  # the list's newest change in the site
+
+
+@dataclass
 class ListTerms:
-    code_list: CodeList
+    slug: str
+    title: str
+    source: dict
     concepts: dict[str, Concept]  # in list order
     sections: list[tuple[str, list[str]]]  # (section title, codes) in list order
     date: datetime.date | None
     version: str
+    systems: dict[str, str] = field(default_factory=dict)  # system -> its version ("" for none)
+
+    @property
+    def version_id(self) -> str:
+        """The version as a FHIR id (meta.versionId, _history/<vid>): '+' is not allowed there."""
+        return self.version.replace("+", ".")
 
 
-def decision_created_codes() -> dict[str, SourceDocument]:
-    """code -> the decision that created it (Code.decision, unless that decision only retired it)."""
-    retired_only = set(
-        DecisionCode.objects.filter(action=DecisionCode.Action.RETIRE).values_list("decision_id", "code")
-    ) - set(DecisionCode.objects.filter(action=DecisionCode.Action.CREATE).values_list("decision_id", "code"))
-    found = {}
-    for code in Code.objects.filter(decision__kind=SourceDocument.Kind.BESLUT).select_related("decision"):
-        if (code.decision_id, code.code) not in retired_only:
-            found[code.code] = code.decision
-    return found
+def retired_only() -> frozenset[tuple[int, str]]:
+    """(decision id, code) for decisions that only retired a code: they create no system for it."""
+
+    def build():
+        retiring = set(
+            DecisionCode.objects.filter(action=DecisionCode.Action.RETIRE).values_list("decision_id", "code")
+        )
+        creating = set(
+            DecisionCode.objects.filter(action=DecisionCode.Action.CREATE).values_list("decision_id", "code")
+        )
+        return frozenset(retiring - creating)
+
+    return cached("retired-only", build)
 
 
-def decision_system(decision: SourceDocument) -> str:
-    return f"{base()}/CodeSystem/{decision.slug}"
+def decision_system(slug: str) -> str:
+    return f"{base()}/CodeSystem/{slug}"
 
 
-_lock = threading.Lock()
-_cache: dict = {"generation": None}
+def decision_version(document: dict) -> str:
+    return (as_date(document.get("date")) or as_date(document.get("valid_from")) or datetime.date.min).isoformat()
 
 
-def _cached(key: str, build):
-    """A value built from the content, kept until the content (or the day) changes."""
-    generation = freshness.generation()
-    with _lock:
-        if _cache.get("generation") != generation:
-            _cache.clear()
-            _cache["generation"] = generation
-        if key in _cache:
-            return _cache[key]
-    value = build()
-    with _lock:
-        if _cache.get("generation") == generation:
-            _cache[key] = value
-    return value
+def _system(code: dict, documents: dict[int, dict]) -> tuple[str, str]:
+    """(system, its version) of a code row: its decision's own system, else KVÅ's."""
+    document = documents.get(code.get("decision_id"))
+    if document and document.get("kind") == SourceDocument.Kind.BESLUT:
+        if (code["decision_id"], code["code"]) not in retired_only():
+            return decision_system(document["slug"]), decision_version(document)
+    return KVA_SYSTEM, ""
 
 
-def _decisions() -> dict[str, SourceDocument]:
-    return _cached("decisions", decision_created_codes)
+def _retired_on(entry: dict, code: dict) -> datetime.date | None:
+    dates = [d for d in (as_date(entry.get("valid_to")), as_date(code.get("valid_to"))) if d is not None]
+    return min(dates) if dates else None
 
 
-def system_of(code: str) -> str:
-    decision = _decisions().get(code)
-    return decision_system(decision) if decision else KVA_SYSTEM
-
-
-def list_terms(slug: str) -> ListTerms:
-    return _cached(f"list:{slug}", lambda: _build_list(slug))
-
-
-def _build_list(slug: str) -> ListTerms:
-    code_list = CodeList.objects.select_related("source").filter(slug=slug).first()
-    if code_list is None:
-        raise FhirError(404, "not-found", f"ValueSet/{slug[:64]} finns inte. Listorna: {', '.join(list_slugs())}.")
-    entries = (
-        Entry.objects.filter(code_list=code_list).select_related("code", "section").order_by("section__order", "order")
+def terms_from(rows: ListRows, today: datetime.date) -> ListTerms:
+    """A list's terms, its version and date, from its rows: one builder for now and for the history."""
+    ordered = sorted(
+        (e for e in rows.entries if e["section_id"] in rows.sections and e["code_id"] in rows.codes),
+        key=lambda e: (rows.sections[e["section_id"]]["order"], e["section_id"], e["order"], e["id"]),
     )
-    today = timezone.localdate()
     concepts: dict[str, Concept] = {}
     sections: dict[int, tuple[str, list[str]]] = {}
-    for entry in entries:
-        code = entry.code.code
+    systems: dict[str, str] = {}
+    for entry in ordered:
+        code_row = rows.codes[entry["code_id"]]
+        code = code_row["code"]
+        section_title = rows.sections[entry["section_id"]]["title"]
         concept = concepts.get(code)
         first = concept is None
         if first:
+            system, system_version = _system(code_row, rows.documents)
+            systems[system] = system_version
             concept = concepts[code] = Concept(
-                code=code, system=system_of(code), display=entry.title, valid_from=entry.code.valid_from
+                code=code, system=system, display=entry["title"], valid_from=as_date(code_row.get("valid_from"))
             )
-        if entry.section.title not in concept.sections:
-            concept.sections.append(entry.section.title)
-        for use, text in (("beskrivning", entry.beskrivning), ("anvisning", entry.anvisning)):
+        if section_title not in concept.sections:
+            concept.sections.append(section_title)
+        for use in ("beskrivning", "anvisning"):
+            text = entry.get(use)
             if text and (use, text) not in concept.designations:
                 concept.designations.append((use, text))
         # A code standing twice (PR002) is valid as long as one of its entries is.
-        last_day = entry.retired_on
+        last_day = _retired_on(entry, code_row)
         if first or (concept.last_day and (last_day is None or last_day > concept.last_day)):
             concept.last_day = last_day
         concept.inactive = concept.last_day is not None and concept.last_day < today
-        sections.setdefault(entry.section_id, (entry.section.title, []))[1].append(code)
-    # The baseline that loading first writes is not a change of the list.
-    last_change = (
-        Revision.objects.filter(code_list=code_list)
-        .exclude(action=Revision.Action.LOADED, before__isnull=True)
-        .aggregate(last=Max("created_at"))["last"]
-    )
-    dates = [d for d in (code_list.source.date, last_change.date() if last_change else None) if d]
+        sections.setdefault(entry["section_id"], (section_title, []))[1].append(code)
+    dates = [d for d in (as_date(rows.source.get("date")), rows.last_change.date() if rows.last_change else None) if d]
     date = max(dates) if dates else None
     # The version changes whenever what the ValueSet says changes, on every server alike.
     fingerprint = hashlib.sha256(
         json.dumps(
             [
-                code_list.title,
+                rows.code_list["title"],
                 [(c.code, c.system, c.display, c.sections, c.designations, str(c.last_day)) for c in concepts.values()],
             ],
             ensure_ascii=False,
         ).encode()
     ).hexdigest()[:8]
     version = f"{date.isoformat()}+{fingerprint}" if date else fingerprint
-    return ListTerms(code_list, concepts, list(sections.values()), date, version)
+    return ListTerms(
+        rows.code_list["slug"],
+        rows.code_list["title"],
+        rows.source,
+        concepts,
+        list(sections.values()),
+        date,
+        version,
+        systems,
+    )
+
+
+SOURCE_FIELDS = ("id", "title", "identifier", "issuer", "date")
+DOCUMENT_FIELDS = ("id", "kind", "slug", "date", "valid_from")
+ENTRY_FIELDS = ("id", "section_id", "code_id", "order", "title", "beskrivning", "anvisning", "valid_to")
+
+
+def _live_rows(slug: str) -> ListRows | None:
+    code_list = CodeList.objects.filter(slug=slug).values("id", "slug", "title", "source_id").first()
+    if code_list is None:
+        return None
+    entries = list(Entry.objects.filter(code_list_id=code_list["id"]).values(*ENTRY_FIELDS))
+    codes = {
+        row["id"]: row
+        for row in Code.objects.filter(pk__in={e["code_id"] for e in entries}).values(
+            "id", "code", "valid_from", "valid_to", "decision_id"
+        )
+    }
+    documents = {
+        row["id"]: row
+        for row in SourceDocument.objects.filter(pk__in={c["decision_id"] for c in codes.values()}).values(
+            *DOCUMENT_FIELDS
+        )
+    }
+    # The baseline that loading first writes is not a change of the list.
+    last_change = (
+        Revision.objects.filter(code_list_id=code_list["id"])
+        .exclude(action=Revision.Action.LOADED, before__isnull=True)
+        .aggregate(last=Max("created_at"))["last"]
+    )
+    return ListRows(
+        code_list=code_list,
+        source=SourceDocument.objects.values(*SOURCE_FIELDS).get(pk=code_list["source_id"]),
+        sections={
+            s["id"]: s for s in Section.objects.filter(code_list_id=code_list["id"]).values("id", "order", "title")
+        },
+        entries=entries,
+        codes=codes,
+        documents=documents,
+        last_change=last_change,
+    )
+
+
+def list_terms(slug: str) -> ListTerms:
+    """The list as it is now."""
+
+    def build():
+        rows = _live_rows(slug)
+        if rows is None:
+            raise FhirError(404, "not-found", f"ValueSet/{slug[:64]} finns inte. Listorna: {', '.join(list_slugs())}.")
+        return terms_from(rows, timezone.localdate())
+
+    return cached(f"list:{slug}", build)
 
 
 def list_slugs() -> list[str]:
-    return _cached("slugs", lambda: list(CodeList.objects.order_by("order", "title").values_list("slug", flat=True)))
+    return cached("slugs", lambda: list(CodeList.objects.order_by("order", "title").values_list("slug", flat=True)))
+
+
+def same_system(asked: str, held: str) -> bool:
+    return asked == held or (held == KVA_SYSTEM and asked in KVA_SYSTEM_ALIASES)
+
+
+def value_set_url(slug: str) -> str:
+    return f"{base()}/ValueSet/{slug}"
+
+
+def value_set_for_url(url: str) -> tuple[str, str | None]:
+    """(slug, version or None) of the ValueSet with this canonical URL ('url|version' allowed)."""
+    url, _, version = url.partition("|")
+    prefix = f"{base()}/ValueSet/"
+    slug = url[len(prefix) :] if url.startswith(prefix) else ""
+    if slug not in list_slugs():
+        raise FhirError(404, "not-found", f"Ingen ValueSet har url {url[:200]}.")
+    return slug, (version or None)
 
 
 # ---------------------------------------------------------------------------------------------
-# Resources.
+# The ValueSet resource.
 
 
-def _designations(concept: Concept) -> list[dict]:
-    return [
-        {
-            "language": "sv",
-            "use": {"system": designation_system(), "code": use, "display": DESIGNATION_USES[use][0]},
-            "value": text,
-        }
-        for use, text in concept.designations
-    ]
+def designations(concept: Concept, wanted=None) -> list[dict]:
+    """The concept's designations; ``wanted(use_coding)`` may leave some out."""
+    found = []
+    for use, text in concept.designations:
+        coding = {"system": designation_system(), "code": use, "display": DESIGNATION_USES[use][0]}
+        if wanted is None or wanted(coding):
+            found.append({"language": "sv", "use": coding, "value": text})
+    return found
 
 
-def _concept_extensions(concept: Concept) -> list[dict]:
-    extensions = [{"url": extension_url("avsnitt"), "valueString": title} for title in concept.sections]
+def concept_extensions(concept: Concept, with_sections: bool = True) -> list[dict]:
+    extensions = (
+        [{"url": extension_url("avsnitt"), "valueString": title} for title in concept.sections] if with_sections else []
+    )
     if concept.last_day:
         extensions.append({"url": extension_url("sista-giltiga-dag"), "valueDate": concept.last_day.isoformat()})
     return extensions
 
 
-def value_set(slug: str) -> dict:
-    return _cached(f"vs:{slug}", lambda: _build_value_set(slug))
-
-
-def _value_set_header(terms: ListTerms) -> dict:
+def value_set_header(terms: ListTerms, last_updated: datetime.datetime | None = None) -> dict:
     """The ValueSet's metadata, without its codes."""
-    code_list, source = terms.code_list, terms.code_list.source
-    described = [f"{code_list.title}, som KVÅ-guiden återger listan ordagrant ur källan ”{source.title}”"]
-    if source.identifier:
-        described.append(f"({source.identifier})")
-    if source.issuer:
-        described.append(f"utfärdad av {source.issuer}")
-    if source.date:
-        described.append(f"daterad {source.date.isoformat()}")
+    source = terms.source
+    described = [f"{terms.title}, som KVÅ-guiden återger listan ordagrant ur källan ”{source['title']}”"]
+    if source.get("identifier"):
+        described.append(f"({source['identifier']})")
+    if source.get("issuer"):
+        described.append(f"utfärdad av {source['issuer']}")
+    if source.get("date"):
+        described.append(f"daterad {as_date(source['date']).isoformat()}")
+    meta = {"versionId": terms.version_id}
+    if last_updated is not None:
+        meta["lastUpdated"] = fhir_instant(last_updated)
     resource = {
         "resourceType": "ValueSet",
-        "id": code_list.slug,
-        "url": f"{base()}/ValueSet/{code_list.slug}",
+        "id": terms.slug,
+        "meta": meta,
+        "url": value_set_url(terms.slug),
         "version": terms.version,
-        "name": "".join(part.capitalize() for part in code_list.slug.split("-")),
-        "title": code_list.title,
+        "name": "".join(part.capitalize() for part in terms.slug.split("-")),
+        "title": terms.title,
         "status": "active",
         "experimental": False,
         "publisher": publisher(),
@@ -258,75 +383,148 @@ def _value_set_header(terms: ListTerms) -> dict:
     return resource
 
 
-def _build_value_set(slug: str) -> dict:
-    terms = list_terms(slug)
+def compose(terms: ListTerms) -> dict | None:
+    """The list's codes, by system. (A list with no codes yet has none: an include of nothing is not allowed.)"""
     includes: dict[str, list[dict]] = {}
     for concept in terms.concepts.values():
         item = {"code": concept.code, "display": concept.display}
-        extensions = _concept_extensions(concept)
+        extensions = concept_extensions(concept)
         if extensions:
             item["extension"] = extensions
         if concept.designations:
-            item["designation"] = _designations(concept)
+            item["designation"] = designations(concept)
         includes.setdefault(concept.system, []).append(item)
-    resource = _value_set_header(terms)
-    if includes:
-        # (A list with no codes yet has no compose: an include of nothing is not allowed.)
-        resource["compose"] = {
-            "include": [
-                {
-                    "system": system,
-                    **({"version": _system_version(system)} if system != KVA_SYSTEM else {}),
-                    "concept": items,
-                }
-                for system, items in includes.items()
-            ]
-        }
+    if not includes:
+        return None
+    return {
+        "include": [
+            {
+                "system": system,
+                **({"version": terms.systems[system]} if terms.systems.get(system) else {}),
+                "concept": items,
+            }
+            for system, items in includes.items()
+        ]
+    }
+
+
+def value_set_resource(terms: ListTerms, last_updated: datetime.datetime | None) -> dict:
+    resource = value_set_header(terms, last_updated)
+    definition = compose(terms)
+    if definition:
+        resource["compose"] = definition
     return resource
 
 
-def _system_version(system: str) -> str:
-    for decision in _decisions().values():
-        if decision_system(decision) == system:
-            return (decision.date or decision.valid_from or datetime.date.min).isoformat()
-    return ""
+# ---------------------------------------------------------------------------------------------
+# CodeSystems.
 
 
-def value_set_for_url(url: str) -> str:
-    """The slug of the ValueSet with this canonical URL (a '|version' suffix is allowed)."""
-    url = url.split("|", 1)[0]
-    prefix = f"{base()}/ValueSet/"
-    slug = url[len(prefix) :] if url.startswith(prefix) else ""
-    if slug not in list_slugs():
-        raise FhirError(404, "not-found", f"Ingen ValueSet har url {url[:200]}.")
-    return slug
+def decisions() -> dict[str, SourceDocument]:
+    """code -> the decision that created it (Code.decision, unless that decision only retired it)."""
+
+    def build():
+        found = {}
+        for code in Code.objects.filter(decision__kind=SourceDocument.Kind.BESLUT).select_related("decision"):
+            if (code.decision_id, code.code) not in retired_only():
+                found[code.code] = code.decision
+        return found
+
+    return cached("decisions", build)
 
 
-def code_systems() -> list[tuple[str, str]]:
-    """(id, canonical url) of every CodeSystem served."""
-    found = [("kva", KVA_SYSTEM), ("beteckningstyp", designation_system())]
-    for decision in {d.pk: d for d in _decisions().values()}.values():
-        found.append((decision.slug, decision_system(decision)))
+def code_systems() -> list[tuple[str, str, str]]:
+    """(id, canonical url, version) of every CodeSystem served; KVÅ's version is not known here ("")."""
+    found = [("kva", KVA_SYSTEM, ""), ("beteckningstyp", designation_system(), DESIGNATION_SYSTEM_VERSION)]
+    for decision in {d.pk: d for d in decisions().values()}.values():
+        found.append(
+            (
+                decision.slug,
+                decision_system(decision.slug),
+                decision_version({"date": decision.date, "valid_from": decision.valid_from}),
+            )
+        )
     return found
 
 
-def code_system_id_for_url(url: str) -> str:
-    url = url.split("|", 1)[0]
-    if url in KVA_SYSTEM_ALIASES:
-        return "kva"
-    for system_id, system in code_systems():
-        if system == url:
-            return system_id
+def code_system_for_url(url: str) -> tuple[str, str]:
+    """(id, version or "") of the CodeSystem with this canonical URL ('url|version' allowed; the version
+    is checked: we hold one version of each system)."""
+    url, _, version = url.partition("|")
+    for system_id, system, held in code_systems():
+        if url == system or (system_id == "kva" and url in KVA_SYSTEM_ALIASES):
+            check_system_version(system_id, held, version or None)
+            return system_id, held
     raise FhirError(404, "not-found", f"Kodsystemet {url[:200]} finns inte här.")
 
 
-def _code_properties(code: Code) -> list[dict]:
-    properties = [{"code": "inactive", "valueBoolean": code.is_retired}]
+def check_system_version(system_id: str, held: str, asked: str | None) -> None:
+    if asked is None or asked == held:
+        return
+    if not held:
+        raise FhirError(
+            404,
+            "not-found",
+            f"Versionen {asked[:40]} av {system_id} finns inte här: KVÅ-guiden anger KVÅ utan version.",
+        )
+    raise FhirError(404, "not-found", f"Versionen {asked[:40]} av {system_id} finns inte här; den som finns: {held}.")
+
+
+def system_version(system: str) -> str | None:
+    """The version we hold of a system we serve ("" when it has none), or None for a system we do not serve."""
+    for system_id, url, held in code_systems():
+        if system == url or (system_id == "kva" and system in KVA_SYSTEM_ALIASES):
+            return held
+    return None
+
+
+@dataclass
+class CodeTerms:
+    """A code as a CodeSystem holds it: its display and every title a list gives it."""
+
+    code: str
+    display: str
+    titles: list[str]  # the canonical title and the lists' titles, in that order, without repeats
+    valid_from: datetime.date | None
+    valid_to: datetime.date | None
+    tillaggskod: bool
+
+    def inactive(self, on: datetime.date) -> bool:
+        return self.valid_to is not None and self.valid_to < on
+
+
+def system_codes(system_id: str) -> dict[str, CodeTerms]:
+    """The codes a CodeSystem holds. A code is in it with a display: its canonical title, else the
+    title a list prints; a code the texts only mention, with no title, is not (display is 1..1 in $lookup)."""
+
+    def build():
+        found = {}
+        titles: dict[int, list[str]] = {}
+        for code_id, title in Entry.objects.order_by("code_list__order", "section__order", "order").values_list(
+            "code_id", "title"
+        ):
+            titles.setdefault(code_id, []).append(title)
+        chosen_decisions = decisions()
+        for code in Code.objects.order_by("code"):
+            decision = chosen_decisions.get(code.code)
+            in_system = decision.slug == system_id if decision else system_id == "kva"
+            every = list(dict.fromkeys([t for t in [code.title, *titles.get(code.pk, [])] if t]))
+            if in_system and every:
+                found[code.code] = CodeTerms(
+                    code.code, every[0], every, code.valid_from, code.valid_to, code.is_tillaggskod
+                )
+        return found
+
+    return cached(f"codes:{system_id}", build)
+
+
+def code_properties(code: CodeTerms, on: datetime.date) -> list[dict]:
+    properties = [{"code": "inactive", "valueBoolean": code.inactive(on)}]
     if code.valid_to:
         properties.append({"code": "sista-giltiga-dag", "valueDateTime": code.valid_to.isoformat()})
     if code.valid_from:
         properties.append({"code": "giltig-fran", "valueDateTime": code.valid_from.isoformat()})
-    if code.is_tillaggskod:
+    if code.tillaggskod:
         properties.append({"code": "tillaggskod", "valueBoolean": True})
     return properties
 
@@ -342,37 +540,33 @@ PROPERTY_DEFINITIONS = [
     {"code": "giltig-fran", "description": "Första dagen koden gäller.", "type": "dateTime"},
     {"code": "tillaggskod", "description": "KVÅ:s tilläggskoder (Z-koder).", "type": "boolean"},
 ]
+# $lookup's own property: the lists that hold the code (not a property of the CodeSystem's concepts).
+LOOKUP_PROPERTIES = ["valueset", *(p["code"] for p in PROPERTY_DEFINITIONS)]
 
 
 def code_system(system_id: str) -> dict:
-    return _cached(f"cs:{system_id}", lambda: _build_code_system(system_id))
+    return cached(f"cs:{system_id}", lambda: _build_code_system(system_id))
 
 
 def _build_code_system(system_id: str) -> dict:
     if system_id == "beteckningstyp":
         return _designation_code_system()
-    decisions = _decisions()
-    codes = Code.objects.order_by("code")
     if system_id == "kva":
-        chosen = [c for c in codes if c.code not in decisions]
         resource = _kva_header()
     else:
-        decision = next((d for d in decisions.values() if d.slug == system_id), None)
+        decision = next((d for d in decisions().values() if d.slug == system_id), None)
         if decision is None:
             raise FhirError(404, "not-found", f"CodeSystem/{system_id[:64]} finns inte.")
-        chosen = [c for c in codes if decisions.get(c.code) == decision]
         resource = _decision_header(decision)
+    chosen = system_codes(system_id)
+    today = timezone.localdate()
     resource["count"] = len(chosen)
     resource["property"] = PROPERTY_DEFINITIONS
-    concepts = []
-    for code in chosen:
-        concept = {"code": code.code}
-        if code.title:
-            concept["display"] = code.title
-        concept["property"] = _code_properties(code)
-        concepts.append(concept)
-    if concepts:
-        resource["concept"] = concepts
+    if chosen:
+        resource["concept"] = [
+            {"code": code.code, "display": code.display, "property": code_properties(code, today)}
+            for code in chosen.values()
+        ]
     return resource
 
 
@@ -381,7 +575,7 @@ def _designation_code_system() -> dict:
         "resourceType": "CodeSystem",
         "id": "beteckningstyp",
         "url": designation_system(),
-        "version": "1",
+        "version": DESIGNATION_SYSTEM_VERSION,
         "name": "Beteckningstyp",
         "title": "Slag av beteckning i KVÅ-guidens ValueSets",
         "status": "active",
@@ -395,6 +589,12 @@ def _designation_code_system() -> dict:
             {"code": code, "display": display, "definition": definition}
             for code, (display, definition) in DESIGNATION_USES.items()
         ],
+    }
+
+
+def designation_codes() -> dict[str, CodeTerms]:
+    return {
+        code: CodeTerms(code, display, [display], None, None, False) for code, (display, _) in DESIGNATION_USES.items()
     }
 
 
@@ -412,8 +612,9 @@ def _kva_header() -> dict:
         "experimental": False,
         "publisher": "Socialstyrelsen",
         "description": (
-            "De KVÅ-koder som KVÅ-guidens listor och texter har, med kanonisk titel. "
-            "Ett utdrag (fragment): hela KVÅ förvaltas och publiceras av Socialstyrelsen."
+            "De KVÅ-koder som KVÅ-guidens listor och texter har, med kanonisk titel (eller, där en sådan "
+            "saknas, titeln som listan skriver). Ett utdrag (fragment): hela KVÅ förvaltas och publiceras av "
+            "Socialstyrelsen, och en kod som saknas här kan finnas i KVÅ."
         ),
         "caseSensitive": True,
         "content": "fragment",
@@ -421,12 +622,13 @@ def _kva_header() -> dict:
 
 
 def _decision_header(decision: SourceDocument) -> dict:
+    version = decision_version({"date": decision.date, "valid_from": decision.valid_from})
     resource = {
         "resourceType": "CodeSystem",
         "id": decision.slug,
-        "url": decision_system(decision),
+        "url": decision_system(decision.slug),
         "identifier": [{"use": "official", "value": decision.identifier}],
-        "version": _system_version(decision_system(decision)),
+        "version": version,
         "name": "Beslut" + "".join(ch for ch in decision.identifier if ch.isalnum()),
         "title": f"Regionala koder enligt beslut {decision.identifier}",
         "status": "active",
@@ -434,8 +636,7 @@ def _decision_header(decision: SourceDocument) -> dict:
         "publisher": decision.issuer or publisher(),
         "description": (
             f"Regionala åtgärdskoder som beslutet {decision.identifier} ”{decision.title}” "
-            f"({(decision.date or decision.valid_from or datetime.date.min).isoformat()}) inrättade. "
-            "Koderna är inte KVÅ-koder utan regionens egna, därför ett eget kodsystem."
+            f"({version}) inrättade. Koderna är inte KVÅ-koder utan regionens egna, därför ett eget kodsystem."
         ),
         "caseSensitive": True,
         "content": "complete",
@@ -443,346 +644,3 @@ def _decision_header(decision: SourceDocument) -> dict:
     if decision.date:
         resource["date"] = decision.date.isoformat()
     return resource
-
-
-def capability_statement() -> dict:
-    return {
-        "resourceType": "CapabilityStatement",
-        "id": "kvaguiden",
-        "url": f"{base()}/metadata",
-        "name": "KvaGuiden",
-        "title": "KVÅ-guidens terminologitjänst",
-        "status": "active",
-        "experimental": False,
-        "date": "2026-11-30",
-        "publisher": publisher(),
-        "description": "Läsbar FHIR-terminologi över KVÅ-guidens listor: ValueSet, CodeSystem, $expand, $lookup, $validate-code.",
-        "kind": "instance",
-        "implementation": {"description": "KVÅ-guiden", "url": base()},
-        "fhirVersion": FHIR_VERSION,
-        "format": ["json", "application/fhir+json"],
-        "rest": [
-            {
-                "mode": "server",
-                "documentation": "Bara läsning; ingen inloggning. Fel ges som OperationOutcome.",
-                "resource": [
-                    {
-                        "type": "ValueSet",
-                        "interaction": [{"code": "read"}, {"code": "search-type"}],
-                        "searchParam": [{"name": "url", "type": "uri"}],
-                        "operation": [
-                            {"name": "expand", "definition": "http://hl7.org/fhir/OperationDefinition/ValueSet-expand"},
-                            {
-                                "name": "validate-code",
-                                "definition": "http://hl7.org/fhir/OperationDefinition/ValueSet-validate-code",
-                            },
-                        ],
-                    },
-                    {
-                        "type": "CodeSystem",
-                        "interaction": [{"code": "read"}, {"code": "search-type"}],
-                        "searchParam": [{"name": "url", "type": "uri"}],
-                        "operation": [
-                            {
-                                "name": "lookup",
-                                "definition": "http://hl7.org/fhir/OperationDefinition/CodeSystem-lookup",
-                            }
-                        ],
-                    },
-                ],
-            }
-        ],
-    }
-
-
-def bundle(resources: list[dict]) -> dict:
-    return {
-        "resourceType": "Bundle",
-        "type": "searchset",
-        "total": len(resources),
-        "entry": [
-            {"fullUrl": f"{base()}/{r['resourceType']}/{r['id']}", "resource": r, "search": {"mode": "match"}}
-            for r in resources
-        ],
-    }
-
-
-# ---------------------------------------------------------------------------------------------
-# Operations. ``params`` maps a parameter's name to its values (strings), as the view parsed them.
-
-
-def _one(params: dict[str, list[str]], name: str) -> str | None:
-    values = params.get(name)
-    if not values:
-        return None
-    if len(values) > 1:
-        raise FhirError(400, "invalid", f"Parametern {name} får bara anges en gång.")
-    return values[0]
-
-
-def _boolean(params, name: str, default: bool) -> bool:
-    value = _one(params, name)
-    if value is None:
-        return default
-    if value not in ("true", "false"):
-        raise FhirError(400, "invalid", f"{name} ska vara true eller false.")
-    return value == "true"
-
-
-def _count(params, name: str) -> int | None:
-    value = _one(params, name)
-    if value is None:
-        return None
-    if not (value.isascii() and value.isdigit()) or len(value) > 9:
-        raise FhirError(400, "invalid", f"{name} ska vara ett heltal från 0 (högst 999999999).")
-    return int(value)
-
-
-def _date(params, name: str) -> datetime.date | None:
-    value = _one(params, name)
-    if value is None:
-        return None
-    try:
-        # A FHIR date or dateTime: the day is what validity is about.
-        if len(value) >= 10 and value[4] == "-" and value[7] == "-":
-            return datetime.date.fromisoformat(value[:10])
-    except ValueError:
-        pass
-    raise FhirError(400, "invalid", f"{name} ska vara ett datum (ÅÅÅÅ-MM-DD).")
-
-
-def _known(params, allowed: set[str]) -> None:
-    unknown = sorted(set(params) - allowed - {"_format", "_pretty"})
-    if unknown:
-        raise FhirError(400, "not-supported", f"Okänd parameter: {', '.join(u[:40] for u in unknown[:5])}.")
-
-
-def _check_language(params) -> None:
-    language = _one(params, "displayLanguage")
-    if language is not None and language.split("-")[0].lower() != "sv":
-        raise FhirError(400, "not-supported", "Texterna finns bara på svenska: displayLanguage=sv.")
-
-
-def _slug_from(params, slug: str | None) -> str:
-    url = _one(params, "url")
-    if slug is None:
-        if url is None:
-            raise FhirError(
-                400, "required", "Ange vilken ValueSet: url=<kanonisk url> eller ValueSet/<id>/$-operationen."
-            )
-        return value_set_for_url(url)
-    if url is not None and value_set_for_url(url) != slug:
-        raise FhirError(400, "invalid", "url pekar på en annan ValueSet än adressen.")
-    list_terms(slug)  # 404 for an unknown list
-    return slug
-
-
-EXPAND_PARAMETERS = {
-    "url",
-    "valueSetVersion",
-    "filter",
-    "count",
-    "offset",
-    "activeOnly",
-    "displayLanguage",
-    "includeDesignations",
-}
-
-
-def expand(params: dict[str, list[str]], slug: str | None = None) -> dict:
-    _known(params, EXPAND_PARAMETERS)
-    slug = _slug_from(params, slug)
-    terms = list_terms(slug)
-    _check_language(params)
-    text = _one(params, "filter") or None  # an empty filter filters nothing
-    count = _count(params, "count")
-    offset = _count(params, "offset") or 0
-    active_only = _boolean(params, "activeOnly", False)
-    with_designations = _boolean(params, "includeDesignations", False)
-    version = _one(params, "valueSetVersion")
-    if version is not None and version != terms.version:
-        raise FhirError(404, "not-found", f"ValueSet/{slug} finns inte i version {version[:40]}; nu: {terms.version}.")
-
-    def usable(code: str) -> bool:
-        return not (active_only and terms.concepts[code].inactive)
-
-    total: int | None
-    if text is not None:
-        codes, total = _filtered(text, slug, terms, usable, None if count is None else offset + count)
-    else:
-        codes = [code for code in terms.concepts if usable(code)]
-        total = len(codes)
-    page = codes[offset : None if count is None else offset + count]
-    nested = text is None and count is None and offset == 0
-
-    def item(code: str, with_sections: bool = True) -> dict:
-        concept = terms.concepts[code]
-        entry = {"system": concept.system, "code": code, "display": concept.display}
-        if concept.inactive:
-            entry["inactive"] = True
-        extensions = (
-            _concept_extensions(concept) if with_sections else _concept_extensions(concept)[len(concept.sections) :]
-        )
-        if extensions:
-            entry["extension"] = extensions
-        if with_designations and concept.designations:
-            entry["designation"] = _designations(concept)
-        return entry
-
-    if nested:
-        # The list's own grouping: each section is an abstract entry holding its codes.
-        chosen = set(page)
-        contains = []
-        for title, section_codes in terms.sections:
-            members = [item(code, with_sections=False) for code in section_codes if code in chosen]
-            if members:
-                contains.append({"abstract": True, "display": title, "contains": members})
-    else:
-        contains = [item(code) for code in page]
-    used = [{"name": "displayLanguage", "valueCode": "sv"}, {"name": "activeOnly", "valueBoolean": active_only}]
-    if text is not None:
-        used.append({"name": "filter", "valueString": text})
-    if count is not None:
-        used.append({"name": "count", "valueInteger": count})
-    if offset:
-        used.append({"name": "offset", "valueInteger": offset})
-    resource = _value_set_header(terms)
-    expansion = {
-        "identifier": f"urn:uuid:{uuid.uuid4()}",
-        "timestamp": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
-        "parameter": used,
-    }
-    if total is not None:
-        expansion["total"] = total
-    if offset:
-        expansion["offset"] = offset
-    if contains:
-        expansion["contains"] = contains
-    resource["expansion"] = expansion
-    return resource
-
-
-def _filtered(text: str, slug: str, terms: ListTerms, usable, need: int | None) -> tuple[list[str], int | None]:
-    """The list's codes among the site search's best hits for this text, in the site's order.
-
-    The search ranks the whole catalogue, this list's codes first where they match the query
-    equally (as the site does when searching from a list). It is asked once, for a window of
-    twice the page's end (at least 40), or FILTER_WINDOW hits without a count: building a hit costs
-    time, and a code ranked past that in the whole catalogue is no answer to a typed filter.
-    (This list's codes come first among equal matches, so a short window fills a page.)
-    The total is given only when the search found fewer hits than the window (so all of them).
-    """
-    window = min(FILTER_WINDOW if need is None else max(40, 2 * need), MAX_FILTER_HITS)
-    hits = search.search(text, within_list=slug, limit=window).hits
-    found = [hit.code for hit in hits if hit.code in terms.concepts and usable(hit.code)]
-    return found, (len(found) if len(hits) < window else None)
-
-
-LOOKUP_PARAMETERS = {"system", "code", "version", "date", "displayLanguage", "property", "coding"}
-
-
-def lookup(params: dict[str, list[str]]) -> dict:
-    _known(params, LOOKUP_PARAMETERS)
-    system, code = _one(params, "system"), _one(params, "code")
-    if not system or not code:
-        raise FhirError(400, "required", "Ange både system och code, t.ex. system=" + KVA_SYSTEM + "&code=AU118.")
-    _check_language(params)
-    _date(params, "date")
-    system_id = code_system_id_for_url(system)
-    resource = code_system(system_id)
-    concept = next((c for c in resource.get("concept", []) if c["code"] == code), None)
-    if concept is None:
-        raise FhirError(404, "not-found", f"Koden {code[:20]} finns inte i {resource['title']}.")
-    out = [{"name": "name", "valueString": resource["name"]}]
-    if resource.get("version"):
-        out.append({"name": "version", "valueString": resource["version"]})
-    if concept.get("display"):
-        out.append({"name": "display", "valueString": concept["display"]})
-    for slug in list_slugs():
-        listed = list_terms(slug).concepts.get(code)
-        if listed is None:
-            continue
-        for designation in _designations(listed):
-            out.append(
-                {
-                    "name": "designation",
-                    "part": [
-                        {"name": "language", "valueCode": "sv"},
-                        {"name": "use", "valueCoding": designation["use"]},
-                        {"name": "value", "valueString": designation["value"]},
-                    ],
-                }
-            )
-        if listed.display != concept.get("display"):
-            out.append(
-                {
-                    "name": "designation",
-                    "part": [{"name": "language", "valueCode": "sv"}, {"name": "value", "valueString": listed.display}],
-                }
-            )
-        out.append(
-            {
-                "name": "property",
-                "part": [
-                    {"name": "code", "valueCode": "valueset"},
-                    {"name": "value", "valueString": f"{base()}/ValueSet/{slug}"},
-                    {"name": "description", "valueString": list_terms(slug).code_list.title},
-                ],
-            }
-        )
-    for prop in concept.get("property", []):
-        value_key = next(k for k in prop if k.startswith("value"))
-        out.append(
-            {
-                "name": "property",
-                "part": [{"name": "code", "valueCode": prop["code"]}, {"name": "value", value_key: prop[value_key]}],
-            }
-        )
-    return {"resourceType": "Parameters", "parameter": out}
-
-
-VALIDATE_PARAMETERS = {
-    "url",
-    "valueSetVersion",
-    "code",
-    "system",
-    "systemVersion",
-    "display",
-    "date",
-    "displayLanguage",
-    "coding",
-}
-
-
-def validate_code(params: dict[str, list[str]], slug: str | None = None) -> dict:
-    _known(params, VALIDATE_PARAMETERS)
-    slug = _slug_from(params, slug)
-    terms = list_terms(slug)
-    code, system, display = _one(params, "code"), _one(params, "system"), _one(params, "display")
-    if not code:
-        raise FhirError(400, "required", "Ange code (och gärna system), t.ex. code=AU118.")
-    _check_language(params)
-    on = _date(params, "date") or timezone.localdate()
-    concept = terms.concepts.get(code)
-    title = terms.code_list.title
-    result, message = True, ""
-    if concept is None:
-        result, message = False, f"Koden {code[:20]} står inte i {title}."
-    elif system is not None and not (
-        system == concept.system or (concept.system == KVA_SYSTEM and system in KVA_SYSTEM_ALIASES)
-    ):
-        result, message = False, f"Koden {code} hör i {title} till systemet {concept.system}, inte {system[:200]}."
-    elif concept.last_day and concept.last_day < on:
-        result, message = False, f"Koden {code} gick ut efter {concept.last_day.isoformat()} (sista giltiga dag)."
-    elif concept.valid_from and concept.valid_from > on:
-        result, message = False, f"Koden {code} gäller från {concept.valid_from.isoformat()}."
-    elif display is not None and display != concept.display:
-        result, message = False, f"Koden {code} heter ”{concept.display}” i {title}, inte ”{display[:200]}”."
-    out = [{"name": "result", "valueBoolean": result}]
-    if message:
-        out.append({"name": "message", "valueString": message})
-    if concept is not None:
-        out.append({"name": "display", "valueString": concept.display})
-        out.append({"name": "code", "valueCode": code})
-        out.append({"name": "system", "valueUri": concept.system})
-    return {"resourceType": "Parameters", "parameter": out}

@@ -1,194 +1,169 @@
-"""FHIR views: negotiate the format, read the parameters, serialise what catalog.fhir.terminology builds.
+"""FHIR views: read the address and the parameters, call the terminology, serialise.
 
-Every answer is ``application/fhir+json``; every error is an OperationOutcome with its status.
+catalog.fhir.endpoint wraps each view (methods, CORS, negotiation, errors, conditional GETs).
 Reads and GET operations depend only on the content and the address, so they go through the same
-rendered-page cache as the public pages (catalog.pagecache).
+rendered-page cache as the public pages (catalog.caching.pagecache).
 """
 
-import json
-from functools import wraps
-
-from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 
-from catalog import json_bodies
 from catalog.caching.pagecache import ALL_PARAMS, cached_page
-from catalog.fhir import terminology
-from catalog.fhir.terminology import FhirError
-
-CONTENT_TYPE = "application/fhir+json; charset=utf-8"
-JSON_FORMATS = {"json", "application/json", "application/fhir+json", "text/json"}
-ACCEPTABLE = JSON_FORMATS | {"*/*", "application/*", "text/*"}
-
-
-def _serialise(resource: dict, status: int = 200, pretty: bool = False) -> HttpResponse:
-    body = json.dumps(resource, ensure_ascii=False, indent=2 if pretty else None)
-    return HttpResponse(body, status=status, content_type=CONTENT_TYPE)
-
-
-def _error(status: int, code: str, message: str) -> HttpResponse:
-    return _serialise(terminology.operation_outcome(code, message), status=status)
-
-
-def _wants_json(request: HttpRequest) -> bool:
-    requested = request.GET.get("_format")
-    if requested is not None:
-        return requested.split(";")[0].strip().lower() in JSON_FORMATS
-    accept = request.headers.get("Accept", "")
-    if not accept.strip():
-        return True
-    types = {part.split(";")[0].strip().lower() for part in accept.split(",")}
-    return bool(types & ACCEPTABLE)
-
-
-def fhir_endpoint(*methods: str):
-    """Method check, format negotiation and OperationOutcome errors around a FHIR view."""
-    allowed = set(methods) | ({"HEAD"} if "GET" in methods else set())
-
-    def decorate(view):
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args, **kwargs):
-            if request.method not in allowed:
-                response = _error(405, "not-supported", f"{request.method} stöds inte här; tjänsten går bara att läsa.")
-                response["Allow"] = ", ".join(sorted(allowed))
-                return response
-            if not _wants_json(request):
-                return _error(406, "not-supported", "Bara JSON finns: application/fhir+json (_format=json).")
-            try:
-                return view(request, *args, **kwargs)
-            except FhirError as error:
-                return _error(error.status, error.code, error.message)
-
-        # Nothing here writes: a POST is an operation's Parameters, not a form to protect.
-        wrapper.csrf_exempt = True
-        return wrapper
-
-    return decorate
-
-
-def _pretty(request: HttpRequest) -> bool:
-    return request.GET.get("_pretty") == "true"
+from catalog.fhir import definitions, expansion, parameters, search, validation, versions
+from catalog.fhir import lookup as lookups
+from catalog.fhir.definitions import CODE_SYSTEM_VALIDATE_CODE, EXPAND, LOOKUP, OPERATIONS, VALIDATE_CODE
+from catalog.fhir.endpoint import error, fhir_endpoint, serialise
+from catalog.fhir.terminology import FhirError, value_set_resource
+from catalog.fhir.terminology import code_system as code_system_resource
 
 
 def _ok(request: HttpRequest, resource: dict) -> HttpResponse:
-    return _serialise(resource, pretty=_pretty(request))
+    return serialise(resource, pretty=request.GET.get("_pretty") == "true")
 
 
-_VALUE_KEYS = ("valueString", "valueCode", "valueUri", "valueCanonical", "valueDate", "valueDateTime", "valueId")
+def _here(request: HttpRequest) -> str:
+    """The absolute address of /fhir on the host that answers: where a resource in a Bundle can be read."""
+    return request.build_absolute_uri(reverse("fhir:root")).rstrip("/")
 
 
-def _parameters(request: HttpRequest) -> dict[str, list[str]]:
-    """An operation's parameters: the query string for GET, a Parameters resource for POST."""
-    if request.method != "POST":
-        return {key: request.GET.getlist(key) for key in request.GET}
-    try:
-        body = json_bodies.parse(request.body or b"null")
-    except RequestDataTooBig:
-        raise FhirError(413, "too-costly", "Anropet är för stort.") from None
-    except json_bodies.Unreadable:
-        raise FhirError(400, "structure", "Skicka en Parameters-resurs i JSON (UTF-8).") from None
-    if not isinstance(body, dict) or body.get("resourceType") != "Parameters":
-        raise FhirError(400, "structure", "Skicka en Parameters-resurs i JSON.")
-    found: dict[str, list[str]] = {}
-    parameters = body.get("parameter", [])
-    if not isinstance(parameters, list):
-        raise FhirError(400, "structure", "Parameters.parameter ska vara en lista.")
-    for parameter in parameters:
-        if not isinstance(parameter, dict) or not isinstance(parameter.get("name"), str):
-            raise FhirError(400, "structure", "Varje parameter behöver ett namn.")
-        name = parameter["name"]
-        if isinstance(parameter.get("valueCoding"), dict):
-            coding = parameter["valueCoding"]
-            for key in ("system", "code", "display"):
-                if isinstance(coding.get(key), str):
-                    found.setdefault(key, []).append(coding[key])
-            continue
-        if isinstance(parameter.get("valueBoolean"), bool):
-            found.setdefault(name, []).append("true" if parameter["valueBoolean"] else "false")
-            continue
-        if type(parameter.get("valueInteger")) is int:
-            found.setdefault(name, []).append(str(parameter["valueInteger"]))
-            continue
-        value = next((parameter[key] for key in _VALUE_KEYS if isinstance(parameter.get(key), str)), None)
-        if value is None:
-            raise FhirError(400, "structure", f"Parametern {name[:40]} saknar ett värde som stöds.")
-        found.setdefault(name, []).append(value)
-    return found
+def _params(request: HttpRequest, operation) -> parameters.Params:
+    if request.method == "POST":
+        return parameters.from_body(operation, request.body, request.GET)
+    return parameters.from_query(operation, request.GET)
+
+
+def _strict(request: HttpRequest) -> bool:
+    prefer = request.headers.get("Prefer", "")
+    return any(part.strip().replace(" ", "") == "handling=strict" for part in prefer.split(";") + prefer.split(","))
+
+
+def _value_set_validators(id: str, vid: str | None = None):
+    terms = versions.terms(id, vid)
+    return terms.version_id, versions.since(id, terms)
 
 
 @fhir_endpoint("GET")
 @cached_page(params=ALL_PARAMS)
 def metadata(request: HttpRequest) -> HttpResponse:
-    return _ok(request, terminology.capability_statement())
+    mode = request.GET.get("mode", "full")
+    if mode == "terminology":
+        return _ok(request, definitions.terminology_capabilities())
+    if mode not in ("full", "normative"):
+        raise FhirError(400, "invalid", "mode ska vara full, normative eller terminology.")
+    return _ok(request, definitions.capability_statement())
 
 
 @fhir_endpoint("GET")
-@cached_page(params=ALL_PARAMS)
 def value_set_search(request: HttpRequest) -> HttpResponse:
-    url = request.GET.get("url")
-    slugs = terminology.list_slugs()
-    if url is not None:
-        try:
-            slugs = [terminology.value_set_for_url(url)]
-        except FhirError:
-            slugs = []
-    return _ok(request, terminology.bundle([terminology.value_set(slug) for slug in slugs]))
+    if _strict(request):
+        search.refuse_unknown("ValueSet", request.GET)
+    return _value_set_search(request)
 
 
-@fhir_endpoint("GET")
+@cached_page(params=ALL_PARAMS)
+def _value_set_search(request: HttpRequest) -> HttpResponse:
+    return _ok(request, search.search("ValueSet", request.GET, _here(request)))
+
+
+def _value_set(request: HttpRequest, id: str, vid: str | None) -> HttpResponse:
+    terms = versions.terms(id, vid)
+    resource = value_set_resource(terms, versions.since(id, terms))
+    return _ok(request, search.Subset.from_query(request.GET, searching=False).apply(resource))
+
+
+@fhir_endpoint("GET", validators=_value_set_validators)
 @cached_page(params=ALL_PARAMS)
 def value_set(request: HttpRequest, id: str) -> HttpResponse:
-    return _ok(request, terminology.value_set(id))
+    return _value_set(request, id, None)
+
+
+@fhir_endpoint("GET", validators=_value_set_validators)
+@cached_page(params=ALL_PARAMS)
+def value_set_version(request: HttpRequest, id: str, vid: str) -> HttpResponse:
+    return _value_set(request, id, vid)
+
+
+@fhir_endpoint("GET")
+@cached_page(params=ALL_PARAMS)
+def value_set_history(request: HttpRequest, id: str) -> HttpResponse:
+    versions.terms(id)  # 404 for an unknown list
+    return _ok(request, search.history(id, request.GET, _here(request)))
 
 
 @fhir_endpoint("GET", "POST")
 @cached_page(params=ALL_PARAMS)
 def expand(request: HttpRequest, id: str | None = None) -> HttpResponse:
-    return _ok(request, terminology.expand(_parameters(request), id))
+    return _ok(request, expansion.expand(_params(request, EXPAND), id))
 
 
 @fhir_endpoint("GET", "POST")
 @cached_page(params=ALL_PARAMS)
 def validate_code(request: HttpRequest, id: str | None = None) -> HttpResponse:
-    return _ok(request, terminology.validate_code(_parameters(request), id))
+    return _ok(request, validation.in_value_set(_params(request, VALIDATE_CODE), id))
 
 
 @fhir_endpoint("GET")
-@cached_page(params=ALL_PARAMS)
 def code_system_search(request: HttpRequest) -> HttpResponse:
-    url = request.GET.get("url")
-    found = terminology.code_systems()
-    if url is not None:
-        try:
-            wanted = terminology.code_system_id_for_url(url)
-        except FhirError:
-            wanted = None
-        found = [(system_id, system) for system_id, system in found if system_id == wanted]
-    return _ok(request, terminology.bundle([terminology.code_system(system_id) for system_id, _ in found]))
+    if _strict(request):
+        search.refuse_unknown("CodeSystem", request.GET)
+    return _code_system_search(request)
+
+
+@cached_page(params=ALL_PARAMS)
+def _code_system_search(request: HttpRequest) -> HttpResponse:
+    return _ok(request, search.search("CodeSystem", request.GET, _here(request)))
 
 
 @fhir_endpoint("GET")
 @cached_page(params=ALL_PARAMS)
 def code_system(request: HttpRequest, id: str) -> HttpResponse:
-    return _ok(request, terminology.code_system(id))
+    resource = code_system_resource(id)
+    return _ok(request, search.Subset.from_query(request.GET, searching=False).apply(resource))
 
 
 @fhir_endpoint("GET", "POST")
 @cached_page(params=ALL_PARAMS)
-def lookup(request: HttpRequest) -> HttpResponse:
-    return _ok(request, terminology.lookup(_parameters(request)))
+def lookup(request: HttpRequest, id: str | None = None) -> HttpResponse:
+    if id is not None:
+        code_system_resource(id)  # 404 for an unknown system
+    return _ok(request, lookups.lookup(_params(request, LOOKUP), id))
+
+
+@fhir_endpoint("GET", "POST")
+@cached_page(params=ALL_PARAMS)
+def code_system_validate_code(request: HttpRequest, id: str | None = None) -> HttpResponse:
+    if id is not None:
+        code_system_resource(id)
+    return _ok(request, validation.in_code_system(_params(request, CODE_SYSTEM_VALIDATE_CODE), id))
+
+
+@fhir_endpoint("GET")
+@cached_page(params=ALL_PARAMS)
+def operation_definition(request: HttpRequest, id: str) -> HttpResponse:
+    operation = OPERATIONS.get(id)
+    if operation is None:
+        raise FhirError(
+            404, "not-found", f"OperationDefinition/{id[:64]} finns inte. Här finns: {', '.join(OPERATIONS)}."
+        )
+    return _ok(request, definitions.operation_definition(operation))
+
+
+SERVED_OPERATIONS = "ValueSet: $expand, $validate-code; CodeSystem: $lookup, $validate-code"
 
 
 @fhir_endpoint("GET", "POST", "PUT", "DELETE", "PATCH")
 def elsewhere(request: HttpRequest, rest: str) -> HttpResponse:
     """Anything else under /fhir/: an operation we do not have (501) or a resource we do not have (404)."""
-    if any(part.startswith("$") for part in rest.split("/")):
-        operation = next(part for part in rest.split("/") if part.startswith("$"))
-        raise FhirError(
-            501, "not-supported", f"Operationen {operation[:40]} finns inte här ($expand, $lookup, $validate-code)."
-        )
+    parts = rest.split("/")
+    if any(part.startswith("$") for part in parts):
+        operation = next(part for part in parts if part.startswith("$"))
+        raise FhirError(501, "not-supported", f"Operationen {operation[:40]} finns inte här ({SERVED_OPERATIONS}).")
     if request.method not in ("GET", "HEAD"):
-        response = _error(405, "not-supported", "Tjänsten går bara att läsa.")
-        response["Allow"] = "GET, HEAD"
+        response = error(405, "not-supported", "Tjänsten går bara att läsa.")
+        response["Allow"] = "GET, HEAD, OPTIONS"
         return response
-    raise FhirError(404, "not-found", f"{rest[:80]} finns inte. Här finns ValueSet, CodeSystem och metadata.")
+    if len(parts) >= 3 and parts[2] == "_history":
+        raise FhirError(404, "not-found", "Historik (_history) finns bara för ValueSet.")
+    raise FhirError(
+        404, "not-found", f"{rest[:80]} finns inte. Här finns ValueSet, CodeSystem, OperationDefinition och metadata."
+    )
