@@ -24,7 +24,8 @@
       if (button.dataset.kopieraKlar) return;
       button.dataset.kopieraKlar = "1";
       button.addEventListener("click", function () {
-        var status = button.parentElement.querySelector(".kopiera__status");
+        // A list's rows share one status line (#kopiera-status): one per row was a third of its elements.
+        var status = button.parentElement.querySelector(".kopiera__status") || document.getElementById("kopiera-status");
         copyText(button.dataset.kopiera).then(
           function () { if (status) status.textContent = "Kopierat: " + button.dataset.kopiera; },
           function () { if (status) status.textContent = "Kunde inte kopiera. Markera texten och kopiera själv."; }
@@ -117,6 +118,23 @@
     box.addEventListener("input", apply);
   }
 
+  // While the list is filtered, its table of contents counts the rows shown and leaves out
+  // sections with none (it runs after the filter's own input handler has hidden the rows).
+  function setUpListOverview() {
+    var box = document.querySelector("form[data-filter] input[name=filtrera]");
+    var toc = document.querySelector("[data-toc]");
+    if (!box || !toc) return;
+    box.addEventListener("input", function () {
+      toc.querySelectorAll("[data-antal]").forEach(function (count) {
+        var section = document.getElementById(count.dataset.antal);
+        var shown = section ? section.querySelectorAll("tr[data-rad]:not([hidden])").length : 0;
+        count.textContent = "(" + shown + ")";
+        count.parentElement.hidden = shown === 0;
+      });
+      if (box.value.trim()) toc.open = false;
+    });
+  }
+
   // Printing shows every folded text (lists print Beskrivning and Anvisning in full).
   var closedBeforePrint = [];
   window.addEventListener("beforeprint", function () {
@@ -131,6 +149,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     setUpCopyButtons(document);
     setUpListFilter();
+    setUpListOverview();
   });
   document.addEventListener("htmx:afterSwap", function (event) { setUpCopyButtons(event.target); });
 
