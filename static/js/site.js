@@ -18,21 +18,21 @@
     return ok ? Promise.resolve() : Promise.reject(new Error("copy failed"));
   }
 
+  // Copy buttons work only with JavaScript: they come hidden and are shown here. One listener for
+  // all of them (a list has a hundred).
   function setUpCopyButtons(root) {
-    root.querySelectorAll("button[data-kopiera]").forEach(function (button) {
-      button.hidden = false;
-      if (button.dataset.kopieraKlar) return;
-      button.dataset.kopieraKlar = "1";
-      button.addEventListener("click", function () {
-        // A list's rows share one status line (#kopiera-status): one per row was a third of its elements.
-        var status = button.parentElement.querySelector(".kopiera__status") || document.getElementById("kopiera-status");
-        copyText(button.dataset.kopiera).then(
-          function () { if (status) status.textContent = "Kopierat: " + button.dataset.kopiera; },
-          function () { if (status) status.textContent = "Kunde inte kopiera. Markera texten och kopiera själv."; }
-        );
-      });
-    });
+    root.querySelectorAll("button[data-kopiera][hidden]").forEach(function (button) { button.hidden = false; });
   }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("button[data-kopiera]") : null;
+    if (!button) return;
+    // A list's rows share one status line (#kopiera-status).
+    var status = button.parentElement.querySelector(".kopiera__status") || document.getElementById("kopiera-status");
+    copyText(button.dataset.kopiera).then(
+      function () { if (status) status.textContent = "Kopierat: " + button.dataset.kopiera; },
+      function () { if (status) status.textContent = "Kunde inte kopiera. Markera texten och kopiera själv."; }
+    );
+  });
 
   document.addEventListener("keydown", function (event) {
     if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
