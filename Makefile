@@ -15,7 +15,7 @@ PYTHON_312 := $(shell for p in python3.13 python3.12 python3; do \
 	  $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$c; exit; }; \
 	done)
 
-.PHONY: run serve browser test test-sqlite test-postgres venv lint format check-content clean bench-search bench-load mutation coordinator messages bench-fhir bench-describe
+.PHONY: run serve browser test test-sqlite test-postgres venv lint format check-content clean bench-search bench-load mutation coordinator messages bench-fhir bench-describe bench-lighthouse
 
 $(VENV)/.installed: requirements.txt
 	@if [ -z "$(PYTHON_312)" ]; then echo "KVÅ-guiden needs Python 3.12 or newer; none was found on PATH or in pyenv." >&2; exit 1; fi
@@ -105,6 +105,10 @@ bench-fhir: venv
 
 bench-describe: venv
 	$(PY) bench/describe.py
+
+# Lighthouse (mobile) on the eight point-of-care pages, against `make serve PORT=…` running elsewhere.
+bench-lighthouse: venv
+	$(PY) bench/lighthouse.py --base http://127.0.0.1:$(PORT)
 
 check-content: venv
 	$(PY) manage.py load_content --check

@@ -75,8 +75,8 @@ def code_list(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("Listan finns inte")
     narrow = request.GET.get("filtrera", "").strip()[:100]
     labels = {"beskrivning_label": code_list.beskrivning_label, "anvisning_label": code_list.anvisning_label}
-    # A filter's words are the visitor's: its sections are put together from kept rows, not kept.
-    render_section = fragments.render_once if narrow else fragments.render
+    # A filter's words are the visitor's: its sections and contents are put together from kept rows, not kept.
+    render_filtered = fragments.render_once if narrow else fragments.render
     sections, toc = [], []
     shown = total = 0
     grey = code_list.grey
@@ -88,11 +88,11 @@ def code_list(request: HttpRequest, slug: str) -> HttpResponse:
             if _entry_matches(entry, narrow)
         )
         sections.append(
-            render_section(
+            render_filtered(
                 "catalog/list.html#section", section=section, rows=rows, hidden=bool(narrow and not rows), **labels
             )
         )
-        toc.append((section, len(entries)))
+        toc.append((section, len(rows)))
         shown += len(rows)
         total += len(entries)
         grey = grey or section.grey or any(entry.grey for entry in entries)
@@ -100,7 +100,7 @@ def code_list(request: HttpRequest, slug: str) -> HttpResponse:
         "code_list": code_list,
         "source": code_list.source,
         "head": fragments.render("catalog/list.html#head", code_list=code_list, shows_grey=grey),
-        "toc": fragments.render("catalog/list.html#toc", toc=tuple(toc)),
+        "toc": render_filtered("catalog/list.html#toc", toc=tuple(toc)),
         "sections": sections,
         "search_list": code_list,
         "narrow": narrow,
@@ -135,7 +135,10 @@ def cheat_sheet(request: HttpRequest, slug: str) -> HttpResponse:
             Prefetch("entries", queryset=Entry.objects.select_related("code").order_by("order"))
         )
     )
-    response = render(request, "catalog/cheat_sheet.html", {"code_list": code_list, "sections": sections})
+    # A short list prints in larger type, two columns: either way the sheet fills one A4.
+    entry_count = sum(len(section.entries.all()) for section in sections)
+    context = {"code_list": code_list, "sections": sections, "entry_count": entry_count}
+    response = render(request, "catalog/cheat_sheet.html", context)
     response.depends_on = {signals.list_tag(code_list.slug)}
     return response
 

@@ -391,6 +391,7 @@ def _load_wizard_option(steps, step, order, option, contact_types, codes, report
             "extra_points": Decimal(str(option["extra_points"])) if "extra_points" in option else None,
             "extra_points_from": option.get("extra_points_from", ""),
             "no_code": option.get("no_code", False),
+            "unit_code": option.get("unit_code", ""),
             "when": list(option.get("when", [])),
             "unless": list(option.get("unless", [])),
             "implied": option.get("implied", False),

@@ -107,6 +107,7 @@ OPTION_SCHEMA = {
     "extra_points": ((int, float), False),
     "extra_points_from": (str, False),
     "no_code": (bool, False),
+    "unit_code": (str, False),
     "when": (list, False),
     "unless": (list, False),
     "implied": (bool, False),

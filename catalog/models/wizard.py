@@ -65,6 +65,14 @@ class WizardOption(ContentTracked):
     extra_points = models.DecimalField("extra kontaktpoäng", max_digits=4, decimal_places=2, null=True, blank=True)
     extra_points_from = models.CharField("källa för extra poäng", max_length=200, blank=True)
     no_code = models.BooleanField("ger uttryckligen ingen kod", default=False)
+    unit_code = models.TextField(
+        "koden väljs ur enhetens lista",
+        blank=True,
+        help_text=(
+            "Guidens egna ord när besöket behöver en åtgärdskod som guiden inte har (ur enhetens egen kodlista). "
+            "Ifyllt: resultatet säger att det inte räcker ensamt."
+        ),
+    )
     when = models.JSONField(
         "visas bara efter", default=list, blank=True, help_text="Svar (”steg/svar”) varav ett ska ha valts tidigare."
     )
@@ -92,6 +100,7 @@ class WizardCode(ContentTracked):
         HUVUDATGARD = "huvudåtgärd", "Huvudåtgärd"
         ATGARD = "åtgärd", "Åtgärd"
         TILLAGGSKOD = "tilläggskod", "Tilläggskod"
+        RESERVKOD = "reservkod", "Reservkod (huvudåtgärd när ingen annan kod ges)"
 
     option = models.ForeignKey(WizardOption, on_delete=models.CASCADE, related_name="codes", verbose_name="svar")
     order = models.PositiveIntegerField("ordning", default=0)

@@ -32,6 +32,11 @@ class SuggestionForm(forms.ModelForm):
             "email": {"invalid": "Skriv en giltig e-postadress, eller lämna fältet tomt."},
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # No blank "- Välj -" radio: the choice starts unselected (or on what the link came from) and is required.
+        self.fields["concerns"].choices = ChangeSuggestion.Concerns.choices
+
     def clean_text(self) -> str:
         text = self.cleaned_data["text"]
         if not text.strip():

@@ -104,7 +104,7 @@ def result_context(walk: Walk) -> dict:
         "notes": notes,
         "all_codes": " ".join(s.code for s in suggestion.codes),
         "facts": _contact_facts(walk),
-        "way_out_result_text": wizard.way_out_text(suggestion.way_out.step) if suggestion.way_out else "",
+        "way_out_result_text": wizard.way_out_result_text(suggestion),
         "contact_source": labels.get(f"contact:{suggestion.contact.ref}") if suggestion.contact else None,
         "extra_source": labels.get(suggestion.extra_points_from) if suggestion.extra_points_from else None,
     }
@@ -174,9 +174,10 @@ def _suggestion_json(walk: Walk) -> dict:
         "notes": [{"text": n.text, "quote_from": n.quote_from or None} for n in suggestion.notes],
         "no_code": suggestion.no_code,
         "complete": not suggestion.incomplete,
+        "unit_code": suggestion.unit_code or None,
         "none_fits": None
         if suggestion.way_out is None
-        else {"question": suggestion.way_out.step.question, "text": wizard.way_out_text(suggestion.way_out.step)},
+        else {"question": suggestion.way_out.step.question, "text": wizard.way_out_result_text(suggestion)},
         "contact": None
         if contact is None
         else {

@@ -7,7 +7,7 @@ from the content file and from the database.
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 NONE_SEGMENT = "inga"
@@ -19,7 +19,11 @@ DEFAULT_WAY_OUT = (
     "läs listan för din verksamhet, eller fråga den som ansvarar för kodningen på din enhet."
 )
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-ROLES = ("huvudåtgärd", "åtgärd", "tilläggskod")
+# A "reservkod" is the contact's own code, given as a main code only where the walk gives no more
+# specific one (XS012 for a planned telephone call whose purpose has no code of its own).
+FALLBACK_ROLE = "reservkod"
+MAIN_ROLE = "huvudåtgärd"
+ROLES = (MAIN_ROLE, "åtgärd", "tilläggskod", FALLBACK_ROLE)
 KINDS = ("single", "multiple")
 
 
@@ -71,6 +75,9 @@ class Option:
     # With ``when`` met, the step is answered with this option without asking again
     # (the walk already said it, e.g. "Inneliggande patient" before "inskriven i slutenvård?").
     implied: bool = False
+    # The guide's own words when the code must come from the unit's own list (a telephone contact
+    # that replaces a visit, a BVC home visit outside the programme): the walk ends, incomplete.
+    unit_code: str = ""
 
 
 @dataclass
@@ -110,6 +117,17 @@ def way_out_text(step: Step) -> str:
     return step.way_out or DEFAULT_WAY_OUT
 
 
+FALLBACK_WAY_OUT = "Ingen mer specifik kod gäller, så kontakten registreras med sin egen kod."
+
+
+def way_out_result_text(suggestion: "Suggestion") -> str:
+    """What a result left by the way out says: the step's text, or, where the contact's own code
+    (a reservkod) stands in, that it does."""
+    if suggestion.way_out is None:
+        return ""
+    return FALLBACK_WAY_OUT if suggestion.fallback else way_out_text(suggestion.way_out.step)
+
+
 @dataclass
 class Suggestion:
     codes: list[SuggestedCode]
@@ -119,13 +137,22 @@ class Suggestion:
     extra_points_from: str
     no_code: bool
     way_out: Answer | None = None  # the step where no answer fitted
+    unit_code: str = ""  # what to register from the unit's own list (Option.unit_code)
+    fallback: bool = False  # the codes include a "reservkod": no more specific code applied
+
+    @property
+    def has_main_code(self) -> bool:
+        return any(c.role != "tilläggskod" for c in self.codes)
 
     @property
     def incomplete(self) -> bool:
-        """True when the codes alone cannot be registered: only add-on codes, or the walk was left early."""
-        if self.way_out is not None:
+        """True when the codes alone cannot be registered: only add-on codes, a code the unit must
+        choose itself, or the walk was left early with no code of the contact's own."""
+        if self.way_out is not None and not self.fallback:
             return True
-        return bool(self.codes) and all(c.role == "tilläggskod" for c in self.codes)
+        if self.unit_code and not self.has_main_code:
+            return True
+        return bool(self.codes) and not self.has_main_code
 
     @property
     def points(self) -> Decimal | None:
@@ -279,6 +306,8 @@ ROLE_ORDER = {role: i for i, role in enumerate(ROLES)}
 
 def suggest(tree: Tree, answers: list[Answer]) -> Suggestion:
     codes: dict[str, SuggestedCode] = {}
+    fallbacks: dict[str, SuggestedCode] = {}
+    unit_code = ""
     notes: list[Note] = []
     contact = None
     extra_points = None
@@ -297,7 +326,7 @@ def suggest(tree: Tree, answers: list[Answer]) -> Suggestion:
                     if note not in notes:
                         notes.append(note)
                     continue
-                codes.setdefault(code.code, code)
+                (fallbacks if code.role == FALLBACK_ROLE else codes).setdefault(code.code, code)
             for note in option.notes:
                 if note not in notes:
                     notes.append(note)
@@ -307,6 +336,11 @@ def suggest(tree: Tree, answers: list[Answer]) -> Suggestion:
                 extra_points = (extra_points or Decimal("0")) + option.extra_points
                 extra_from = option.extra_points_from
             no_code = no_code or option.no_code
+            unit_code = option.unit_code or unit_code
+    use_fallback = bool(fallbacks) and not no_code and not unit_code
+    use_fallback = use_fallback and not any(c.role != "tilläggskod" for c in codes.values())
+    if use_fallback:
+        codes = {**{k: replace(c, role=MAIN_ROLE) for k, c in fallbacks.items()}, **codes}
     ordered = sorted(codes.values(), key=lambda c: ROLE_ORDER.get(c.role, len(ROLES)))
     return Suggestion(
         codes=ordered,
@@ -314,8 +348,10 @@ def suggest(tree: Tree, answers: list[Answer]) -> Suggestion:
         contact=contact,
         extra_points=extra_points,
         extra_points_from=extra_from,
-        no_code=(no_code or way_out is not None) and not ordered,
+        no_code=(no_code or way_out is not None) and not ordered and not unit_code,
         way_out=way_out,
+        unit_code=unit_code,
+        fallback=use_fallback,
     )
 
 
@@ -335,7 +371,7 @@ def _dead_ends(tree: Tree, step_slug: str, gives: bool, memo: dict, limit: int =
         choices.append([])
     found: list[list[str]] = []
     for chosen in choices:
-        gives_here = gives or any(o.codes or o.contact or o.no_code for o in chosen)
+        gives_here = gives or any(o.codes or o.contact or o.no_code or o.unit_code for o in chosen)
         label = f"{step.slug}/{chosen[0].slug if chosen else NONE_SEGMENT}"
         following = _next_step(step, chosen) if chosen or step.kind == "multiple" else None
         if following:

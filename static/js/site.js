@@ -18,20 +18,21 @@
     return ok ? Promise.resolve() : Promise.reject(new Error("copy failed"));
   }
 
+  // Copy buttons work only with JavaScript: they come hidden and are shown here. One listener for
+  // all of them (a list has a hundred).
   function setUpCopyButtons(root) {
-    root.querySelectorAll("button[data-kopiera]").forEach(function (button) {
-      button.hidden = false;
-      if (button.dataset.kopieraKlar) return;
-      button.dataset.kopieraKlar = "1";
-      button.addEventListener("click", function () {
-        var status = button.parentElement.querySelector(".kopiera__status");
-        copyText(button.dataset.kopiera).then(
-          function () { if (status) status.textContent = "Kopierat: " + button.dataset.kopiera; },
-          function () { if (status) status.textContent = "Kunde inte kopiera. Markera texten och kopiera själv."; }
-        );
-      });
-    });
+    root.querySelectorAll("button[data-kopiera][hidden]").forEach(function (button) { button.hidden = false; });
   }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("button[data-kopiera]") : null;
+    if (!button) return;
+    // A list's rows share one status line (#kopiera-status).
+    var status = button.parentElement.querySelector(".kopiera__status") || document.getElementById("kopiera-status");
+    copyText(button.dataset.kopiera).then(
+      function () { if (status) status.textContent = "Kopierat: " + button.dataset.kopiera; },
+      function () { if (status) status.textContent = "Kunde inte kopiera. Markera texten och kopiera själv."; }
+    );
+  });
 
   document.addEventListener("keydown", function (event) {
     if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
@@ -117,6 +118,23 @@
     box.addEventListener("input", apply);
   }
 
+  // While the list is filtered, its table of contents counts the rows shown and leaves out
+  // sections with none (it runs after the filter's own input handler has hidden the rows).
+  function setUpListOverview() {
+    var box = document.querySelector("form[data-filter] input[name=filtrera]");
+    var toc = document.querySelector("[data-toc]");
+    if (!box || !toc) return;
+    box.addEventListener("input", function () {
+      toc.querySelectorAll("[data-antal]").forEach(function (count) {
+        var section = document.getElementById(count.dataset.antal);
+        var shown = section ? section.querySelectorAll("tr[data-rad]:not([hidden])").length : 0;
+        count.textContent = "(" + shown + ")";
+        count.parentElement.hidden = shown === 0;
+      });
+      if (box.value.trim()) toc.open = false;
+    });
+  }
+
   // Printing shows every folded text (lists print Beskrivning and Anvisning in full).
   var closedBeforePrint = [];
   window.addEventListener("beforeprint", function () {
@@ -131,6 +149,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     setUpCopyButtons(document);
     setUpListFilter();
+    setUpListOverview();
   });
   document.addEventListener("htmx:afterSwap", function (event) { setUpCopyButtons(event.target); });
 

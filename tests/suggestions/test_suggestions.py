@@ -152,3 +152,14 @@ def test_closed_suggestions_are_deleted_after_the_retention_period(client, setti
     remaining = set(ChangeSuggestion.objects.values_list("text", flat=True))
     assert remaining == {"Ny", "Öppen", "Utlöser rensningen"}
     assert recent_closed.pk
+
+
+def test_the_form_offers_no_blank_choice_and_starts_unselected_unless_the_link_says(client):
+    html = client.get("/forslag/?kod=AU118").content.decode()
+    form = post_form(html)
+    assert "" not in form.choices["concerns"] and "Välj ett alternativ" not in html
+    assert "concerns" not in dict(form.fields), "no choice is ticked before the visitor chooses"
+    response = send(client, "/forslag/?kod=AU118", expect=400, text="Fel i texten.")
+    assert "Välj vilken text det gäller." in response.content.decode()
+    from_wizard = post_form(client.get("/forslag/?besok=bhv/hembesok/nr-3").content.decode())
+    assert dict(from_wizard.fields)["concerns"] == "besoksguiden"

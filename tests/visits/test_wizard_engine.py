@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from catalog.visits import wizard
 from catalog.visits.wizard import Contact, Note, Option, Step, SuggestedCode, Tree, WalkError, choose, validate, walk
 
 
@@ -418,7 +419,7 @@ def test_an_unknown_role_is_named_with_the_roles_allowed():
     tree = tiny_tree()
     tree.steps["metod"].options[0].codes = [SuggestedCode("DU011", "okänd", "Enligt regeln.", "")]
     assert validate(tree, KNOWN) == [
-        "Steget ”metod”, svaret ”kbt”: rollen ”okänd” för DU011 ska vara en av huvudåtgärd, åtgärd, tilläggskod."
+        "Steget ”metod”, svaret ”kbt”: rollen ”okänd” för DU011 ska vara en av huvudåtgärd, åtgärd, tilläggskod, reservkod."
     ]
 
 
@@ -622,3 +623,47 @@ def test_the_patient_fee_is_read_as_kronor_where_the_source_names_an_amount(prin
     from catalog.visits.wizard import fee_kronor
 
     assert fee_kronor(printed) == expected
+
+
+def fallback_tree():
+    """A telephone call: its own code is the fallback; one purpose has a code, one has none, one says no code."""
+    tree = tiny_tree()
+    tree.steps["kontakt"].options.append(
+        Option(slug="telefon", label="Telefon", next="syfte", codes=[code("XS012", "reservkod")])
+    )
+    tree.steps["syfte"] = Step(
+        slug="syfte",
+        question="Vad gällde samtalet?",
+        options=[
+            Option(slug="kbt", label="KBT", codes=[code("DU011")]),
+            Option(slug="tolk", label="Med tolk", codes=[code("ZV020", "tilläggskod")]),
+            Option(slug="forelasning", label="Föreläsning", no_code=True),
+            Option(slug="eget", label="Enhetens kod", unit_code="Välj koden ur enhetens lista."),
+        ],
+    )
+    return tree
+
+
+def test_a_fallback_code_stands_in_only_where_no_other_main_code_is_given():
+    tree = fallback_tree()
+    assert [c.code for c in walk(tree, ["telefon", "kbt"]).suggestion.codes] == ["DU011"]
+    with_addon = walk(tree, ["telefon", "tolk"]).suggestion
+    assert [(c.code, c.role) for c in with_addon.codes] == [("XS012", "huvudåtgärd"), ("ZV020", "tilläggskod")]
+    assert with_addon.fallback and not with_addon.incomplete
+    assert walk(tree, ["telefon", "forelasning"]).suggestion.codes == []
+
+
+def test_the_way_out_keeps_the_fallback_code_and_says_so():
+    suggestion = walk(fallback_tree(), ["telefon", "inget-passar"]).suggestion
+    assert [c.code for c in suggestion.codes] == ["XS012"] and not suggestion.incomplete and not suggestion.no_code
+    assert "sin egen kod" in wizard.way_out_result_text(suggestion)
+    plain = walk(tiny_tree(), ["mottagning", "inget-passar"]).suggestion
+    assert plain.incomplete and wizard.way_out_result_text(plain) == wizard.DEFAULT_WAY_OUT
+
+
+def test_an_answer_naming_the_units_own_code_ends_the_walk_incomplete_and_is_no_dead_end():
+    tree = fallback_tree()
+    suggestion = walk(tree, ["telefon", "eget"]).suggestion
+    assert suggestion.incomplete and suggestion.codes == [] and not suggestion.no_code
+    assert suggestion.unit_code == "Välj koden ur enhetens lista."
+    assert validate(tree, KNOWN | {"XS012", "ZV020"}) == []

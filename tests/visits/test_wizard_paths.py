@@ -98,8 +98,9 @@ def test_rehab_self_monitoring_without_contact_ends_as_not_qualified_care():
     assert "inte i sig själv vara en kvalificerad" in result.suggestion.notes[0].text
 
 
-def test_bhv_family_outside_the_target_group_gets_no_code_and_ux293_says_target_group():
-    assert walk("bhv", "utanfor-malgruppen").suggestion.no_code
+def test_bhv_family_outside_the_target_group_needs_the_units_own_code_and_ux293_says_target_group():
+    suggestion = walk("bhv", "utanfor-malgruppen").suggestion
+    assert not suggestion.no_code and suggestion.incomplete and "vårdkontakt" in suggestion.unit_code
     option = wizard_store.current_tree().steps["bhv-utfall"].option("ej-erbjuden")
     assert "målgruppen" in option.label
     notes = [n.text for n in walk("bhv", "ej-erbjuden").suggestion.notes]

@@ -24,6 +24,7 @@ OPTION_FIELDS = [
     "extra_points",
     "extra_points_from",
     "no_code",
+    "unit_code",
     "when",
     "unless",
     "implied",

@@ -804,7 +804,7 @@ class Evidence:
 
 
 def _carries_code(option: wizard.Option) -> bool:
-    return bool(option.codes or option.no_code or option.contact)
+    return bool(option.codes or option.no_code or option.contact or option.unit_code)
 
 
 def _split(matches: list[Match], risky: bool) -> tuple[list[Match], list[Match], list[Match]]:
