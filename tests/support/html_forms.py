@@ -23,19 +23,27 @@ class _Parser(HTMLParser):
         self._textarea: tuple[str, list[str], _Form] | None = None
         self._select: tuple[str, bool, list[tuple[str, bool]], _Form] | None = None
         self._option: tuple[str | None, bool, list[str]] | None = None
+        # Forms named by a control's ``form`` attribute before the form itself stands on the page.
+        self._ahead: dict[str, _Form] = {}
 
     def _owner(self, a: dict) -> "_Form | None":
         """The form a control belongs to: the one its ``form`` attribute names (anywhere on the
-        page, as browsers do), else the form it stands in."""
+        page, before or after the control, as browsers do), else the form it stands in."""
         if "form" in a:
-            return next((f for f in self.forms if f.attrs.get("id") == a["form"]), None)
+            found = next((f for f in self.forms if f.attrs.get("id") == a["form"]), None)
+            return found or self._ahead.setdefault(a["form"], _Form({"id": a["form"]}))
         return self._form
 
     def handle_starttag(self, tag, attrs):
         a = {k: (v if v is not None else "") for k, v in attrs}
         if tag == "form":
-            self._form = _Form(a)
-            self.forms.append(self._form)
+            form = self._ahead.pop(a.get("id", ""), None)
+            if form is None:
+                form = _Form(a)
+            else:  # controls that stood before it already belong to it
+                form.action, form.method, form.attrs = a.get("action") or "", (a.get("method") or "get").lower(), a
+            self._form = form
+            self.forms.append(form)
             return
         form = self._owner(a)
         if form is None or "disabled" in a:
