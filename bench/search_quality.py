@@ -5,7 +5,8 @@ bench/out/), then prints hit@1 and hit@3 for
 - tests/data/search-queries.tsv (the project's own table: every row must be in the top three), and
 - tests/data/search-heldout.tsv, per half (tuning / held-out) and per kind,
 with the share of hits owed to a synonym or concept entry alone (a hit with them, none without:
-``search(..., expand=False)``).
+``search(..., expand=False)``). A query without hits counts the nearest codes shown under "Menade du …"
+in their place: they are what the page shows first.
 
 `--failures tuning` lists the tuning half's misses at rank 1 with what came first. The held-out half's
 misses are listed only with `--failures held-out`, which is meant for the report after tuning is over.
@@ -44,7 +45,9 @@ def old_rows() -> list[tuple[str, set[str], str, str, str]]:
 
 
 def codes(query: str, expand: bool = True) -> list[str]:
-    return [hit.code for hit in engine.search(query, expand=expand).hits[:3]]
+    """The first three codes the page shows: the hits, or on a miss the nearest codes under "Menade du …"."""
+    result = engine.search(query, expand=expand)
+    return [hit.code for hit in (result.hits or result.nearest)[:3]]
 
 
 def measure(rows) -> dict:
@@ -73,6 +76,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--failures", choices=["tuning", "held-out", "table"], help="list rank-1 misses of one set")
     parser.add_argument("--kinds", action="store_true", help="per kind too")
+    parser.add_argument("--tuning", action="store_true", help="while tuning: leave the held-out half out entirely")
     args = parser.parse_args()
     (ROOT / "bench" / "out").mkdir(exist_ok=True)
     call_command("migrate", verbosity=0)
@@ -83,6 +87,9 @@ def main() -> int:
         "heldout: tuning": [r for r in heldout if r[3] == "tuning"],
         "heldout: held-out": [r for r in heldout if r[3] == "held-out"],
     }
+    if args.tuning:
+        del sets["heldout: held-out"]
+        heldout = [row for row in heldout if row[3] == "tuning"]
     print("| set | queries | hit@1 | hit@3 | owed to a synonym or concept alone |")
     print("| --- | --- | --- | --- | --- |")
     for name, rows in sets.items():
@@ -98,12 +105,13 @@ def main() -> int:
     if args.failures:
         chosen = {
             "tuning": sets["heldout: tuning"],
-            "held-out": sets["heldout: held-out"],
+            "held-out": sets.get("heldout: held-out", []),
             "table": sets["search-queries.tsv"],
         }
         print()
         for query, expected, kind, _half, _why in chosen[args.failures]:
-            top = [hit.code for hit in engine.search(query).hits[:5]]
+            result = engine.search(query)
+            top = [hit.code for hit in (result.hits or result.nearest)[:5]]
             if not top or top[0] not in expected:
                 mark = "   " if expected & set(top[:3]) else "!!!"
                 print(f"{mark} {kind:12} {query!r}: {top} expected {sorted(expected)}")

@@ -177,6 +177,11 @@ def search(request: HttpRequest) -> JsonResponse:
         data["nearest"] = [
             {"code": hit.code, "title": hit.title or None, "url": site + hit.url} for hit in result.nearest
         ]
+    if result.documents:
+        data["documents"] = [
+            {"title": d.title, "identifier": d.identifier or None, "kind": d.kind, "url": site + d.url}
+            for d in result.documents
+        ]
     if result.wizard_links:
         data["wizard"] = [
             {"answer": link.label, "question": link.question, "url": site + link.url} for link in result.wizard_links
