@@ -326,6 +326,7 @@ class _Scored:
     values: dict[str, float]  # code -> how well
     whole: set[str]  # the codes that hold it as a whole word (what counts as matching this part of the query)
     typed: int = 0  # the typed word it comes from (a compound read as its parts gives several groups one)
+    hint: bool = False  # a weak group: only ever adds to the score
 
 
 def _score(index: SearchIndex, groups: list[_Group]) -> list[_Scored]:
@@ -362,7 +363,9 @@ def _score(index: SearchIndex, groups: list[_Group]) -> list[_Scored]:
             values = {code: value * rarity for code, value in values.items()}
         per_group.append(_Scored(values, whole, group.typed))
     per_group = [
-        _Scored({c: v * WEAK_SHARE for c, v in scored.values.items()}, set(), scored.typed) if group.weak else scored
+        _Scored({c: v * WEAK_SHARE for c, v in scored.values.items()}, set(), scored.typed, hint=True)
+        if group.weak
+        else scored
         for group, scored in zip(groups, per_group, strict=True)
     ]
     generic = GENERIC_SHARE * len(index.codes)
@@ -371,7 +374,7 @@ def _score(index: SearchIndex, groups: list[_Group]) -> list[_Scored]:
         per_group = [
             scored
             if len(scored.values) <= generic
-            else _Scored({c: v * WEAK_SHARE for c, v in scored.values.items()}, scored.whole, scored.typed)
+            else _Scored({c: v * WEAK_SHARE for c, v in scored.values.items()}, scored.whole, scored.typed, scored.hint)
             for scored in per_group
         ]
     if any(scored.whole for scored in per_group):
@@ -380,7 +383,7 @@ def _score(index: SearchIndex, groups: list[_Group]) -> list[_Scored]:
         per_group = [
             scored
             if scored.whole
-            else _Scored({c: v * WEAK_SHARE for c, v in scored.values.items()}, set(), scored.typed)
+            else _Scored({c: v * WEAK_SHARE for c, v in scored.values.items()}, set(), scored.typed, scored.hint)
             for scored in per_group
         ]
     return per_group
@@ -426,7 +429,8 @@ def _tiers(index: SearchIndex, scored: list[_Scored], need: int, taken: set[str]
     of the query is held whole ("suicdrisk" typed alone). A word most codes hold ("patient") says
     little about which code is meant: it does not count either (it still adds to the score)."""
     total = len(index.codes)
-    telling = [group for group in scored if len(group.values) <= GENERIC_SHARE * total] or scored
+    asked = [group for group in scored if not group.hint] or scored
+    telling = [group for group in asked if len(group.values) <= GENERIC_SHARE * total] or asked
     # Lists in the order of the values (not sets): ties keep one order in every process.
     counted = [(group, [c for c in group.values if c in group.whole]) for group in telling if group.whole]
     if not counted:
@@ -568,7 +572,10 @@ def _ranked(index, groups, group_terms, code_hits, preferred, limit) -> list[str
     scored = _score(index, groups)
     # Retired codes stay findable, but after every code in use.
     current = (
-        [_Scored({c: v for c, v in g.values.items() if c not in index.retired}, g.whole, g.typed) for g in scored]
+        [
+            _Scored({c: v for c, v in g.values.items() if c not in index.retired}, g.whole, g.typed, g.hint)
+            for g in scored
+        ]
         if index.retired
         else scored
     )
@@ -576,7 +583,9 @@ def _ranked(index, groups, group_terms, code_hits, preferred, limit) -> list[str
         index, current, group_terms, {c: v for c, v in code_hits.items() if c not in index.retired}, preferred, limit
     )
     if len(ranked) < limit and index.retired:
-        retired = [_Scored({c: v for c, v in g.values.items() if c in index.retired}, g.whole, g.typed) for g in scored]
+        retired = [
+            _Scored({c: v for c, v in g.values.items() if c in index.retired}, g.whole, g.typed, g.hint) for g in scored
+        ]
         ranked += _rank(
             index,
             retired,
@@ -608,6 +617,28 @@ def search(
             index.results.clear()
         cached = index.results[key] = _search(index, cleaned, within_list, limit, inom, expand)
     return cached
+
+
+def narrowed(query: str, codes) -> set[str]:
+    """The list filter (/lista/<slug>/?filtrera=): of these codes, those search would put first for the
+    query, as search reads it (stems, å/ä/ö, compounds, typos, synonyms, concepts, who was there).
+
+    A code the query names (or begins) is shown; otherwise the codes that hold the most of the
+    query's parts, all of them when the list has codes that hold all. A query of no words leaves
+    every code; one that finds nothing among them leaves none."""
+    cleaned = clean_query(query)
+    codes = set(codes)
+    if not swedish.words(cleaned):
+        return codes
+    index = current_index()
+    named = {code for code, _value in _code_hits(index, cleaned) if code in codes}
+    if named:
+        return named
+    for tier in _tiers(index, _score(index, _groups(index, cleaned)), len(index.codes) + 1, set()):
+        found = codes.intersection(tier)
+        if found:
+            return found
+    return set()
 
 
 def _search(index: SearchIndex, cleaned: str, within_list: str, limit: int, inom: str, expand: bool) -> SearchResult:
