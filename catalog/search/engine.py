@@ -29,7 +29,7 @@ import math
 import re
 from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import chain, repeat
 
 from django.utils.safestring import SafeString
 
@@ -212,24 +212,28 @@ def _long_concept_groups(index, query_words, typed, termed, covered) -> list[_Gr
     one-word concepts are looked up per word, so that they work inside compounds too. A phrase
     whose words are mostly stop words ("var med", "gav upp") is matched with them, others without."""
     groups = []
-    for key, meanings in index.long_concepts:
-        with_stop_words = any(t in swedish.STOPWORDS for t in key)
-        positions = [
-            i
-            for i in range(len(query_words))
-            if i not in covered and (with_stop_words or query_words[i].lower() not in swedish.STOPWORDS)
-        ]
-        content = [termed[i] for i in positions]
+    stop = [w.lower() in swedish.STOPWORDS for w in query_words]
+    words = {}  # with stop words or not -> (positions not yet used, their terms)
+
+    def sequence(with_stop_words: bool):
+        if with_stop_words not in words:
+            positions = [i for i in range(len(query_words)) if i not in covered and (with_stop_words or not stop[i])]
+            words[with_stop_words] = (positions, [termed[i] for i in positions])
+        return words[with_stop_words]
+
+    for key, meanings, with_stop_words in index.long_concepts:
+        positions, content = sequence(with_stop_words)
+        if len(content) < len(key):
+            continue
         for start in range(len(content) - len(key) + 1):
             if tuple(content[start : start + len(key)]) != key:
                 continue
             span = positions[start : start + len(key)]
             covered.update(span)
+            words.clear()
             # The words as typed count as a phrase (all of them), the concept's meanings as alternatives.
             group = _Group(raw={}, typed=typed[span[0]], said=frozenset(termed[i] for i in span))
-            group.phrases.append(
-                _Phrase([dict(index.matches(query_words[i])) for i in span if termed[i] not in swedish.STOPWORDS])
-            )
+            group.phrases.append(_Phrase([dict(index.matches(query_words[i])) for i in span if not stop[i]]))
             for phrase in meanings:
                 rest = _content(_name_codes(index, group, phrase))
                 if rest:
@@ -440,23 +444,24 @@ def _tiers(index: SearchIndex, scored: list[_Scored], need: int, taken: set[str]
         by_typed[group.typed].append((group, holders))
     coverage: Counter = Counter()
     for parts in by_typed.values():
+        if len(parts) == 1:
+            coverage.update(parts[0][1])
+            continue
         rarity = [1.0 + math.log(total / max(len(group.values), 1)) for group, _holders in parts]
         held: Counter = Counter()
         for weight, (_group, holders) in zip(rarity, parts, strict=True):
+            share = round(weight / max(rarity), 2)
             for code in holders:
-                held[code] += weight / max(rarity)
+                held[code] += share
         for code, share in held.items():
-            coverage[code] += round(min(share, 1.0), 3)
-    complete = round(len(by_typed) - 0.01, 3)
+            coverage[code] += min(share, 1.0)
+    complete = len(by_typed) - 0.01
     everywhere = [code for code, share in coverage.items() if share >= complete]
     if len(set(everywhere) - taken) >= need:
         return [everywhere]  # the codes matching only part of the query cannot make the list
-    for group in scored:
-        for code in group.values:
-            coverage.setdefault(code, 0)
     by_coverage: dict[float, list[str]] = defaultdict(list)
-    for code, matched in coverage.items():
-        by_coverage[round(matched, 2)].append(code)
+    for code in dict.fromkeys(chain.from_iterable(group.values for group in scored)):
+        by_coverage[round(coverage.get(code, 0), 2)].append(code)
     return [by_coverage[matched] for matched in sorted(by_coverage, reverse=True)]
 
 

@@ -147,11 +147,12 @@ class SearchIndex:
         # Folded words and terms of the content: what compounds are split against.
         self.known: set[str] = set()
         self.words: set[str] = set()  # every folded word the content writes
+        self._seen: dict[str, str] = {}  # while building: a word as written -> its term ("" for a stop word)
         self.own: set[str] = set()  # the terms of the codes' own titles and texts
         self.suggestable: list[str] = []  # the vocabulary "Menade du …" chooses from
         # Folded words of synonyms' and concepts' keys: a typo in one is corrected to it.
         self.key_words: list[str] = []
-        self.long_concepts: list[tuple[tuple[str, ...], list[list[str]]]] = []
+        self.long_concepts: list[tuple[tuple[str, ...], list[list[str]], bool]] = []
         self.concept_words: set[str] = set()  # every word of the concepts' everyday words
         self.context_cache: dict[str, set[str]] = {}
         self.documents: list[IndexedDocument] = []
@@ -172,20 +173,24 @@ class SearchIndex:
     def add(self, code: str, text: str | None, weight: float, own: bool = True) -> None:
         """The words of ``text`` for ``code``; ``own``: the code's own texts (not a document's), whose
         words "Menade du …" may suggest."""
+        seen = self._seen  # a word as written -> its term (most words recur: analyse each once)
         for word in swedish.words(text or ""):
-            lower = word.lower()
-            if lower in swedish.STOPWORDS:
+            term = seen.get(word)
+            if term is None:
+                lower = word.lower()
+                term = seen[word] = "" if lower in swedish.STOPWORDS else swedish.term(word)
+                if term:
+                    self.words.add(swedish.fold(word))
+                    if term not in self.surfaces:
+                        self.surfaces[term] = lower
+                        self.known.add(swedish.fold(word))
+            if not term:
                 continue
-            term = swedish.term(word)
             if own:
                 self.own.add(term)
-            self.words.add(swedish.fold(word))
             postings = self.postings[term]
             if postings.get(code, 0.0) < weight:
                 postings[code] = weight
-            if term not in self.surfaces:
-                self.surfaces[term] = lower
-                self.known.add(swedish.fold(word))
 
     def add_term(self, code: str, term: str, weight: float) -> None:
         """A term no text spells (a mark of catalog.search.reading), for this code."""
@@ -203,6 +208,7 @@ class SearchIndex:
                 by_weight[weight].append(code)
             self.buckets[term] = sorted(((w, tuple(c)) for w, c in by_weight.items()), reverse=True)
         self.postings = defaultdict(dict)  # only needed while building
+        self._seen = {}
         for code, indexed in self.codes.items():
             for slug, _title in indexed.lists:
                 self.list_codes[slug].add(code)
@@ -224,8 +230,14 @@ class SearchIndex:
         self.synonym_keys = [
             (tuple(swedish.term(w) for w in key.split()), expansion) for key, expansion in self.synonyms.items()
         ]
+        # (key, meanings, whether the key keeps stop words: "var med" is matched with them)
         self.long_concepts = sorted(
-            ((key, meanings) for key, meanings in self.concepts.items() if len(key) > 1), key=lambda kv: -len(kv[0])
+            (
+                (key, meanings, any(t in swedish.STOPWORDS for t in key))
+                for key, meanings in self.concepts.items()
+                if len(key) > 1
+            ),
+            key=lambda entry: -len(entry[0]),
         )
         self.matches = functools.lru_cache(maxsize=4096)(self._matches)
         self.expanded = functools.lru_cache(maxsize=4096)(self._expanded)

@@ -179,7 +179,9 @@ def number(word: str) -> str | None:
 def says_absent(text: str) -> bool:
     """Whether a text says someone is not there: "utan att patienten är med", "utan närvaro av
     förälder", "utan att patienten och/eller … är närvarande" (not "med eller utan patientens närvaro")."""
-    for sentence in SENTENCE_RE.split(swedish.fold(text or "")):
+    if "utan" not in (text or "").lower():
+        return False  # most texts: no need to read them word by word
+    for sentence in SENTENCE_RE.split(swedish.fold(text)):
         folded = swedish.words(sentence)
         for i, word in enumerate(folded):
             if word != "utan" or folded[max(0, i - 2) : i] == ["med", "eller"]:
