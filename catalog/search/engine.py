@@ -117,6 +117,7 @@ class _Phrase:
 
     words: list[dict[str, float]]  # per word: index terms -> quality
     strict: bool = True  # only codes holding every word (a synonym's meaning falls back to any word)
+    concept: bool = False  # what a concept makes of a typed word ("wisc" → standardiserade bedömningsinstrument)
 
 
 @dataclass
@@ -169,13 +170,13 @@ def _groups(index: SearchIndex, query: str, expand: bool = True) -> list[_Group]
         if i in covered or termed[i] in seen:
             continue  # a word typed twice ("mamman … mamman") is one part of the query
         seen.add(termed[i])
-        raw, phrases = index.expanded(query_words[i], expand)
+        raw, phrases, from_concept = index.expanded(query_words[i], expand)
         digits = reading.number(query_words[i])
         if digits:
             raw = {**raw, **{t: q * QUALITY_SYNONYM for t, q in index.matches(digits).items() if q > raw.get(t, 0.0)}}
         group = _Group(
             raw=raw,
-            phrases=[_Phrase(words) for words in phrases],
+            phrases=[_Phrase(words, concept=n < from_concept) for n, words in enumerate(phrases)],
             typed=typed[i],
             said=frozenset([termed[i]]),
             weak=termed[i] in reading.SETTING,
@@ -339,6 +340,9 @@ def _score(index: SearchIndex, groups: list[_Group]) -> list[_Scored]:
     for group in groups:
         values = _best(index, group.raw)
         whole = _holders(index, group.raw)
+        # A word the texts hold as typed is held by those texts: what a concept makes of it in several
+        # words ("wisc" → standardiserade bedömningsinstrument) only adds to the score.
+        literal = bool(_holders(index, {t: q for t, q in group.raw.items() if q >= QUALITY_EXACT}))
         for phrase in group.phrases:
             per_word = [_best(index, matches) for matches in phrase.words]
             if not per_word:
@@ -351,7 +355,8 @@ def _score(index: SearchIndex, groups: list[_Group]) -> list[_Scored]:
             if not holders and not phrase.strict:
                 holders = set().union(*per_word)
                 firm_holders = set().union(*firm)
-            whole |= firm_holders & holders
+            if not (phrase.concept and literal):
+                whole |= firm_holders & holders
             means = _summed(per_word, holders)
             for code, total in means.items():
                 mean = total / len(per_word)

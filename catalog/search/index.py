@@ -374,9 +374,12 @@ class SearchIndex:
             return [word]
         return swedish.split_compound(word, self.parts_and_keys) or [word]
 
-    def _expanded(self, word: str, with_concepts: bool = True) -> tuple[dict[str, float], list[list[dict[str, float]]]]:
+    def _expanded(
+        self, word: str, with_concepts: bool = True
+    ) -> tuple[dict[str, float], list[list[dict[str, float]]], int]:
         """What one query word stands for: the terms it matches (with the everyday word's concept
-        merged in, as alternatives) and the phrases it means (a compound's parts, a concept's phrases)."""
+        merged in, as alternatives), the phrases it means (a concept's phrases, then a compound's
+        parts) and how many of those phrases come first from a concept."""
         raw = dict(self.matches(word))
         phrases: list[list[dict[str, float]]] = []
         key = (swedish.term(word),)
@@ -405,8 +408,11 @@ class SearchIndex:
             leads = (folded[:end] for end in range(len(folded) - swedish.MIN_PART, 3, -1))
             for part in chain(heads, leads):
                 if swedish.term(part) in self.buckets or (with_concepts and (swedish.term(part),) in self.concepts):
-                    part_raw, part_phrases = self.expanded(part, with_concepts)
-                    return {t: q * QUALITY_PART for t, q in part_raw.items()}, part_phrases
+                    # Only the part's own words: what a concept makes of it in several words would
+                    # outweigh the texts that hold the part itself ("sömnprblem" is about sömn).
+                    part_raw, part_phrases, from_concept = self.expanded(part, with_concepts)
+                    return {t: q * QUALITY_PART for t, q in part_raw.items()}, part_phrases[from_concept:], 0
+        from_concept = len(phrases)
         # Only a word the content lacks, or holds in few codes, is worth splitting ("behandling" is not).
         rare = sum(len(codes) for term in raw for _w, codes in self.buckets.get(term, ())) < SPLIT_BELOW
         parts = swedish.split_compound(word, self.known) if rare else None
@@ -416,7 +422,7 @@ class SearchIndex:
             phrases.append(
                 [{t: q * factor for t, q in self.expanded(part, with_concepts)[0].items()} for part in parts]
             )
-        return raw, phrases
+        return raw, phrases, from_concept
 
     def expanded(self, word: str, with_concepts: bool = True):  # replaced by a cached _expanded in finish()
         return self._expanded(word, with_concepts)
@@ -567,6 +573,8 @@ def _add_entries(index: SearchIndex) -> tuple[dict[int, list[str]], dict[int, li
     sections: dict[int, list[str]] = defaultdict(list)
     created: dict[int, list[str]] = defaultdict(list)
     pointers: list[tuple[list[str], str]] = []
+    entries = list(entries)
+    titles = {entry.code.code: entry.code.title for entry in entries}
     for entry in entries:
         code = entry.code.code
         indexed = index.codes.get(code)
@@ -586,7 +594,7 @@ def _add_entries(index: SearchIndex) -> tuple[dict[int, list[str]], dict[int, li
                 index.add_term(code, reading.PRESENT, WEIGHT_BODY)
         for text in (entry.beskrivning, entry.anvisning):
             if text:
-                _add_text(index, code, text, pointers)
+                _add_text(index, code, text, pointers, titles)
                 indexed.texts.append(text)
         index.add(code, entry.section.title, WEIGHT_SECTION_TITLE)
         sections[entry.section_id].append(code)
@@ -598,15 +606,21 @@ def _add_entries(index: SearchIndex) -> tuple[dict[int, list[str]], dict[int, li
     return sections, created
 
 
-def _add_text(index: SearchIndex, code: str, text: str, pointers: list[tuple[list[str], str]]) -> None:
+def _add_text(index: SearchIndex, code: str, text: str, pointers: list, titles: dict[str, str]) -> None:
     """A code's Beskrivning or Anvisning, sentence by sentence. A sentence that sends the reader to
     another code ("Vid uppföljning av åtgärder/delmål … används XV007", "För uppföljning, se AW010")
     speaks for that code, not for this one; one that excludes codes ("Utesluter XU042 Upprättande av
-    …") holds their titles, not this code's words. What a text says of who is not there ("utan att
-    patienten är med") is marked for the reading of queries (catalog.search.reading)."""
+    …") holds their titles, not this code's words, as does another code's title quoted after it
+    ("(t.ex. ZV509 Medverkan av företrädare för socialtjänst)"). What a text says of who is not there
+    ("utan att patienten är med") is marked for the reading of queries (catalog.search.reading)."""
     for sentence in SENTENCE_RE.split(text):
         mentioned = textlinks.codes_in(sentence)
         others = [c for c in mentioned if c != code]
+        for other in others:
+            quoted = re.search(re.escape(other) + r"\s+" + re.escape(titles.get(other) or "\0"), sentence, re.I)
+            if quoted:
+                index.add(code, quoted.group(0), WEIGHT_MENTION)
+                sentence = sentence.replace(quoted.group(0), other)
         weight = WEIGHT_BODY
         if others and code not in mentioned:
             if EXCLUDING_RE.match(sentence):
