@@ -336,66 +336,65 @@ class _Scored:
 
 def _score(index: SearchIndex, groups: list[_Group]) -> list[_Scored]:
     """For each of the query's groups: code -> how well the code matches it, and which codes hold it whole."""
+    found = [_matched(index, group) for group in groups]
+    total = len(index.codes)
+    generic = GENERIC_SHARE * total
+    any_telling = len(groups) > 1 and any(len(values) <= generic for values, _whole in found)
+    any_whole = any(whole for (_values, whole), group in zip(found, groups, strict=True) if not group.weak)
     per_group = []
-    for group in groups:
-        values = _best(index, group.raw)
-        whole = _holders(index, group.raw)
-        # A word the texts hold as typed is held by those texts: what a concept makes of it in several
-        # words ("wisc" → standardiserade bedömningsinstrument) only adds to the score.
-        literal = bool(_holders(index, {t: q for t, q in group.raw.items() if q >= QUALITY_EXACT}))
-        for phrase in group.phrases:
-            per_word = [_best(index, matches) for matches in phrase.words]
-            if not per_word:
-                continue
-            # A phrase counts as a whole: codes holding all its words (for a synonym's meaning,
-            # if there are none, any of them), scored by the mean of its words.
-            holders = set.intersection(*(set(best) for best in per_word))
-            firm = [_holders(index, matches) for matches in phrase.words]
-            firm_holders = set.intersection(*firm)
-            if not holders and not phrase.strict:
-                holders = set().union(*per_word)
-                firm_holders = set().union(*firm)
-            if not (phrase.concept and literal):
-                whole |= firm_holders & holders
-            means = _summed(per_word, holders)
-            for code, total in means.items():
-                mean = total / len(per_word)
-                if mean > values.get(code, 0.0):
-                    values[code] = mean
-        for code, bonus in group.codes.items():
-            values[code] = values.get(code, 0.0) + bonus
-            whole.add(code)
+    for group, (values, whole) in zip(groups, found, strict=True):
+        factor = 1.0
         if len(groups) > 1 and values:
             # A word few codes hold says more than one many codes hold ("tolk" vs "samtal"): weigh
             # each part of the query by its rarity (1 for a word every code holds, up to 2).
-            rarity = 1.0 + math.log(len(index.codes) / len(values)) / math.log(max(len(index.codes), 2))
-            values = {code: value * rarity for code, value in values.items()}
-        per_group.append(_Scored(values, whole, group.typed))
-    per_group = [
-        _Scored({c: v * WEAK_SHARE for c, v in scored.values.items()}, set(), scored.typed, hint=True)
-        if group.weak
-        else scored
-        for group, scored in zip(groups, per_group, strict=True)
-    ]
-    generic = GENERIC_SHARE * len(index.codes)
-    if len(per_group) > 1 and any(len(scored.values) <= generic for scored in per_group):
-        # A word most codes hold ("använder", "patienten") adds little beside the words that tell codes apart.
-        per_group = [
-            scored
-            if len(scored.values) <= generic
-            else _Scored({c: v * WEAK_SHARE for c, v in scored.values.items()}, scored.whole, scored.typed, scored.hint)
-            for scored in per_group
-        ]
-    if any(scored.whole for scored in per_group):
-        # A word the content holds nowhere whole (an unknown word, found only inside longer words or
-        # one letter off) says less than the words it does hold: "kurator samtal via video" is a video call.
-        per_group = [
-            scored
-            if scored.whole
-            else _Scored({c: v * WEAK_SHARE for c, v in scored.values.items()}, set(), scored.typed, scored.hint)
-            for scored in per_group
-        ]
+            factor = 1.0 + math.log(total / len(values)) / math.log(max(total, 2))
+        if group.weak:
+            factor *= WEAK_SHARE  # only a hint (a profession, "med patienten"): never a part to match
+            whole = set()
+        if any_telling and len(values) > generic:
+            factor *= WEAK_SHARE  # a word most codes hold ("använder", "patienten") tells little
+        if any_whole and not whole:
+            # A word the content holds nowhere whole (an unknown word, found only inside longer words or
+            # one letter off) says less than the words it does hold: "kurator samtal via video" is a video call.
+            factor *= WEAK_SHARE
+        if factor != 1.0:
+            values = {code: value * factor for code, value in values.items()}
+        per_group.append(_Scored(values, whole, group.typed, hint=group.weak))
     return per_group
+
+
+def _matched(index: SearchIndex, group: _Group) -> tuple[dict[str, float], set[str]]:
+    """code -> how well it matches one group, and the codes that hold the group whole."""
+    values = _best(index, group.raw)
+    whole = _holders(index, group.raw)
+    # A word the texts hold as typed is held by those texts: what a concept makes of it in several
+    # words ("wisc" → standardiserade bedömningsinstrument) only adds to the score.
+    literal = any(p.concept for p in group.phrases) and bool(
+        _holders(index, {t: q for t, q in group.raw.items() if q >= QUALITY_EXACT})
+    )
+    for phrase in group.phrases:
+        per_word = [_best(index, matches) for matches in phrase.words]
+        if not per_word:
+            continue
+        # A phrase counts as a whole: codes holding all its words (for a synonym's meaning,
+        # if there are none, any of them), scored by the mean of its words.
+        holders = set.intersection(*(set(best) for best in per_word))
+        firm = [_holders(index, matches) for matches in phrase.words]
+        firm_holders = set.intersection(*firm)
+        if not holders and not phrase.strict:
+            holders = set().union(*per_word)
+            firm_holders = set().union(*firm)
+        if not (phrase.concept and literal):
+            whole |= firm_holders & holders
+        means = _summed(per_word, holders)
+        for code, sum_of_words in means.items():
+            mean = sum_of_words / len(per_word)
+            if mean > values.get(code, 0.0):
+                values[code] = mean
+    for code, bonus in group.codes.items():
+        values[code] = values.get(code, 0.0) + bonus
+        whole.add(code)
+    return values, whole
 
 
 def _proximity(index: SearchIndex, code: str, group_terms: list[set[str]]) -> float:
