@@ -203,7 +203,8 @@ django.setup()
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from catalog import fragments, pagecache, snapshot
+from catalog.caching import fragments, pagecache
+from catalog.catalogue import snapshot
 from catalog.models import Entry, Synonym
 
 client = Client()
@@ -262,7 +263,7 @@ import json, statistics, time
 import django
 django.setup()
 from django.test import Client
-from catalog import freshness, pagecache
+from catalog.caching import freshness, pagecache
 from catalog.models import Entry, Synonym
 
 client = Client()

@@ -66,6 +66,11 @@ QUERY_MIX = [
     "psykoedukaton",
     "samtal anhörig",
     "barn som far illa",
+    # Issue 26: sentences read for who was there, a decision's number, a rule's words.
+    "nätverksmöte, patienten var inte med",
+    "samtal med pappan och sonen om pappans bipolära sjukdom",
+    "RS 2024-00668",
+    "fysioterapeut BR kontakt",
 ]
 
 

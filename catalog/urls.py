@@ -18,6 +18,7 @@ api_patterns = [
     path("codes/<str:code>/", api.code, name="api-code"),
     path("lists/", api.lists, name="api-lists"),
     path("lists/<slug:slug>/", api.code_list, name="api-list"),
+    path("lists/<slug:slug>/filter/", api.list_filter, name="api-list-filter"),
 ]
 
 urlpatterns = [

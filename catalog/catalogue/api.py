@@ -6,6 +6,7 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, JsonResponse
 
 from catalog.caching.pagecache import cached_page
+from catalog.catalogue import snapshot
 from catalog.models import Code, CodeList, Entry, SearchMiss, Section
 from catalog.search import engine as search_engine
 from catalog.text import textlinks
@@ -139,6 +140,23 @@ def code_list(request: HttpRequest, slug: str) -> JsonResponse:
 
 
 @api_get
+@cached_page(params=("filtrera",))
+def list_filter(request: HttpRequest, slug: str) -> JsonResponse:
+    """The list page's filter as you type: the codes of the list ``?filtrera=`` keeps, in the list's
+    order, by the same reading as the page's GET form (catalog.search.engine.narrowed)."""
+    code_list = snapshot.current().lists.get(slug)
+    if code_list is None:
+        return _error(f"Listan {slug[:40]} finns inte.", 404)
+    catalogue = snapshot.current()
+    listed = [entry.code.code for section in catalogue.sections[code_list.id] for entry in catalogue.rows[section.id]]
+    narrow = request.GET.get("filtrera", "").strip()[:100]
+    kept = search_engine.narrowed(narrow, listed) if narrow else set(listed)
+    codes = [code for code in dict.fromkeys(listed) if code in kept]
+    shown = sum(code in kept for code in listed)  # rows: a code may stand in two sections
+    return _json({"list": slug, "filtrera": narrow, "codes": codes, "shown": shown, "total": len(listed)})
+
+
+@api_get
 @cached_page(params=("q", "lista", "inom"), cookies=("kva_inom",))
 def search(request: HttpRequest) -> JsonResponse:
     """Answers are kept in the page cache per query until the content changes; a query without
@@ -176,6 +194,11 @@ def search(request: HttpRequest) -> JsonResponse:
         data["suggestion"] = result.suggestion
         data["nearest"] = [
             {"code": hit.code, "title": hit.title or None, "url": site + hit.url} for hit in result.nearest
+        ]
+    if result.documents:
+        data["documents"] = [
+            {"title": d.title, "identifier": d.identifier or None, "kind": d.kind, "url": site + d.url}
+            for d in result.documents
         ]
     if result.wizard_links:
         data["wizard"] = [

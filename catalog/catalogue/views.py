@@ -18,6 +18,7 @@ from catalog.models import (
     Section,
     SourceDocument,
 )
+from catalog.search import engine as search_engine
 from catalog.text import textlinks
 
 FIRST_LISTS = ["psykiatri", "psykologer-skrs"]
@@ -80,12 +81,15 @@ def code_list(request: HttpRequest, slug: str) -> HttpResponse:
     sections, toc = [], []
     shown = total = 0
     grey = code_list.grey
+    listed = [entry.code.code for section in catalogue.sections[code_list.id] for entry in catalogue.rows[section.id]]
+    # The filter reads the words as search does (catalog.search.engine.narrowed), rows in the list's order.
+    kept = search_engine.narrowed(narrow, listed) if narrow else set(listed)
     for section in catalogue.sections[code_list.id]:
         entries = catalogue.rows[section.id]
         rows = tuple(
             fragments.render("catalog/list.html#row", entry=entry, **labels)
             for entry in entries
-            if _entry_matches(entry, narrow)
+            if entry.code.code in kept
         )
         sections.append(
             render_filtered(
@@ -108,21 +112,11 @@ def code_list(request: HttpRequest, slug: str) -> HttpResponse:
         "total": total,
     }
     response = render(request, "catalog/list.html", context)
-    response.depends_on = {signals.list_tag(code_list.slug), signals.LISTED}
-    return response
-
-
-def _entry_matches(entry: Entry, narrow: str) -> bool:
-    """The list filter: every word of ``narrow`` stands in the row's code, title or texts (case ignored).
-
-    The same rule as the page's script (static/js/site.js), so the page narrows alike with and without it.
-    """
     if not narrow:
-        return True
-    haystack = " ".join(
-        [entry.code.code, entry.title, entry.marker, entry.beskrivning or "", entry.anvisning or ""]
-    ).casefold()
-    return all(word in haystack for word in narrow.casefold().split())
+        # A filtered list reads words as search does: any content change (a concept, a synonym, another
+        # list's words) may change it, so it depends on everything.
+        response.depends_on = {signals.list_tag(code_list.slug), signals.LISTED}
+    return response
 
 
 @require_safe

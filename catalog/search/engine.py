@@ -34,10 +34,13 @@ from itertools import chain, repeat
 from django.utils.safestring import SafeString
 
 from catalog.models import ContactType
+from catalog.search import reading
 from catalog.search.index import (
     QUALITY_CONCEPT,
     QUALITY_EXACT,
     QUALITY_SYNONYM,
+    QUALITY_WHOLE,
+    WEIGHT_BODY,
     WEIGHT_TITLE,
     IndexedCode,
     SearchIndex,
@@ -45,7 +48,7 @@ from catalog.search.index import (
     _content,
     current_index,
 )
-from catalog.search.results import Hit, SearchResult, WizardLink
+from catalog.search.results import DocumentLink, Hit, SearchResult, WizardLink
 from catalog.text import swedish, textlinks
 from catalog.visits import store as wizard_store
 
@@ -58,7 +61,9 @@ BONUS_ADJACENT = 3.0
 BONUS_SAME_TEXT = 1.0
 RESULT_CACHE_SIZE = 2048
 GENERIC_SHARE = 0.4  # a query word matching more than this share of all codes is generic
+MAX_DOCUMENTS = 3
 MAX_QUERY_WORDS = 12  # words past this are ignored: cost stays bounded for pasted text
+WEAK_SHARE = 0.5  # what a word held nowhere whole weighs beside the query's words the content holds
 
 # "Jag arbetar inom": the context a clinician picks, and the lists it puts first.
 CONTEXTS = {
@@ -68,6 +73,10 @@ CONTEXTS = {
     "sob": ("Stöd och behandling", ("stod-och-behandling",)),
     "bhv": ("Barnhälsovård (BHV)", ("bhv-hembesok",)),
 }
+
+READ = -1  # the typed word of a group catalog.search.reading found (who was there or not; -2: who took part)
+# What a concept's meaning says of a person ("mamman" → närstående): who may be there or not.
+PERSON_TERMS = {swedish.term(w) for w in ("närstående", "barn", "barnet", "minderårig", "förälder", "vårdnadshavare")}
 
 CODE_QUERY_RE = re.compile(r"^([A-ZÅÄÖ]{2})0*([0-9]{0,3})$")
 CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
@@ -108,6 +117,7 @@ class _Phrase:
 
     words: list[dict[str, float]]  # per word: index terms -> quality
     strict: bool = True  # only codes holding every word (a synonym's meaning falls back to any word)
+    concept: bool = False  # what a concept makes of a typed word ("wisc" → standardiserade bedömningsinstrument)
 
 
 @dataclass
@@ -119,6 +129,7 @@ class _Group:
     said: frozenset[str]  # the terms of the words as typed, which the content may not hold
     phrases: list[_Phrase] = field(default_factory=list)
     codes: dict[str, float] = field(default_factory=dict)  # codes a synonym or concept names -> score
+    weak: bool = False  # only a hint: never counts as a part of the query a code must match
 
     def terms(self) -> set[str]:
         return set(self.raw) | {term for phrase in self.phrases for word in phrase.words for term in word}
@@ -144,56 +155,31 @@ def _groups(index: SearchIndex, query: str, expand: bool = True) -> list[_Group]
         typed, query_words = [n for n, _ in split], [part for _, part in split]
     else:
         typed = list(range(len(query_words)))
-    folded = [swedish.fold(w) for w in query_words]
     termed = [swedish.term(w) for w in query_words]
-    covered: set[int] = set()
+    # Who was there and who was not is read first: the words that say it are used up by it.
+    said = reading.read(query_words, lambda word: _is_person(index, word))
+    covered: set[int] = set(said.used)
     groups: list[_Group] = []
     if expand:
-        # Concepts of several words first, longest first ("barn som far illa" before "far", a synonym);
-        # one-word concepts are looked up per word below, so that they work inside compounds too.
-        for key, meanings in index.long_concepts:
-            content_positions = [i for i in range(len(query_words)) if i not in covered]
-            content = [termed[i] for i in content_positions if query_words[i].lower() not in swedish.STOPWORDS]
-            positions = [i for i in content_positions if query_words[i].lower() not in swedish.STOPWORDS]
-            for start in range(len(content) - len(key) + 1):
-                if tuple(content[start : start + len(key)]) != key:
-                    continue
-                span = positions[start : start + len(key)]
-                covered.update(span)
-                # The words as typed count as a phrase (all of them), the concept's meanings as alternatives.
-                group = _Group(raw={}, typed=typed[span[0]], said=frozenset(termed[i] for i in span))
-                group.phrases.append(_Phrase([dict(index.matches(query_words[i])) for i in span]))
-                for phrase in meanings:
-                    rest = _content(_name_codes(index, group, phrase))
-                    if rest:
-                        group.phrases.append(_Phrase([_at_least_part(index.matches(w), QUALITY_CONCEPT) for w in rest]))
-                groups.append(group)
-                break
-        for key, expansion in index.synonyms.items():
-            key_words = key.split()
-            for start in range(len(folded) - len(key_words) + 1):
-                if folded[start : start + len(key_words)] != key_words or covered.intersection(
-                    range(start, start + len(key_words))
-                ):
-                    continue
-                covered.update(range(start, start + len(key_words)))
-                raw: dict[str, float] = {}
-                for word in query_words[start : start + len(key_words)]:
-                    raw.update(index.matches(word))
-                group = _Group(raw=raw, typed=typed[start], said=frozenset(termed[start : start + len(key_words)]))
-                meaning = [w for w in _name_codes(index, group, expansion) if w.lower() not in swedish.STOPWORDS]
-                if meaning:
-                    group.phrases.append(
-                        _Phrase([_at_least_part(index.matches(w), QUALITY_SYNONYM) for w in meaning], strict=False)
-                    )
-                groups.append(group)
+        groups += _long_concept_groups(index, query_words, typed, termed, covered)
+        groups += _synonym_groups(index, query_words, typed, termed, covered)
     content_words = [i for i, w in enumerate(query_words) if w.lower() not in swedish.STOPWORDS]
-    for i in content_words or range(len(query_words)):
-        if i in covered:
-            continue
-        raw, phrases = index.expanded(query_words[i], expand)
+    telling = [i for i in content_words if query_words[i].lower() not in swedish.FILLER]
+    seen: set[str] = set()
+    for i in telling or content_words or range(len(query_words)):
+        if i in covered or termed[i] in seen:
+            continue  # a word typed twice ("mamman … mamman") is one part of the query
+        seen.add(termed[i])
+        raw, phrases, from_concept = index.expanded(query_words[i], expand)
+        digits = reading.number(query_words[i])
+        if digits:
+            raw = {**raw, **{t: q * QUALITY_SYNONYM for t, q in index.matches(digits).items() if q > raw.get(t, 0.0)}}
         group = _Group(
-            raw=raw, phrases=[_Phrase(words) for words in phrases], typed=typed[i], said=frozenset([termed[i]])
+            raw=raw,
+            phrases=[_Phrase(words, concept=n < from_concept) for n, words in enumerate(phrases)],
+            typed=typed[i],
+            said=frozenset([termed[i]]),
+            weak=termed[i] in reading.SETTING,
         )
         if expand and (termed[i],) in index.concepts:
             for phrase in index.concepts[(termed[i],)]:
@@ -202,7 +188,83 @@ def _groups(index: SearchIndex, query: str, expand: bool = True) -> list[_Group]
                 # chatt → ZV051).
                 _name_codes(index, group, index.synonyms.get(" ".join(swedish.fold(w) for w in phrase), []))
         groups.append(group)
+    # What the reading found is a part of the query of its own (typed: -1), never a wizard answer's word.
+    if said.taking_part:
+        groups.append(_Group(raw=dict(index.matches(reading.TAKING_PART_WORD)), typed=READ - 1, said=frozenset()))
+    if said.absent:
+        groups.append(_Group(raw={reading.ABSENT: QUALITY_EXACT}, typed=READ, said=frozenset()))
+    elif said.present:
+        # Only a hint among codes that match the rest ("nätverksmöte med patienten"): "samtal med
+        # patienten" is how most talks are written down.
+        groups.append(_Group(raw={reading.PRESENT: QUALITY_EXACT}, typed=READ, said=frozenset(), weak=True))
     return _joined_compounds(index, query_words, groups)
+
+
+def _is_person(index: SearchIndex, word: str) -> bool:
+    """A patient, or a word a concept reads as a närstående or a child ("mamman", "sonen", "barnet")."""
+    term = swedish.term(word)
+    if term in reading.PATIENT_TERMS or term in PERSON_TERMS:
+        return True
+    return any(swedish.term(w) in PERSON_TERMS for phrase in index.concepts.get((term,), []) for w in phrase)
+
+
+def _long_concept_groups(index, query_words, typed, termed, covered) -> list[_Group]:
+    """Concepts of several words, longest first ("barn som far illa" before "far", a synonym);
+    one-word concepts are looked up per word, so that they work inside compounds too. A phrase
+    whose words are mostly stop words ("var med", "gav upp") is matched with them, others without."""
+    groups = []
+    stop = [w.lower() in swedish.STOPWORDS for w in query_words]
+    words = {}  # with stop words or not -> (positions not yet used, their terms)
+
+    def sequence(with_stop_words: bool):
+        if with_stop_words not in words:
+            positions = [i for i in range(len(query_words)) if i not in covered and (with_stop_words or not stop[i])]
+            words[with_stop_words] = (positions, [termed[i] for i in positions])
+        return words[with_stop_words]
+
+    for key, meanings, with_stop_words in index.long_concepts:
+        positions, content = sequence(with_stop_words)
+        if len(content) < len(key):
+            continue
+        for start in range(len(content) - len(key) + 1):
+            if tuple(content[start : start + len(key)]) != key:
+                continue
+            span = positions[start : start + len(key)]
+            covered.update(span)
+            words.clear()
+            # The words as typed count as a phrase (all of them), the concept's meanings as alternatives.
+            group = _Group(raw={}, typed=typed[span[0]], said=frozenset(termed[i] for i in span))
+            group.phrases.append(_Phrase([dict(index.matches(query_words[i])) for i in span if not stop[i]]))
+            for phrase in meanings:
+                rest = _content(_name_codes(index, group, phrase))
+                if rest:
+                    group.phrases.append(_Phrase([_at_least_part(index.matches(w), QUALITY_CONCEPT) for w in rest]))
+            groups.append(group)
+            break
+    return groups
+
+
+def _synonym_groups(index, query_words, typed, termed, covered) -> list[_Group]:
+    """Synonyms, found by their words' stems ("anhöriga" is the synonym "anhörig")."""
+    groups = []
+    for key_words, expansion in index.synonym_keys:
+        for start in range(len(termed) - len(key_words) + 1):
+            if tuple(termed[start : start + len(key_words)]) != key_words or covered.intersection(
+                range(start, start + len(key_words))
+            ):
+                continue
+            covered.update(range(start, start + len(key_words)))
+            raw: dict[str, float] = {}
+            for word in query_words[start : start + len(key_words)]:
+                raw.update(index.matches(word))
+            group = _Group(raw=raw, typed=typed[start], said=frozenset(termed[start : start + len(key_words)]))
+            meaning = [w for w in _name_codes(index, group, expansion) if w.lower() not in swedish.STOPWORDS]
+            if meaning:
+                group.phrases.append(
+                    _Phrase([_at_least_part(index.matches(w), QUALITY_SYNONYM) for w in meaning], strict=False)
+                )
+            groups.append(group)
+    return groups
 
 
 def _joined_compounds(index: SearchIndex, query_words: list[str], groups: list[_Group]) -> list[_Group]:
@@ -249,34 +311,90 @@ def _summed(dicts: list[dict[str, float]], codes) -> dict[str, float]:
     return {code: sum(get(code, 0.0) for get in getters) for code in codes}
 
 
-def _score(index: SearchIndex, groups: list[_Group]) -> list[dict[str, float]]:
-    """For each of the query's groups: code -> how well the code matches it."""
+def _holders(index: SearchIndex, matches: dict[str, float]) -> set[str]:
+    """The codes holding any of these terms as a whole word (a stem, a synonym's or concept's word)
+    in their own title or texts: a prefix, a part inside a longer word or a typo is no whole word,
+    and a section's instruction speaks of the section, not of each code in it."""
+    holders: set[str] = set()
+    for term, quality in matches.items():
+        if quality >= QUALITY_WHOLE:
+            for weight, codes in index.buckets.get(term, ()):
+                if weight >= WEIGHT_BODY:
+                    holders.update(codes)
+    return holders
+
+
+@dataclass
+class _Scored:
+    """How the codes match one group of the query."""
+
+    values: dict[str, float]  # code -> how well
+    whole: set[str]  # the codes that hold it as a whole word (what counts as matching this part of the query)
+    typed: int = 0  # the typed word it comes from (a compound read as its parts gives several groups one)
+    hint: bool = False  # a weak group: only ever adds to the score
+
+
+def _score(index: SearchIndex, groups: list[_Group]) -> list[_Scored]:
+    """For each of the query's groups: code -> how well the code matches it, and which codes hold it whole."""
+    found = [_matched(index, group) for group in groups]
+    total = len(index.codes)
+    generic = GENERIC_SHARE * total
+    any_telling = len(groups) > 1 and any(len(values) <= generic for values, _whole in found)
+    any_whole = any(whole for (_values, whole), group in zip(found, groups, strict=True) if not group.weak)
     per_group = []
-    for group in groups:
-        values = _best(index, group.raw)
-        for phrase in group.phrases:
-            per_word = [_best(index, matches) for matches in phrase.words]
-            if not per_word:
-                continue
-            # A phrase counts as a whole: codes holding all its words (for a synonym's meaning,
-            # if there are none, any of them), scored by the mean of its words.
-            holders = set.intersection(*(set(best) for best in per_word))
-            if not holders and not phrase.strict:
-                holders = set().union(*per_word)
-            means = _summed(per_word, holders)
-            for code, total in means.items():
-                mean = total / len(per_word)
-                if mean > values.get(code, 0.0):
-                    values[code] = mean
-        for code, bonus in group.codes.items():
-            values[code] = values.get(code, 0.0) + bonus
+    for group, (values, whole) in zip(groups, found, strict=True):
+        factor = 1.0
         if len(groups) > 1 and values:
             # A word few codes hold says more than one many codes hold ("tolk" vs "samtal"): weigh
             # each part of the query by its rarity (1 for a word every code holds, up to 2).
-            rarity = 1.0 + math.log(len(index.codes) / len(values)) / math.log(max(len(index.codes), 2))
-            values = {code: value * rarity for code, value in values.items()}
-        per_group.append(values)
+            factor = 1.0 + math.log(total / len(values)) / math.log(max(total, 2))
+        if group.weak:
+            factor *= WEAK_SHARE  # only a hint (a profession, "med patienten"): never a part to match
+            whole = set()
+        if any_telling and len(values) > generic:
+            factor *= WEAK_SHARE  # a word most codes hold ("använder", "patienten") tells little
+        if any_whole and not whole:
+            # A word the content holds nowhere whole (an unknown word, found only inside longer words or
+            # one letter off) says less than the words it does hold: "kurator samtal via video" is a video call.
+            factor *= WEAK_SHARE
+        if factor != 1.0:
+            values = {code: value * factor for code, value in values.items()}
+        per_group.append(_Scored(values, whole, group.typed, hint=group.weak))
     return per_group
+
+
+def _matched(index: SearchIndex, group: _Group) -> tuple[dict[str, float], set[str]]:
+    """code -> how well it matches one group, and the codes that hold the group whole."""
+    values = _best(index, group.raw)
+    whole = _holders(index, group.raw)
+    # A word the texts hold as typed is held by those texts: what a concept makes of it in several
+    # words ("wisc" → standardiserade bedömningsinstrument) only adds to the score.
+    literal = any(p.concept for p in group.phrases) and bool(
+        _holders(index, {t: q for t, q in group.raw.items() if q >= QUALITY_EXACT})
+    )
+    for phrase in group.phrases:
+        per_word = [_best(index, matches) for matches in phrase.words]
+        if not per_word:
+            continue
+        # A phrase counts as a whole: codes holding all its words (for a synonym's meaning,
+        # if there are none, any of them), scored by the mean of its words.
+        holders = set.intersection(*(set(best) for best in per_word))
+        firm = [_holders(index, matches) for matches in phrase.words]
+        firm_holders = set.intersection(*firm)
+        if not holders and not phrase.strict:
+            holders = set().union(*per_word)
+            firm_holders = set().union(*firm)
+        if not (phrase.concept and literal):
+            whole |= firm_holders & holders
+        means = _summed(per_word, holders)
+        for code, sum_of_words in means.items():
+            mean = sum_of_words / len(per_word)
+            if mean > values.get(code, 0.0):
+                values[code] = mean
+    for code, bonus in group.codes.items():
+        values[code] = values.get(code, 0.0) + bonus
+        whole.add(code)
+    return values, whole
 
 
 def _proximity(index: SearchIndex, code: str, group_terms: list[set[str]]) -> float:
@@ -310,34 +428,63 @@ def _proximity(index: SearchIndex, code: str, group_terms: list[set[str]]) -> fl
     return best
 
 
+def _tiers(index: SearchIndex, scored: list[_Scored], need: int, taken: set[str]) -> list[list[str]]:
+    """The codes found, by how much of the query each holds, most first.
+
+    Each typed word is one part of the query; a compound read as its parts counts whole for its
+    rarest part and less for the others ("telefonkontakt": all of it for telefon, half for kontakt). A part counts for a code
+    that holds it as a whole word; a word the content holds nowhere whole counts only when no word
+    of the query is held whole ("suicdrisk" typed alone). A word most codes hold ("patient") says
+    little about which code is meant: it does not count either (it still adds to the score)."""
+    total = len(index.codes)
+    asked = [group for group in scored if not group.hint] or scored
+    telling = [group for group in asked if len(group.values) <= GENERIC_SHARE * total] or asked
+    # Lists in the order of the values (not sets): ties keep one order in every process.
+    counted = [(group, [c for c in group.values if c in group.whole]) for group in telling if group.whole]
+    if not counted:
+        counted = [(group, list(group.values)) for group in telling]
+    by_typed: dict[int, list[tuple[_Scored, list[str]]]] = defaultdict(list)
+    for group, holders in counted:
+        by_typed[group.typed].append((group, holders))
+    coverage: Counter = Counter()
+    for parts in by_typed.values():
+        if len(parts) == 1:
+            coverage.update(parts[0][1])
+            continue
+        rarity = [1.0 + math.log(total / max(len(group.values), 1)) for group, _holders in parts]
+        held: Counter = Counter()
+        for weight, (_group, holders) in zip(rarity, parts, strict=True):
+            share = round(weight / max(rarity), 2)
+            for code in holders:
+                held[code] += share
+        for code, share in held.items():
+            coverage[code] += min(share, 1.0)
+    complete = len(by_typed) - 0.01
+    everywhere = [code for code, share in coverage.items() if share >= complete]
+    if len(set(everywhere) - taken) >= need:
+        return [everywhere]  # the codes matching only part of the query cannot make the list
+    by_coverage: dict[float, list[str]] = defaultdict(list)
+    for code in dict.fromkeys(chain.from_iterable(group.values for group in scored)):
+        by_coverage[round(coverage.get(code, 0), 2)].append(code)
+    return [by_coverage[matched] for matched in sorted(by_coverage, reverse=True)]
+
+
 def _rank(
     index: SearchIndex,
-    per_group: list[dict[str, float]],
+    scored: list[_Scored],
     group_terms: list[set[str]],
     code_hits: dict[str, float],
     preferred: set[str],
     limit: int,
 ) -> list[str]:
-    """The best codes: named codes first, then by how many parts of the query they match,
-    then the preferred codes (the list searched from, the user's context), then by score with a
-    bonus for words standing close together, then by code."""
+    """The best codes: named codes first, then by how many parts of the query they hold as whole
+    words, then the preferred codes (the list searched from, the user's context), then by score with
+    a bonus for words standing close together, then by code."""
     order = sorted(code_hits, key=lambda code: (-code_hits[code], code))[:limit]
     taken = set(order)
+    per_group = [group.values for group in scored]
     if per_group:
-        # A word most codes hold ("patient") says little about which code is meant: it does not
-        # count towards matching "every part of the query" (it still adds to the score).
-        telling = [values for values in per_group if len(values) <= GENERIC_SHARE * len(index.codes)] or per_group
-        everywhere = set.intersection(*(set(values) for values in telling))
-        if len(everywhere - taken) >= limit - len(order):
-            tiers = [everywhere]  # the codes matching only part of the query cannot make the list
-        else:
-            coverage = Counter(chain.from_iterable(telling))
-            for code in chain.from_iterable(per_group):
-                coverage.setdefault(code, 0)
-            by_coverage: dict[int, list[str]] = defaultdict(list)
-            for code, matched in coverage.items():
-                by_coverage[matched].append(code)
-            tiers = [by_coverage[matched] for matched in sorted(by_coverage, reverse=True)]
+        tiers = _tiers(index, scored, limit - len(order), taken)
         for tier in tiers:
             if len(order) >= limit:
                 break
@@ -352,7 +499,7 @@ def _rank(
                     continue
                 if len(group_terms) > 1:
                     # Read the texts of the best few only: how close the words stand decides among them.
-                    candidates = heapq.nlargest(PROXIMITY_CANDIDATES, pool, key=scores.__getitem__)
+                    candidates = heapq.nsmallest(PROXIMITY_CANDIDATES, pool, key=lambda c: (-scores[c], c))
                     close = {c: scores[c] + _proximity(index, c, group_terms) for c in candidates}
                     best = sorted(close, key=lambda c: (-close[c], c))[:need]
                 else:
@@ -431,18 +578,23 @@ def context_codes(index: SearchIndex, inom: str) -> set[str]:
 
 
 def _ranked(index, groups, group_terms, code_hits, preferred, limit) -> list[str]:
-    per_group = _score(index, groups)
+    scored = _score(index, groups)
     # Retired codes stay findable, but after every code in use.
     current = (
-        [{c: v for c, v in values.items() if c not in index.retired} for values in per_group]
+        [
+            _Scored({c: v for c, v in g.values.items() if c not in index.retired}, g.whole, g.typed, g.hint)
+            for g in scored
+        ]
         if index.retired
-        else per_group
+        else scored
     )
     ranked = _rank(
         index, current, group_terms, {c: v for c, v in code_hits.items() if c not in index.retired}, preferred, limit
     )
     if len(ranked) < limit and index.retired:
-        retired = [{c: v for c, v in values.items() if c in index.retired} for values in per_group]
+        retired = [
+            _Scored({c: v for c, v in g.values.items() if c in index.retired}, g.whole, g.typed, g.hint) for g in scored
+        ]
         ranked += _rank(
             index,
             retired,
@@ -476,6 +628,28 @@ def search(
     return cached
 
 
+def narrowed(query: str, codes) -> set[str]:
+    """The list filter (/lista/<slug>/?filtrera=): of these codes, those search would put first for the
+    query, as search reads it (stems, å/ä/ö, compounds, typos, synonyms, concepts, who was there).
+
+    A code the query names (or begins) is shown; otherwise the codes that hold the most of the
+    query's parts, all of them when the list has codes that hold all. A query of no words leaves
+    every code; one that finds nothing among them leaves none."""
+    cleaned = clean_query(query)
+    codes = set(codes)
+    if not swedish.words(cleaned):
+        return codes
+    index = current_index()
+    named = {code for code, _value in _code_hits(index, cleaned) if code in codes}
+    if named:
+        return named
+    for tier in _tiers(index, _score(index, _groups(index, cleaned)), len(index.codes) + 1, set()):
+        found = codes.intersection(tier)
+        if found:
+            return found
+    return set()
+
+
 def _search(index: SearchIndex, cleaned: str, within_list: str, limit: int, inom: str, expand: bool) -> SearchResult:
     code_hits = dict(_code_hits(index, cleaned))
     groups = _groups(index, cleaned, expand)
@@ -486,8 +660,10 @@ def _search(index: SearchIndex, cleaned: str, within_list: str, limit: int, inom
     result = SearchResult(query=cleaned, hits=[_hit(index, code, terms) for code in ranked], inom=inom)
     by_word: dict[int, list[set[str]]] = defaultdict(list)
     for n, group in enumerate(groups):
-        by_word[group.typed].append(group_terms[n] | group.said)
+        if group.typed >= 0:
+            by_word[group.typed].append(group_terms[n] | group.said)
     result.wizard_links = wizard_links(index, list(by_word.values()))
+    result.documents = documents(index, cleaned, groups)
     if not result.hits:
         result.hint = f"Inga träffar på ”{cleaned}”."
         result.suggestion = _suggestion(index, cleaned)
@@ -507,13 +683,36 @@ def _suggestion(index: SearchIndex, query: str) -> str:
         if word.lower() in swedish.STOPWORDS or index.matches(word):
             out.append(word)
             continue
-        nearest = index.suggest(word)
+        # An abbreviation first ("srb" → suicidriskbedömning), then the nearest spelling.
+        nearest = index.spelled_out(word) or index.suggest(word)
         if nearest and nearest != word.lower():
             out.append(nearest)
             changed = True
         else:
             out.append(word)
     return " ".join(out) if changed else ""
+
+
+def documents(index: SearchIndex, query: str, groups: list[_Group]) -> list[DocumentLink]:
+    """The rules, guides and decisions a query names: its number ("RS 2024-00668", "2024-00668"),
+    or words that all stand in it when one of them stands in no code's own texts ("fysioterapeut BR",
+    "rinkebymodellen") or two stand in its title ("beslut utökade hembesök"), so that no such search
+    ends without the document."""
+    typed = re.sub(r"[^0-9A-Za-z]", "", swedish.fold(query)).upper()
+    # Each word as typed, or what it means whole (a synonym's or concept's word, not a part or typo).
+    telling = [g for g in groups if g.typed >= 0 and not g.weak and not g.said <= swedish.STOPWORDS]
+    words = [group.said | {t for t, q in group.raw.items() if q >= QUALITY_WHOLE} for group in telling]
+    # A word no code's own title or text holds, but a document does ("fysioterapeut", "rinkebymodellen").
+    rare = [said for group in telling for said in group.said if said not in index.own]
+    found = []
+    for document in index.documents:
+        number = re.sub(r"[^0-9A-Za-z]", "", swedish.fold(document.identifier)).upper()
+        named = bool(number) and (number in typed or (len(typed) >= 6 and typed in number))
+        held = bool(words) and all(not terms.isdisjoint(document.terms) for terms in words)
+        titled = sum(not terms.isdisjoint(document.title_terms) for terms in words) >= 2
+        if named or (held and (titled or any(said in document.terms for said in rare))):
+            found.append(DocumentLink(document.title, document.identifier, document.url, document.kind))
+    return found[:MAX_DOCUMENTS]
 
 
 def wizard_links(index: SearchIndex, words: list[list[set[str]]]) -> list[WizardLink]:

@@ -32,6 +32,14 @@ class WizardLink:
 
 
 @dataclass
+class DocumentLink:
+    title: str  # a rule document, guide or decision
+    identifier: str  # a decision's number ("RS 2024-00668"), else ""
+    url: str
+    kind: str  # SourceDocument.Kind: beslut, regler, guide
+
+
+@dataclass
 class SearchResult:
     query: str
     hits: list[Hit] = field(default_factory=list)
@@ -39,4 +47,5 @@ class SearchResult:
     suggestion: str = ""  # "Menade du …": the query with unknown words replaced by the nearest known ones
     nearest: list[Hit] = field(default_factory=list)  # on a miss: the codes the suggestion finds
     wizard_links: list[WizardLink] = field(default_factory=list)
+    documents: list[DocumentLink] = field(default_factory=list)  # rules and decisions the query names
     inom: str = ""

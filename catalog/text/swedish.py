@@ -22,6 +22,16 @@ STOPWORDS = set(
     ej annan annat andra sådan sådana vilket vilken vilka
     """.split()
 )
+FOLDED_STOPWORDS = {w.translate(str.maketrans({"å": "a", "ä": "a", "ö": "o"})) for w in STOPWORDS}
+# Words a query may hold that say nothing about which code is meant ("samtal via video", "pratade över
+# telefon"): search reads them as stop words in a query, while texts keep them ("administrerad via
+# internet" is still found by "via internet").
+FILLER = set(
+    """
+    via över per hos genom mellan åt kring angående gällande ang igen väldigt ganska lite mycket typ kanske
+    nog redan just extra tillsammans gång gången gånger vecka veckan veckor dag dagen dagar månad månader
+    """.split()
+)
 WORD_RE = re.compile(r"[0-9A-Za-zÀ-ÖØ-öø-ÿ]+")
 COMBINING_RE = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", "æ": "a", "ø": "o"})
@@ -102,6 +112,30 @@ def terms(text: str, keep_stopwords: bool = False) -> list[str]:
     return [term(w) for w in words(text) if keep_stopwords or w.lower() not in STOPWORDS]
 
 
+# Endings of definite and plural forms and the genitive, longest first: "konferensen" is the content's
+# "konferens", though the stemmer cuts the two differently ("konferens", "konfer").
+INFLECTIONS = (
+    "ernas",
+    "arnas",
+    "ornas",
+    "erna",
+    "arna",
+    "orna",
+    "ens",
+    "ets",
+    "en",
+    "et",
+    "na",
+    "er",
+    "ar",
+    "or",
+    "n",
+    "t",
+    "s",
+)
+# Suffixes that make a noun of a verb's stem: "träna" and "träning", "bedöma" and "bedömning" are one
+# word to a clinician, though the stemmer keeps them apart.
+DERIVATIONS = ("ning", "ing", "else", "ande", "ende")
 LINKS = ("s", "e", "")  # what Swedish puts between the parts of a compound ("anhörig|samtal", "läkemedel|s|genomgång")
 MIN_PART = 3
 MAX_SPLIT_LENGTH = 40
@@ -128,7 +162,8 @@ def split_compound(word: str, known) -> list[str] | None:
             found = [rest]
         for end in range(len(folded) - MIN_PART, start + MIN_PART - 1, -1):
             part = folded[start:end]
-            if part not in known and term(part) not in known:
+            # A stop word is no part ("för|skole|personal" is "förskole|personal").
+            if (part not in known and term(part) not in known) or part in FOLDED_STOPWORDS:
                 continue
             for link in LINKS:
                 if link and not folded.startswith(link, end):
@@ -149,9 +184,10 @@ def phrases(text: str) -> list[list[str]]:
 
 
 def phrase_key(phrase: list[str]) -> tuple[str, ...]:
-    """How a phrase is looked up: each word's term, stop words left out (unless that leaves nothing)."""
-    content = [w for w in phrase if w.lower() not in STOPWORDS] or phrase
-    return tuple(term(w) for w in content)
+    """How a phrase is looked up: each word's term, stop words left out, unless that leaves one word
+    of several: "gav upp" is not "gav", "var med" is not nothing."""
+    content = [w for w in phrase if w.lower() not in STOPWORDS]
+    return tuple(term(w) for w in (content if len(content) > 1 else phrase))
 
 
 def concept_table(concepts) -> dict[tuple[str, ...], list[list[str]]]:

@@ -93,29 +93,74 @@
   });
 
 
-  // The list filter narrows rows as you type, by the same rule as the server's GET form
-  // (catalog.views._entry_matches): every word must stand in the row's text.
+  // The list filter narrows rows as you type. Which rows stay is the server's answer
+  // (/api/lists/<slug>/filter/, catalog.search.engine.narrowed): the same reading of the words as
+  // search and as the page's GET form, so "ringde" keeps the telephone codes and "sjalvmord" AU118.
+  // Rows keep the list's order; the address keeps ?filtrera= so a filtered list can be shared.
   function setUpListFilter() {
     var form = document.querySelector("form[data-filter]");
-    if (!form) return;
+    if (!form || !window.fetch) return;
+    var url = form.getAttribute("data-filter");
     var box = form.querySelector("input[name=filtrera]");
     var status = form.querySelector(".filter__antal");
     var rows = Array.prototype.slice.call(document.querySelectorAll("tr[data-rad]"));
-    function apply() {
-      var words = box.value.toLocaleLowerCase("sv").split(/\s+/).filter(Boolean);
+    var present = {};
+    var timer = null;
+    var asked = 0;
+    function codeOf(row) {
+      var link = row.querySelector("a.kod");
+      return link ? link.textContent.trim() : "";
+    }
+    rows.forEach(function (row) { present[codeOf(row)] = true; });
+    function show(kept, total) {
       var shown = 0;
       rows.forEach(function (row) {
-        var text = row.textContent.toLocaleLowerCase("sv");
-        var match = words.every(function (word) { return text.indexOf(word) !== -1; });
+        var match = kept === null || kept[codeOf(row)] === true;
         row.hidden = !match;
         if (match) shown += 1;
       });
       document.querySelectorAll(".lista .avsnitt").forEach(function (section) {
-        section.hidden = words.length > 0 && !section.querySelector("tr[data-rad]:not([hidden])");
+        section.hidden = kept !== null && !section.querySelector("tr[data-rad]:not([hidden])");
       });
-      if (status) status.textContent = words.length ? shown + " av " + rows.length + " koder visas." : "";
+      if (status) status.textContent = kept === null ? "" : shown + " av " + total + " koder visas.";
     }
-    box.addEventListener("input", apply);
+    function remember(value) {
+      if (!window.URL || !window.history.replaceState) return;
+      var address = new URL(window.location.href);
+      if (value) address.searchParams.set("filtrera", value); else address.searchParams.delete("filtrera");
+      window.history.replaceState(window.history.state, "", address.toString());
+    }
+    function apply() {
+      var value = box.value.trim();
+      var number = ++asked;
+      remember(value);
+      if (!value) {
+        show(null, rows.length);
+        return;
+      }
+      fetch(url + "?filtrera=" + encodeURIComponent(value), { headers: { Accept: "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (data) {
+          if (!data || number !== asked) return;
+          var kept = {};
+          var missing = false;
+          data.codes.forEach(function (code) {
+            kept[code] = true;
+            if (!present[code]) missing = true;
+          });
+          // The page came narrowed by the server (?filtrera=): rows it left out need a new page.
+          if (missing) {
+            form.submit();
+            return;
+          }
+          show(kept, data.total);
+        })
+        .catch(function () { /* the form still filters when sent */ });
+    }
+    box.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(apply, 150);
+    });
   }
 
   // While the list is filtered, its table of contents counts the rows shown and leaves out

@@ -431,8 +431,11 @@ def test_a_compound_with_a_part_shorter_than_three_letters_is_not_split():
     assert swedish.split_compound("video2samtal", {"video", "samtal"}) is None
 
 
-def test_a_phrase_is_looked_up_without_its_stop_words_unless_it_is_only_stop_words():
-    assert swedish.phrase_key(["ringa", "upp"]) == (swedish.term("ringa"),)
+def test_a_phrase_is_looked_up_without_its_stop_words_unless_that_leaves_one_word_or_none():
+    # "gav upp" is not "gav", and "var med" is not nothing: such a phrase keeps its particles.
+    assert swedish.phrase_key(["ringa", "upp"]) == (swedish.term("ringa"), "upp")
+    assert swedish.phrase_key(["var", "med"]) == ("var", "med")
+    assert swedish.phrase_key(["barn", "som", "far", "illa"]) == tuple(swedish.term(w) for w in ("barn", "far", "illa"))
     assert swedish.phrase_key(["upp"]) == ("upp",)
     assert swedish.phrases("ringa upp, , sprit") == [["ringa", "upp"], ["sprit"]]
     assert swedish.phrases(None) == []
@@ -451,9 +454,10 @@ def test_the_index_is_built_once_and_kept_while_the_content_is_unchanged():
     assert search_engine.current_index() is not first
 
 
-def test_building_the_index_reads_the_database_in_four_queries(django_assert_num_queries):
-    # Entries with their codes, lists and sections; section instructions; synonyms; concepts.
-    with django_assert_num_queries(4):
+def test_building_the_index_reads_the_database_in_eight_queries(django_assert_num_queries):
+    # Entries with their codes, lists and sections; section instructions; the documents with their
+    # parts, contact types and decision codes; synonyms; concepts.
+    with django_assert_num_queries(8):
         search_index.build_index("test")
 
 
@@ -527,6 +531,7 @@ def _answer(query: str, options: dict) -> dict:
         "suggestion": result.suggestion,
         "nearest": [[hit.code, str(hit.snippet)] for hit in result.nearest],
         "wizard": [[link.label, link.question, link.url] for link in result.wizard_links],
+        "documents": [[document.title, document.url] for document in result.documents],
     }
 
 

@@ -332,6 +332,8 @@ def test_list_filter_narrows_rows_as_you_type(site, page):
     rows = page.locator("tr[data-rad]")
     total = rows.count()
     page.locator("#filtrera").fill("suicid")
+    # The server says which rows stay (catalog.search.engine.narrowed), a moment after typing.
+    page.wait_for_function("() => document.querySelector('.filter__antal').textContent.includes('koder visas')")
     visible = page.locator("tr[data-rad]:not([hidden])")
     assert 0 < visible.count() < total
     hidden_row = page.locator("tr[data-rad][hidden]").first

@@ -1,5 +1,7 @@
 """Queries several search tests share: each with the code it must find, and input meant to break things."""
 
+import hashlib
+
 # (query, a code that must be among the first three hits, what kind of matching it proves)
 TOP3 = [
     ("AU118", "AU118", "code exactly"),
@@ -104,3 +106,19 @@ HOSTILE = [
     "\\",
     "AU" * 300,
 ]
+
+
+def half_of(query: str) -> str:
+    """The fixed rule that splits tests/data/search-heldout.tsv: the query's SHA-256, as a number, even or odd."""
+    return "tuning" if int(hashlib.sha256(query.encode("utf-8")).hexdigest(), 16) % 2 == 0 else "held-out"
+
+
+def heldout_rows(path) -> list[tuple[str, set[str], str, str, str]]:
+    """(query, acceptable codes, kind, half, source words) for each row of a held-out table."""
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        query, expected, kind, half, why = line.split("\t")
+        rows.append((query, set(expected.split()), kind, half, why))
+    return rows
