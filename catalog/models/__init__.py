@@ -19,6 +19,7 @@ from catalog.models.catalogue import (
     retired,
 )
 from catalog.models.changes import EVERYTHING, ContentChange, SearchIndexState
+from catalog.models.classroom import ClassAnswer, LiveClass, RateBucket
 from catalog.models.editorial import Draft, Revision
 from catalog.models.practice import PracticeCase, PracticeCount, PracticeQuote, PracticeSet
 from catalog.models.search import Concept, SearchMiss, Synonym
@@ -29,6 +30,7 @@ from catalog.models.wizard import WizardCode, WizardNote, WizardOption, WizardSt
 __all__ = [
     "EVERYTHING",
     "ChangeSuggestion",
+    "ClassAnswer",
     "Code",
     "CodeList",
     "CodeQuerySet",
@@ -41,11 +43,13 @@ __all__ = [
     "Draft",
     "Entry",
     "Footnote",
+    "LiveClass",
     "Mention",
     "PracticeCase",
     "PracticeCount",
     "PracticeQuote",
     "PracticeSet",
+    "RateBucket",
     "Revision",
     "SearchIndexState",
     "SearchMiss",
