@@ -74,13 +74,14 @@ test-sqlite: venv browser
 	DATABASE_URL=sqlite:///db.sqlite3 $(PY) -m pytest
 
 # Reaches the local PostgreSQL (starting it if it is installed but down); skips, saying so, only when no server can be had.
+# Browser tests run on SQLite only, except those marked both_databases (the live class: several clients at once).
 test-postgres: venv browser
 	@echo "== tests on PostgreSQL =="
 	@url="$${DATABASE_URL:-}"; case "$$url" in postgres*) ;; *) url="$(PG_URL)";; esac; \
 	if ! $(PY) .ci/postgres.py "$$url"; then \
 	  echo "SKIPPED: no PostgreSQL server could be reached at $$url; the PostgreSQL run did not happen."; exit 0; \
 	fi; \
-	DATABASE_URL="$$url" $(PY) -m pytest -m "not browser"
+	DATABASE_URL="$$url" $(PY) -m pytest -m "not browser or both_databases"
 
 lint: venv
 	$(VENV)/bin/ruff check .

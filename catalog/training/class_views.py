@@ -3,7 +3,7 @@
 Learners have no account and give no name. A phone carries a signed cookie with a random token
 (what the throttle counts it under, as a keyed hash) and its own answers in this class, so that a
 changed answer moves its count; the server keeps only the counts. Phones poll every two seconds and
-the projector every second (htmx; a 204 when nothing changed); without JavaScript every page has
+the projector every second (htmx; a phone gets a 204 while nothing changed); without JavaScript every page has
 a link that fetches it anew. Only the trainer who started a class moves it.
 """
 
@@ -56,8 +56,9 @@ def _gone(request: HttpRequest, live_class: LiveClass) -> HttpResponse:
     return _message(request, "Klassen är avslutad", text, 410)
 
 
-def _case_context(live_class: LiveClass) -> dict:
-    """The current case, its key, hint and (once shown) its facit: what both views show."""
+def _case_context(live_class: LiveClass, shown: bool = True) -> dict:
+    """The current case, its key, and (``shown``: for a whole page) the hint and the facit once the
+    trainer has shown them: what both views show."""
     case = classroom.current_case(live_class)
     context = {"live_class": live_class, "case": case, "phase": live_class.phase, "size": len(live_class.case_ids)}
     context["number"] = live_class.position + 1
@@ -66,6 +67,8 @@ def _case_context(live_class: LiveClass) -> dict:
     key = keys.key_from_model(case, list(case.quotes.order_by("order")))
     context["key"] = key
     context["contacts"] = classroom.contact_choices(case)
+    if not shown:
+        return context
     if live_class.phase in (Phase.HINT, Phase.KEY):
         context["hint"] = facit.hint_for(key)
     if live_class.phase == Phase.KEY:
@@ -246,7 +249,7 @@ def _spread_context(live_class: LiveClass, context: dict, keep: dict) -> dict:
     key = context.get("key") if live_class.phase == Phase.KEY else None
     spread = classroom.spread(live_class, live_class.position, key, dict(context.get("contacts", [])))
     here = reverse("catalog:classroom-trainer", args=[live_class.code])
-    poll = {"v": live_class.version, "n": spread["total"], **keep}
+    poll = {"v": live_class.version, **keep}
     return {"spread": spread, "poll_url": f"{here}?{urlencode(poll)}", "poll_every": POLL_PROJECTOR}
 
 
@@ -260,12 +263,11 @@ def trainer(request: HttpRequest, code: str) -> HttpResponse:
     presenting = request.GET.get(presentation.PRESENTATION) == "1"
     keep = {presentation.PRESENTATION: "1"} if presenting else {}
     if is_fragment_request(request) and "v" in request.GET:
+        # One projector polls, so it gets the spread every time (an answer that moves between sets
+        # leaves the total as it was); only a move of the trainer's reloads the page.
         if request.GET["v"] != str(found.version):
             return HttpResponseClientRefresh()
-        answered = classroom.answered(found, found.position)
-        if request.GET.get("n") == str(answered):
-            return HttpResponse(status=204)
-        context = _case_context(found)
+        context = _case_context(found, shown=False)
         return render(request, "catalog/classroom_trainer.html#svarsbild", _spread_context(found, context, keep))
     context = _case_context(found)
     context.update(_spread_context(found, context, keep))
