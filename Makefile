@@ -15,7 +15,7 @@ PYTHON_312 := $(shell for p in python3.13 python3.12 python3; do \
 	  $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$c; exit; }; \
 	done)
 
-.PHONY: run serve browser test test-sqlite test-postgres venv lint format check-content clean bench-search bench-load mutation coordinator messages bench-fhir bench-describe
+.PHONY: run serve browser test test-sqlite test-postgres venv lint format check-content clean bench-search bench-load mutation coordinator messages bench-fhir bench-describe bench-classroom
 
 $(VENV)/.installed: requirements.txt
 	@if [ -z "$(PYTHON_312)" ]; then echo "KVÅ-guiden needs Python 3.12 or newer; none was found on PATH or in pyenv." >&2; exit 1; fi
@@ -106,6 +106,10 @@ bench-fhir: venv
 
 bench-describe: venv
 	$(PY) bench/describe.py
+
+# A live class under `make serve PORT=8129`: 40 phones answering within 10 s, the projector polling (bench/classroom.py).
+bench-classroom: venv
+	$(PY) bench/classroom.py
 
 check-content: venv
 	$(PY) manage.py load_content --check
