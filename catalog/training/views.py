@@ -43,7 +43,8 @@ def index(request: HttpRequest) -> HttpResponse:
 def practice_set(request: HttpRequest, slug: str) -> HttpResponse:
     chosen = get_object_or_404(PracticeSet, slug=slug)
     cases = list(chosen.cases.order_by("order", "slug"))
-    return render(request, "catalog/practice_set.html", {"set": chosen, "cases": cases})
+    context = {"set": chosen, "cases": cases, "may_lead": classroom.may_lead(request.user)}
+    return render(request, "catalog/practice_set.html", context)
 
 
 @require_safe

@@ -114,6 +114,23 @@ def test_the_start_form_is_offered_only_to_those_who_may_lead(trainer):
     assert 'action="/klassrum/starta/"' not in public and "Logga in" in public
 
 
+def test_a_trainer_starts_a_class_from_the_sets_page_and_learners_find_the_classroom(trainer):
+    form = post_form(trainer.get(f"/ovningar/set/{SET}/").content.decode(), form_id=None)
+    response = trainer.post(form.action, fill(form))
+    assert response.status_code == 302 and LiveClass.objects.get().practice_set.slug == SET
+    assert 'action="/klassrum/starta/"' not in Client().get(f"/ovningar/set/{SET}/").content.decode()
+    assert 'href="/klassrum/"' in Client().get("/ovningar/").content.decode()
+
+
+def test_each_class_page_refuses_the_wrong_method(trainer):
+    live_class = start_class(trainer)
+    code = live_class.code
+    assert Client().post("/klassrum/").status_code == 405
+    assert Client().post(f"/klassrum/{code}/").status_code == 405
+    assert Client().get(f"/klassrum/{code}/svar/").status_code == 405
+    assert trainer.post(f"/klassrum/{code}/utbildare/").status_code == 405
+
+
 def test_starting_an_unknown_set_or_with_get_is_refused(trainer):
     assert trainer.post("/klassrum/starta/", {"set": "finns-inte"}).status_code == 400
     assert trainer.get("/klassrum/starta/").status_code == 405
