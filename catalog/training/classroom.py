@@ -154,26 +154,28 @@ def split(answer: str) -> tuple[list[str], str]:
 
 
 def record(live_class: LiveClass, position: int, answer: str, previous: str | None) -> None:
-    """Count one answer at ``position``; a learner's earlier answer there (``previous``) is uncounted.
+    """Count one answer at ``position``; a learner's earlier answer there (``previous``) is uncounted
+    (from OTHER, if it was counted there).
 
     In one transaction, so the move from the old set to the new is never half done."""
     if previous == answer:
         return
     answers = ClassAnswer.objects.filter(live_class=live_class, position=position)
+    one_less, one_more = models.F("count") - 1, models.F("count") + 1
     with transaction.atomic():
-        if previous is not None:
-            answers.filter(answer=previous, count__gt=0).update(count=models.F("count") - 1)
-        if answers.filter(answer=answer).update(count=models.F("count") + 1):
+        if previous is not None and not answers.filter(answer=previous, count__gt=0).update(count=one_less):
+            answers.filter(answer=OTHER, count__gt=0).update(count=one_less)
+        if answers.filter(answer=answer).update(count=one_more):
             return
         if answers.count() >= MAX_ANSWER_SETS:
             answer = OTHER
-            if answers.filter(answer=answer).update(count=models.F("count") + 1):
+            if answers.filter(answer=answer).update(count=one_more):
                 return
         try:
             with transaction.atomic():
                 ClassAnswer.objects.create(live_class=live_class, position=position, answer=answer, count=1)
         except IntegrityError:
-            answers.filter(answer=answer).update(count=models.F("count") + 1)
+            answers.filter(answer=answer).update(count=one_more)
 
 
 def answered(live_class: LiveClass, position: int) -> int:

@@ -344,6 +344,10 @@ def test_distinct_answer_sets_beyond_the_bound_are_counted_together():
         classroom.record(live_class, 0, f"AU{n:03d}", None)
     assert ClassAnswer.objects.filter(live_class=live_class).count() == classroom.MAX_ANSWER_SETS + 1
     assert counts(live_class)[classroom.OTHER] == 5
+    # A learner whose answer went to the others changes it: the others lose that one count.
+    classroom.record(live_class, 0, "AU000", previous=f"AU{classroom.MAX_ANSWER_SETS + 1:03d}")
+    assert counts(live_class)[classroom.OTHER] == 4 and counts(live_class)["AU000"] == 2
+    assert classroom.answered(live_class, 0) == classroom.MAX_ANSWER_SETS + 5
 
 
 # --- Moving the class -------------------------------------------------------------------------------
