@@ -83,7 +83,9 @@ def reset_sequences() -> None:
     from django.core.management.color import no_style
     from django.db import connection
 
-    models = [m for config in apps.get_app_configs() for m in config.get_models()]
+    # Only the tables the old migrations made: a model added since has none yet.
+    existing = set(connection.introspection.table_names())
+    models = [m for config in apps.get_app_configs() for m in config.get_models() if m._meta.db_table in existing]
     with connection.cursor() as cursor:
         for statement in connection.ops.sequence_reset_sql(no_style(), models):
             cursor.execute(statement)
