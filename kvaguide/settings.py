@@ -206,6 +206,9 @@ CLASSROOM_RETENTION_HOURS = float(os.environ.get("CLASSROOM_RETENTION_HOURS", "3
 CLASSROOM_ANSWERS_PER_MINUTE = int(os.environ.get("CLASSROOM_ANSWERS_PER_MINUTE", "10"))
 CLASSROOM_ANSWERS_PER_ADDRESS_MINUTE = int(os.environ.get("CLASSROOM_ANSWERS_PER_ADDRESS_MINUTE", "400"))
 CLASSROOM_MISSES_PER_MINUTE = int(os.environ.get("CLASSROOM_MISSES_PER_MINUTE", "20"))
+# How often a phone and the projector ask for news (htmx polling; bench/classroom.py measures them).
+CLASSROOM_PHONE_POLL_SECONDS = float(os.environ.get("CLASSROOM_PHONE_POLL_SECONDS", "2"))
+CLASSROOM_PROJECTOR_POLL_SECONDS = float(os.environ.get("CLASSROOM_PROJECTOR_POLL_SECONDS", "1"))
 
 # Login lock-out (django-axes, see catalog.editorial.accounts). Failures are counted per user name and
 # address (AXES_FAILURE_LIMIT) and per address alone (LOGIN_FAILURES_PER_ADDRESS, higher), so a

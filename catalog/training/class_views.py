@@ -11,6 +11,7 @@ import json
 import secrets
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
@@ -29,8 +30,6 @@ from catalog.visits import presentation
 
 COOKIE = "kva_klassrum"
 SALT = "catalog.training.klassrum"
-POLL_PHONE = "2s"
-POLL_PROJECTOR = "1s"
 Phase = LiveClass.Phase
 
 
@@ -156,7 +155,11 @@ def _phone_poll(request: HttpRequest, live_class: LiveClass) -> HttpResponse:
 def _poll_urls(request: HttpRequest, live_class: LiveClass) -> dict:
     here = reverse("catalog:classroom-learner", args=[live_class.code])
     poll = {"v": live_class.version, "fall": live_class.position}
-    return {"page_url": here, "poll_url": f"{here}?{urlencode(poll)}", "poll_every": POLL_PHONE}
+    return {
+        "page_url": here,
+        "poll_url": f"{here}?{urlencode(poll)}",
+        "poll_every": f"{settings.CLASSROOM_PHONE_POLL_SECONDS}s",
+    }
 
 
 def _learner_page(request: HttpRequest, live_class: LiveClass, phone: dict, status: int = 200, **extra) -> HttpResponse:
@@ -250,7 +253,11 @@ def _spread_context(live_class: LiveClass, context: dict, keep: dict) -> dict:
     spread = classroom.spread(live_class, live_class.position, key, dict(context.get("contacts", [])))
     here = reverse("catalog:classroom-trainer", args=[live_class.code])
     poll = {"v": live_class.version, **keep}
-    return {"spread": spread, "poll_url": f"{here}?{urlencode(poll)}", "poll_every": POLL_PROJECTOR}
+    return {
+        "spread": spread,
+        "poll_url": f"{here}?{urlencode(poll)}",
+        "poll_every": f"{settings.CLASSROOM_PROJECTOR_POLL_SECONDS}s",
+    }
 
 
 @require_safe

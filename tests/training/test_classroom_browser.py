@@ -43,7 +43,9 @@ def answer(tab, codes: str) -> None:
     tab.wait_for_selector("#mitt-svar")
 
 
-def test_a_trainer_and_three_learners_run_a_class_live(site, browser):
+def test_a_trainer_and_three_learners_run_a_class_live(site, browser, settings):
+    # Polls as often as the suite can bear: what is tested is that they follow, not how soon.
+    settings.CLASSROOM_PHONE_POLL_SECONDS, settings.CLASSROOM_PROJECTOR_POLL_SECONDS = 0.5, 0.3
     User.objects.create_user("utbildare", password=PASSWORD, is_staff=True).groups.add(trainer_group())
     chosen = PracticeSet.objects.get(slug="fallor")
     first, second = list(chosen.cases.order_by("order", "slug"))[:2]
