@@ -3,6 +3,8 @@ databases (marked both_databases: `make test` runs it on PostgreSQL too). The ph
 code and by the QR code's address, one of them without JavaScript; the projector follows the answers
 live; the phones follow the trainer's moves; a learner cannot move the class; axe on every page."""
 
+import threading
+
 import pytest
 from django.contrib.auth.models import User
 
@@ -11,6 +13,35 @@ from catalog.models import PracticeSet
 from tests.support.browser import axe_violations, needs_chromium
 
 pytestmark = [needs_chromium, pytest.mark.both_databases]
+
+
+@pytest.fixture
+def class_site(site, live_server):
+    """The live server, one request at a time on SQLite.
+
+    With the test database in memory, Django hands the live server's request threads the test's one
+    SQLite connection (so that they see its rows); four clients polling at once would use it from
+    two threads at a time ("bad parameter or other API misuse"). On PostgreSQL every thread has its own
+    connection and requests run side by side; a SQLite file with one connection per thread, as the
+    production server has, is measured by bench/classroom.py and tests/support/classroom_bursts.py."""
+    from django.db import connection
+
+    if not (connection.vendor == "sqlite" and connection.is_in_memory_db()):
+        yield site
+        return
+    server = live_server.thread.httpd  # one server for the session: put its app back afterwards
+    app, lock = server.get_app(), threading.Lock()
+
+    def one_at_a_time(environ, start_response):
+        with lock:
+            return app(environ, start_response)
+
+    server.set_app(one_at_a_time)
+    try:
+        yield site
+    finally:
+        server.set_app(app)
+
 
 PROJECTOR = {"viewport": {"width": 683, "height": 512}, "device_scale_factor": 1.5, "locale": "sv-SE"}
 PHONE = {"viewport": {"width": 375, "height": 740}, "locale": "sv-SE"}
@@ -43,7 +74,8 @@ def answer(tab, codes: str) -> None:
     tab.wait_for_selector("#mitt-svar")
 
 
-def test_a_trainer_and_three_learners_run_a_class_live(site, browser, settings):
+def test_a_trainer_and_three_learners_run_a_class_live(class_site, browser, settings):
+    site = class_site
     # Polls as often as the suite can bear: what is tested is that they follow, not how soon.
     settings.CLASSROOM_PHONE_POLL_SECONDS, settings.CLASSROOM_PROJECTOR_POLL_SECONDS = 0.5, 0.3
     User.objects.create_user("utbildare", password=PASSWORD, is_staff=True).groups.add(trainer_group())
@@ -147,7 +179,8 @@ def test_a_trainer_and_three_learners_run_a_class_live(site, browser, settings):
             context.close()
 
 
-def test_q_shows_the_join_qr_code_large_on_its_own_and_again_puts_it_back(site, browser):
+def test_q_shows_the_join_qr_code_large_on_its_own_and_again_puts_it_back(class_site, browser):
+    site = class_site
     User.objects.create_user("utbildare", password=PASSWORD, is_staff=True).groups.add(trainer_group())
     projector = browser.new_context(**PROJECTOR)
     try:
