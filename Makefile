@@ -15,7 +15,7 @@ PYTHON_312 := $(shell for p in python3.13 python3.12 python3; do \
 	  $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$c; exit; }; \
 	done)
 
-.PHONY: run serve browser test test-sqlite test-postgres venv lint format check-content clean bench-search bench-load mutation coordinator messages bench-fhir bench-describe bench-lighthouse
+.PHONY: run serve browser test test-sqlite test-postgres venv lint format check-content clean bench-search bench-load mutation coordinator messages bench-fhir bench-describe bench-lighthouse bench-classroom
 
 $(VENV)/.installed: requirements.txt
 	@if [ -z "$(PYTHON_312)" ]; then echo "KVÅ-guiden needs Python 3.12 or newer; none was found on PATH or in pyenv." >&2; exit 1; fi
@@ -74,6 +74,7 @@ test-sqlite: venv browser
 	DATABASE_URL=sqlite:///db.sqlite3 $(PY) -m pytest
 
 # Reaches the local PostgreSQL (starting it if it is installed but down); skips, saying so, only when no server can be had.
+# Browser tests run on SQLite only, except those marked both_databases (the live class: several clients at once).
 test-postgres: venv browser
 	@echo "== tests on PostgreSQL =="
 	@url="$${DATABASE_URL:-}"; case "$$url" in postgres*) ;; *) url="$(PG_URL)";; esac; \
@@ -109,6 +110,10 @@ bench-describe: venv
 # Lighthouse (mobile) on the eight point-of-care pages, against `make serve PORT=…` running elsewhere.
 bench-lighthouse: venv
 	$(PY) bench/lighthouse.py --base http://127.0.0.1:$(PORT)
+
+# A live class under `make serve PORT=8129`: 40 phones answering within 10 s, the projector polling (bench/classroom.py).
+bench-classroom: venv
+	$(PY) bench/classroom.py
 
 check-content: venv
 	$(PY) manage.py load_content --check

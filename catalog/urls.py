@@ -4,6 +4,7 @@ from catalog.catalogue import api, views
 from catalog.help import urls as help_urls
 from catalog.search import views as search_views
 from catalog.suggestions import views as suggestion_views
+from catalog.training import class_views
 from catalog.training import views as practice_views
 from catalog.visits import views as visit_views
 from catalog.visits.describe import views as describe_views
@@ -40,6 +41,12 @@ urlpatterns = [
     path("ovningar/set/<slug:slug>/", practice_views.practice_set, name="practice-set"),
     path("ovningar/set/<slug:slug>/sammanfattning/", practice_views.set_summary, name="practice-set-summary"),
     path("ovningar/<slug:slug>/", practice_views.case, name="practice-case"),
+    path("klassrum/", class_views.index, name="classroom"),
+    path("klassrum/starta/", class_views.start, name="classroom-start"),
+    path("klassrum/<str:code>/", class_views.learner, name="classroom-learner"),
+    path("klassrum/<str:code>/svar/", class_views.answer, name="classroom-answer"),
+    path("klassrum/<str:code>/utbildare/", class_views.trainer, name="classroom-trainer"),
+    path("klassrum/<str:code>/styr/", class_views.control, name="classroom-control"),
     path("regler/<slug:slug>/", views.rules, name="rules"),
     path("beslut/<str:identifier>/", views.decision, name="decision"),
     path("hjalp/", include(help_urls)),

@@ -197,6 +197,19 @@ SESSION_COOKIE_HTTPONLY = True
 SUGGESTIONS_PER_HOUR = int(os.environ.get("SUGGESTIONS_PER_HOUR", "5"))
 SUGGESTION_RETENTION_DAYS = int(os.environ.get("SUGGESTION_RETENTION_DAYS", "90"))
 
+# Live classes (/klassrum/, catalog.training.classroom): a class ends when the trainer ends it or after
+# CLASSROOM_IDLE_HOURS without a move, and it and its answer counts are deleted
+# CLASSROOM_RETENTION_HOURS after it ended. Answers per minute from one phone and from one address
+# (a whole class may share one address behind a hospital's NAT), and unknown join codes per minute.
+CLASSROOM_IDLE_HOURS = float(os.environ.get("CLASSROOM_IDLE_HOURS", "4"))
+CLASSROOM_RETENTION_HOURS = float(os.environ.get("CLASSROOM_RETENTION_HOURS", "3"))
+CLASSROOM_ANSWERS_PER_MINUTE = int(os.environ.get("CLASSROOM_ANSWERS_PER_MINUTE", "10"))
+CLASSROOM_ANSWERS_PER_ADDRESS_MINUTE = int(os.environ.get("CLASSROOM_ANSWERS_PER_ADDRESS_MINUTE", "400"))
+CLASSROOM_MISSES_PER_MINUTE = int(os.environ.get("CLASSROOM_MISSES_PER_MINUTE", "20"))
+# How often a phone and the projector ask for news (htmx polling; bench/classroom.py measures them).
+CLASSROOM_PHONE_POLL_SECONDS = float(os.environ.get("CLASSROOM_PHONE_POLL_SECONDS", "2"))
+CLASSROOM_PROJECTOR_POLL_SECONDS = float(os.environ.get("CLASSROOM_PROJECTOR_POLL_SECONDS", "1"))
+
 # Login lock-out (django-axes, see catalog.editorial.accounts). Failures are counted per user name and
 # address (AXES_FAILURE_LIMIT) and per address alone (LOGIN_FAILURES_PER_ADDRESS, higher), so a
 # guesser locks out only what they guess from, never a colleague at another address.

@@ -10,7 +10,9 @@ pytest_plugins = ["tests.support.browser"]
 def pytest_collection_modifyitems(items):
     # What a browser shows does not depend on the database behind the server, and the database
     # code those pages run is tested on both through the test client: `make test` runs browser
-    # tests on SQLite only (`-m "not browser"` on PostgreSQL).
+    # tests on SQLite only (`-m "not browser or both_databases"` on PostgreSQL). A browser test
+    # whose point is what several clients do to shared state at once (the live class) is marked
+    # `both_databases` and runs on PostgreSQL too.
     for item in items:
         if {"browser", "page"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.browser)

@@ -19,17 +19,19 @@ from catalog.models.catalogue import (
     retired,
 )
 from catalog.models.changes import EVERYTHING, ContentChange, SearchIndexState
+from catalog.models.classroom import ClassAnswer, LiveClass
 from catalog.models.editorial import Draft, Revision
 from catalog.models.practice import PracticeCase, PracticeCount, PracticeQuote, PracticeSet
 from catalog.models.search import Concept, SearchMiss, Synonym
 from catalog.models.suggestions import ChangeSuggestion
-from catalog.models.throttle import Throttle
+from catalog.models.throttle import RateBucket
 from catalog.models.tracked import ContentTracked, plain_value
 from catalog.models.wizard import WizardCode, WizardNote, WizardOption, WizardStep
 
 __all__ = [
     "EVERYTHING",
     "ChangeSuggestion",
+    "ClassAnswer",
     "Code",
     "CodeList",
     "CodeQuerySet",
@@ -42,18 +44,19 @@ __all__ = [
     "Draft",
     "Entry",
     "Footnote",
+    "LiveClass",
     "Mention",
     "PracticeCase",
     "PracticeCount",
     "PracticeQuote",
     "PracticeSet",
+    "RateBucket",
     "Revision",
     "SearchIndexState",
     "SearchMiss",
     "Section",
     "SourceDocument",
     "Synonym",
-    "Throttle",
     "WizardCode",
     "WizardNote",
     "WizardOption",

@@ -13,7 +13,8 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 
-from catalog.models import ChangeSuggestion, Throttle
+from catalog import throttle
+from catalog.models import ChangeSuggestion
 
 
 def client_address(request: HttpRequest) -> str:
@@ -28,7 +29,7 @@ def address_key(address: str) -> str:
 
 def throttled(key: str) -> bool:
     """Counts this suggestion; True when the address has sent SUGGESTIONS_PER_HOUR in this clock hour."""
-    return not Throttle.allow("forslag", key, settings.SUGGESTIONS_PER_HOUR, 3600)
+    return not throttle.take(throttle.key_for("forslag", key), settings.SUGGESTIONS_PER_HOUR, seconds=3600)
 
 
 def prune() -> int:

@@ -6,6 +6,7 @@ from django.utils.safestring import SafeString
 from catalog.caching import fragments, freshness
 from catalog.models import ChangeSuggestion, Draft
 from catalog.text import textlinks
+from catalog.visits import presentation
 
 register = template.Library()
 
@@ -20,6 +21,12 @@ def kodtext(text: str | None, known: Collection[str]) -> SafeString:
 def kodrad(text: str | None, known: Collection[str]) -> SafeString:
     """Like kodtext, for one line (no paragraphs)."""
     return textlinks.link_codes(text, known)
+
+
+@register.filter
+def tast(position: int) -> str:
+    """The key that chooses the answer at this 1-based position in presentation mode."""
+    return presentation.answer_key(position)
 
 
 @register.simple_tag

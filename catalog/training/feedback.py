@@ -170,3 +170,17 @@ def validate(key: Key, known_codes: set[str], quote_ok=None, contact_refs: set[s
                 f"{where}: citatet ”{quote.text[:60]}…” står inte ordagrant i {quote.ref or '(ingen källa angiven)'}."
             )
     return errors
+
+
+# A hint shows why the tempting code is wrong where the key has such a code, else why a needed code
+# is needed, else the contact rule: the quote that decides the case, before the key says which code.
+HINT_ORDER = ("fel", "kravs", "kontakt", "allmant")
+
+
+def hint(key: Key) -> Quote | None:
+    """The deciding quote; the first, in HINT_ORDER, that names no code of the key (the hint must not
+    give the answer away), else the first quote there is."""
+    in_key = set(key.required) | set(key.forbidden) | set(key.allowed)
+    ordered = [q for about in HINT_ORDER for q in key.quotes if q.about == about]
+    unnamed = [q for q in ordered if not in_key & set(textlinks.codes_in(q.text))]
+    return (unnamed or ordered or [None])[0]

@@ -13,40 +13,19 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from catalog.htmx import is_fragment_request
-from catalog.models import Code, ContactType, PracticeCase, PracticeCount, PracticeSet
+from catalog.models import PracticeCase, PracticeCount, PracticeSet
 from catalog.search import engine as search_engine
-from catalog.training import feedback, keys
-from catalog.visits.views import source_labels
+from catalog.training import classroom, facit, keys
+from catalog.visits import presentation
 
 MAX_SUGGESTIONS = 8
 CHECK = "ratta"  # the submit button's name: present when the learner asks for feedback
+HINT = "ledtrad"  # present when the learner asks for the hint (the deciding quote, without its code)
 
 
 def _case_url(case: PracticeCase, **params) -> str:
     params = {k: v for k, v in params.items() if v}
     return case.get_absolute_url() + (f"?{urlencode(params)}" if params else "")
-
-
-def _quote_rows(quotes: list[feedback.Quote], labels: dict) -> list[dict]:
-    return [{"quote": q, "source": labels.get(q.ref, (q.ref, ""))} for q in quotes]
-
-
-def _facit(key: feedback.Key) -> tuple[dict, dict, dict]:
-    """A case's key as the page shows it: each code with its title and quoted rules."""
-    labels = source_labels({q.ref for q in key.quotes})
-    titles = dict(Code.objects.filter(code__in=key.required + key.forbidden + key.allowed).values_list("code", "title"))
-    facit = {
-        "required": [
-            (code, titles.get(code, ""), _quote_rows(key.quotes_for("kravs", code), labels)) for code in key.required
-        ],
-        "forbidden": [
-            (code, titles.get(code, ""), _quote_rows(key.quotes_for("fel", code), labels)) for code in key.forbidden
-        ],
-        "allowed": [(code, titles.get(code, "")) for code in key.allowed],
-        "contact_quotes": _quote_rows(key.quotes_for("kontakt"), labels),
-        "general": _quote_rows(key.quotes_for("allmant"), labels),
-    }
-    return facit, titles, labels
 
 
 @require_safe
@@ -64,7 +43,8 @@ def index(request: HttpRequest) -> HttpResponse:
 def practice_set(request: HttpRequest, slug: str) -> HttpResponse:
     chosen = get_object_or_404(PracticeSet, slug=slug)
     cases = list(chosen.cases.order_by("order", "slug"))
-    return render(request, "catalog/practice_set.html", {"set": chosen, "cases": cases})
+    context = {"set": chosen, "cases": cases, "may_lead": classroom.may_lead(request.user)}
+    return render(request, "catalog/practice_set.html", context)
 
 
 @require_safe
@@ -75,8 +55,25 @@ def set_summary(request: HttpRequest, slug: str) -> HttpResponse:
     rows = []
     for case in cases:
         key = keys.key_from_model(case, sorted(case.quotes.all(), key=lambda q: q.order))
-        rows.append({"case": case, "key": key, "facit": _facit(key)[0]})
+        rows.append({"case": case, "key": key, "facit": facit.facit_for(key)[0]})
     return render(request, "catalog/practice_summary.html", {"set": chosen, "rows": rows})
+
+
+def _set_context(case: PracticeCase, in_set: PracticeSet | None, keep: dict) -> dict:
+    """Where the case stands in its set and the next case's address."""
+    if not in_set:
+        return {}
+    cases = list(in_set.cases.order_by("order", "slug").values_list("slug", flat=True))
+    if case.slug not in cases:
+        return {}
+    position = cases.index(case.slug)
+    context = {"set_position": position + 1, "set_size": len(cases)}
+    if position + 1 < len(cases):
+        next_case = cases[position + 1]
+        context["next_url"] = (
+            reverse("catalog:practice-case", args=[next_case]) + "?" + urlencode({"set": in_set.slug, **keep})
+        )
+    return context
 
 
 @require_safe
@@ -89,12 +86,13 @@ def case(request: HttpRequest, slug: str) -> HttpResponse:
     contact = request.GET.get("kontakt", "")[:200]
     query = request.GET.get("sok", "")[:100]
     in_set = PracticeSet.objects.filter(slug=request.GET.get("set", "")[:80]).first()
+    presenting = request.GET.get(presentation.PRESENTATION) == "1"
+    keep = {presentation.PRESENTATION: "1"} if presenting else {}
+    wants_hint = request.GET.get(HINT) == "1"
 
     hits = search_engine.search(query).hits[:MAX_SUGGESTIONS] if query.strip() else []
-    suggestions = [
-        (hit, _case_url(case, koder=f"{typed} {hit.code}".strip(), kontakt=contact, set=in_set and in_set.slug))
-        for hit in hits
-    ]
+    extra = {"kontakt": contact, "set": in_set and in_set.slug, HINT: wants_hint and "1", **keep}
+    suggestions = [(hit, _case_url(case, koder=f"{typed} {hit.code}".strip(), **extra) + "#svar-form") for hit in hits]
     context = {
         "case": case,
         "key": key,
@@ -104,43 +102,22 @@ def case(request: HttpRequest, slug: str) -> HttpResponse:
         "suggestions": suggestions,
         "in_set": in_set,
         "check_field": CHECK,
+        "hint_field": HINT,
+        "presentation": presenting,
+        "kept_params": keep,
     }
     if is_fragment_request(request) and "sok" in request.GET and CHECK not in request.GET:
         return render(request, "catalog/practice_case.html#forslag", context)
 
-    contact_choices = []
-    if case.contact_type:
-        contact_choices = [
-            (f"{row.document.slug}/{row.slug}", str(row))
-            for row in ContactType.objects.filter(document=case.contact_type.document).select_related("document")
-        ]
-    context["contact_choices"] = contact_choices
-
-    context["facit"], titles, labels = _facit(key)
+    context["contact_choices"] = classroom.contact_choices(case)
+    context["facit"], titles, labels = facit.facit_for(key)
+    if wants_hint:
+        context["hint"] = facit.hint_for(key)
     if CHECK in request.GET:
-        codes, junk = feedback.parse_codes(typed)
-        result = feedback.grade(key, codes, contact or None)
-        result.not_codes = junk
-        known_titles = dict(Code.objects.filter(code__in=codes).values_list("code", "title"))
-        context["result"] = result
-        context["verdicts"] = [
-            {
-                "verdict": v,
-                "title": known_titles.get(v.code) or titles.get(v.code, ""),
-                "quotes": _quote_rows(v.quotes, labels),
-            }
-            for v in result.codes
-        ]
-        PracticeCount.record(case, result.solved)
-    if in_set:
-        cases = list(in_set.cases.order_by("order", "slug").values_list("slug", flat=True))
-        if case.slug in cases:
-            position = cases.index(case.slug)
-            context["set_position"] = position + 1
-            context["set_size"] = len(cases)
-            if position + 1 < len(cases):
-                context["next_url"] = (
-                    reverse("catalog:practice-case", args=[cases[position + 1]]) + f"?set={in_set.slug}"
-                )
-    context["wizard_url"] = reverse("catalog:visit") + "?" + urlencode({"ovning": case.slug})
+        context.update(facit.graded(key, typed, contact, titles, labels))
+        PracticeCount.record(case, context["result"].solved)
+    context.update(_set_context(case, in_set, keep))
+    context["wizard_url"] = reverse("catalog:visit") + "?" + urlencode({presentation.PRACTICE: case.slug, **keep})
+    context["presentation_on_url"] = _case_url(case, set=in_set and in_set.slug, **{presentation.PRESENTATION: "1"})
+    context["presentation_off_url"] = _case_url(case, set=in_set and in_set.slug)
     return render(request, "catalog/practice_case.html", context)

@@ -1,9 +1,11 @@
 """What the visit wizard adds for trainers: presentation mode, a case in view, the step as a QR code.
 
-Two query parameters ride along on every step's address: ``projektor=1`` (presentation mode:
-large type, no header, digit keys) and ``ovning=<slug>`` (a practice case's text above the
-wizard, and at the end a link that checks the suggested codes against the case's key). The
-visit view calls ``kept_query`` and ``wizard_extras``; nothing else in the wizard changes.
+Three query parameters ride along on every step's address: ``projektor=1`` (presentation mode:
+large type, no header, a key for every answer), ``ovning=<slug>`` (a practice case's text above
+the wizard, and at the end a link that checks the suggested codes against the case's key) and
+``klass=<join code>`` (a learner in a live class: at the end, a link that takes the codes back to
+the class's answer form instead of the key). The visit view calls ``kept_query`` and
+``wizard_extras``; nothing else in the wizard changes.
 """
 
 import re
@@ -19,6 +21,12 @@ from catalog.visits import wizard
 
 PRESENTATION = "projektor"
 PRACTICE = "ovning"
+CLASS = "klass"
+CLASS_CODE_RE = re.compile(r"^[0-9]{6}$")
+# The keys that choose answers in presentation mode, in order: digits, then letters without q (q
+# shows the QR code). "Inget av dessa" is always 0. Fifteen answers need 1–9 and a–f.
+ANSWER_KEYS = "123456789abcdefghijklmnoprstuvwxyz"
+WAY_OUT_KEY = "0"
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -29,7 +37,15 @@ def kept_params(request: HttpRequest) -> dict[str, str]:
     slug = request.GET.get(PRACTICE, "")[:80]
     if SLUG_RE.match(slug):
         params[PRACTICE] = slug
+    code = request.GET.get(CLASS, "")[:6]
+    if CLASS_CODE_RE.match(code):
+        params[CLASS] = code
     return params
+
+
+def answer_key(position: int) -> str:
+    """The key that chooses the answer at 1-based ``position`` ("" beyond the last key)."""
+    return ANSWER_KEYS[position - 1] if 0 < position <= len(ANSWER_KEYS) else ""
 
 
 def kept_query(request: HttpRequest) -> str:
@@ -42,7 +58,10 @@ def qr_svg(url: str) -> SafeString:
     """The address as an inline SVG QR code, made here (no external service, no inline style)."""
     code = segno.make(url, error="m", micro=False)
     # segno writes only attributes (no style), so the page's CSP (style-src 'self') allows it.
-    return mark_safe(code.svg_inline(scale=4, border=2, dark="#000", light="#fff", omitsize=False))
+    svg = code.svg_inline(scale=4, border=2, dark="#000", light="#fff", omitsize=False)
+    # A viewBox beside the size, so that CSS can draw it at any size (large on its own, #qr:target).
+    width, height = code.symbol_size(scale=4, border=2)
+    return mark_safe(svg.replace("<svg ", f'<svg viewBox="0 0 {width} {height}" ', 1))
 
 
 def _with(url: str, query: str) -> str:
@@ -78,10 +97,21 @@ def wizard_extras(
     if PRACTICE in params:
         case = PracticeCase.objects.filter(slug=params[PRACTICE]).first()
         extras["practice_case"] = case
+        if CLASS in params:
+            extras["class_url"] = reverse("catalog:classroom-learner", args=[params[CLASS]])
         if case is not None and walk.suggestion is not None:
-            suggestion = walk.suggestion
-            answer = {"koder": " ".join(s.code for s in suggestion.codes), "ratta": "1"}
-            if suggestion.contact is not None:
-                answer["kontakt"] = suggestion.contact.ref
-            extras["practice_check_url"] = reverse("catalog:practice-case", args=[case.slug]) + "?" + urlencode(answer)
+            extras.update(_answer_links(case, walk.suggestion, params.get(CLASS)))
     return extras
+
+
+def _answer_links(case: PracticeCase, suggestion: wizard.Suggestion, class_code: str | None) -> dict:
+    """Where the wizard's codes go: to the class's answer form in a live class (not to the key: the
+    room answers before it sees the key), else to the practice case's grading."""
+    answer = {"koder": " ".join(s.code for s in suggestion.codes)}
+    if suggestion.contact is not None:
+        answer["kontakt"] = suggestion.contact.ref
+    if class_code:
+        url = reverse("catalog:classroom-learner", args=[class_code])
+        return {"class_answer_url": f"{url}?{urlencode(answer)}#svara"}
+    url = reverse("catalog:practice-case", args=[case.slug])
+    return {"practice_check_url": f"{url}?{urlencode({**answer, 'ratta': '1'})}"}

@@ -227,7 +227,9 @@ def _broken(request: HttpRequest, error: WalkError) -> HttpResponse:
 
 @require_safe
 @vary_on_headers("HX-Request", "Accept")
-@cached_page(params=(FIELD, "steg", "format", PREVIOUS, presentation.PRESENTATION, presentation.PRACTICE))
+@cached_page(
+    params=(FIELD, "steg", "format", PREVIOUS, presentation.PRESENTATION, presentation.PRACTICE, presentation.CLASS)
+)
 def visit(request: HttpRequest, answers: str = "") -> HttpResponse:
     tree = wizard_store.current_tree()
     if not tree.steps or tree.start not in tree.steps:

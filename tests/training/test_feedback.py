@@ -90,3 +90,27 @@ def test_validation_refuses_a_code_both_required_and_forbidden_and_a_key_with_no
     assert any("både" in e for e in feedback.validate(both, known_codes={"UX275"}))
     empty = Key(slug="b", title="b", context="bhv", required=[], quotes=[])
     assert any("minst en kod" in e for e in feedback.validate(empty, known_codes=set()))
+
+
+def test_the_hint_is_the_quote_on_the_trap_before_the_quotes_on_needed_codes():
+    assert feedback.hint(KEY) == KEY.quotes[2]  # why XS008 is wrong
+    without_trap = Key(slug="b", title="b", context="psykiatri", required=KEY.required, quotes=KEY.quotes[:2])
+    assert feedback.hint(without_trap) == KEY.quotes[0]
+
+
+def test_the_hint_passes_over_a_quote_that_names_a_code_of_the_key():
+    naming = Quote("fel", "XS008", "Använd ZV020 i stället", "entry:psykiatri/XS008/anvisning")
+    key = Key(
+        slug="c",
+        title="c",
+        context="psykiatri",
+        required=["ZV020"],
+        forbidden=["XS008"],
+        quotes=[naming, *KEY.quotes[1:2]],
+    )
+    assert feedback.hint(key) == KEY.quotes[1]
+    only_naming = Key(
+        slug="d", title="d", context="psykiatri", required=["ZV020"], forbidden=["XS008"], quotes=[naming]
+    )
+    assert feedback.hint(only_naming) == naming  # better a hint naming a code than none
+    assert feedback.hint(Key(slug="e", title="e", context="psykiatri", required=[], quotes=[])) is None

@@ -195,3 +195,52 @@ def test_a_sets_printable_summary_gives_every_case_its_visit_and_key_with_quotes
     assert 'class="utskriftsinfo' in html
     assert client.get("/ovningar/set/finns-inte/sammanfattning/").status_code == 404
     assert client.post("/ovningar/set/fallor/sammanfattning/").status_code == 405
+
+
+def test_the_code_search_comes_before_the_answer_and_the_answer_lands_on_its_feedback(client):
+    html = client.get(CASE).content.decode()
+    assert html.index('id="ovning-sok"') < html.index('id="svar-form"') < html.index(">Rätta</button>")
+    answer_form = post_or_get_form(html, "svar-form")
+    assert answer_form.action == "#aterkoppling"  # the browser opens the answer's page at its feedback
+    assert ("ledtrad", "1") in answer_form.buttons
+    assert 'formaction="#ledtrad"' in html
+    graded = answer(client, CASE, "AU006")
+    assert 'id="aterkoppling" class="aterkoppling" tabindex="-1"' in graded.content.decode()
+
+
+def post_or_get_form(html: str, form_id: str):
+    from tests.support.html_forms import forms_in
+
+    return next(f for f in forms_in(html) if f.attrs.get("id") == form_id)
+
+
+def test_the_hint_shows_the_deciding_quote_without_its_code_and_keeps_what_was_typed(client):
+    url = "/ovningar/remiss-fordjupad-lakemedelsgenomgang/"
+    form = post_or_get_form(client.get(url).content.decode(), "svar-form")
+    response = client.get(url, {**dict(form.fields), "koder": "XV016", "ledtrad": "1"})
+    html = response.content.decode()
+    hint = html[html.index('id="ledtrad"') :]
+    hint = hint[: hint.index("</section>")]
+    assert "Observera att åtgärden kräver att en enkel läkemedelsgenomgång har utförts." in hint
+    assert "XV016" not in hint and "XV015" not in hint and "/kod/" not in hint
+    assert "Anvisningen för en kod i" in hint
+    assert 'value="XV016"' in html and "result" not in response.context  # a hint is not a grading
+    again = post_or_get_form(html, "svar-form")
+    assert ("ledtrad", "1") in again.fields  # the hint stays while the learner goes on to "Rätta"
+    assert not PracticeCount.objects.exists()
+
+
+def test_a_case_in_presentation_mode_has_no_site_header_and_keeps_the_mode(client):
+    response = client.get("/ovningar/nybesok-med-tolk/", {"projektor": "1", "set": "fallor"})
+    html = response.content.decode()
+    assert '<body class="projektor">' in html and 'class="sidhuvud"' not in html and 'class="sidfot"' not in html
+    for form_id in ("svar-form",):
+        assert ("projektor", "1") in post_or_get_form(html, form_id).fields
+    assert '<input type="hidden" name="projektor" value="1">' in html.split('role="search"')[1].split("</form>")[0]
+    assert response.context["wizard_url"] == "/besok/?ovning=nybesok-med-tolk&projektor=1"
+    first = client.get("/ovningar/set/fallor/").context["cases"][0]
+    in_set = client.get(f"/ovningar/{first.slug}/", {"projektor": "1", "set": "fallor"})
+    assert in_set.context["next_url"].endswith("?set=fallor&projektor=1")
+    hits = client.get("/ovningar/nybesok-med-tolk/", {"projektor": "1", "sok": "tolk"}).context["suggestions"]
+    assert "projektor=1" in hits[0][1] and hits[0][1].endswith("#svar-form")
+    assert 'class="sidhuvud"' in client.get("/ovningar/nybesok-med-tolk/").content.decode()
