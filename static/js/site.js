@@ -123,6 +123,8 @@
         section.hidden = kept !== null && !section.querySelector("tr[data-rad]:not([hidden])");
       });
       if (status) status.textContent = kept === null ? "" : shown + " av " + total + " koder visas.";
+      // The rows are settled (the server answered): the table of contents counts what is shown.
+      form.dispatchEvent(new CustomEvent("filtrerad", { bubbles: true }));
     }
     function remember(value) {
       if (!window.URL || !window.history.replaceState) return;
@@ -169,7 +171,7 @@
     var box = document.querySelector("form[data-filter] input[name=filtrera]");
     var toc = document.querySelector("[data-toc]");
     if (!box || !toc) return;
-    box.addEventListener("input", function () {
+    box.form.addEventListener("filtrerad", function () {
       toc.querySelectorAll("[data-antal]").forEach(function (count) {
         var section = document.getElementById(count.dataset.antal);
         var shown = section ? section.querySelectorAll("tr[data-rad]:not([hidden])").length : 0;

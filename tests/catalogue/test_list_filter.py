@@ -87,7 +87,8 @@ def test_the_filter_is_searchs_own_reading_of_the_words():
 
 
 def _visible_codes(page) -> list[str]:
-    return [text.split()[0] for text in page.locator("tr[data-rad]:not([hidden]) th").all_inner_texts()]
+    # text_content, not inner_text: sections off screen are not rendered (content-visibility) and have no innerText.
+    return [text.split()[0] for text in page.locator("tr[data-rad]:not([hidden]) th a.kod").all_text_contents()]
 
 
 @needs_chromium

@@ -61,6 +61,8 @@ def test_filtering_puts_the_first_match_in_the_first_screen_and_the_contents_cou
     assert toc.evaluate("e => !e.open"), "the table of contents starts folded"
     all_sections = phone.locator("[data-toc] li:not([hidden])").count()
     phone.locator("#filtrera").fill("telefon")
+    # The filter asks the server (search's own reading of the words): wait for its answer.
+    phone.wait_for_function("() => document.querySelector('.filter__antal').textContent.includes(' av ')")
     first = phone.locator("tr[data-rad]:not([hidden])").first
     assert "XS01" in first.text_content() and in_first_screen(first.locator("a.kod"))
     shown_sections = phone.locator(".avsnitt:not([hidden])").count()

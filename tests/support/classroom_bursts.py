@@ -69,8 +69,8 @@ def simultaneous_bursts(code: str, same_phone: bool) -> list[int]:
 
 def both_bursts(settings) -> dict:
     """Both scenarios, each within one throttle window (held fixed, so no minute turns mid-burst)."""
-    from catalog.models import RateBucket
     from catalog import throttle
+    from catalog.models import RateBucket
 
     throttle._window = lambda now=None, seconds=60: 0
     outcome = {}
