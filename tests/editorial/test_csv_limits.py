@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from catalog.editorial import exchange
 from catalog.models import CodeList, Entry, Revision
-from tests.support.rendered_forms import rendered_form
+from tests.support.rendered_forms import every_form, rendered_form
 from tests.support.unquoted import quoted_refs
 
 pytestmark = pytest.mark.django_db
@@ -26,25 +26,14 @@ def import_url() -> str:
 def preview(client, raw: bytes):
     """Upload through the import page's rendered upload form."""
     page = client.get(import_url())
-    form = rendered_form(page.content, index=len(rendered_form_list(page.content)) - 1)
+    form = rendered_form(page.content, index=len(every_form(page.content)) - 1)
     assert "fil" in form["files"]
     return client.post(import_url(), {**form["fields"], "fil": SimpleUploadedFile("lista.csv", raw, "text/csv")})
 
 
-def rendered_form_list(html: bytes) -> list:
-    forms = []
-    i = 0
-    while True:
-        try:
-            forms.append(rendered_form(html, index=i))
-        except IndexError:
-            return forms
-        i += 1
-
-
 def confirm(client, preview_response):
     """Press "Genomför importen" on the preview page, sending what that form holds."""
-    forms = [f for f in rendered_form_list(preview_response.content) if "payload" in f["fields"]]
+    forms = [f for f in every_form(preview_response.content) if "payload" in f["fields"]]
     assert forms, "the preview offers no confirmation"
     return client.post(import_url(), forms[0]["fields"])
 

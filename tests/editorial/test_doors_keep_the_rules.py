@@ -27,7 +27,7 @@ from catalog.models import (
 )
 from tests.support.admin_forms import change_form_data
 from tests.support.doors import change_url, free_entry, person
-from tests.support.rendered_forms import rendered_form
+from tests.support.rendered_forms import every_form, rendered_form
 from tests.support.unquoted import unquoted_entries, unquoted_section
 
 pytestmark = pytest.mark.django_db
@@ -41,16 +41,6 @@ def page_text(response) -> str:
 
 def au118() -> Entry:
     return Entry.objects.get(code_list__slug="psykiatri", code__code="AU118")
-
-
-def forms_of(html: bytes) -> list[dict]:
-    found, index = [], 0
-    while True:
-        try:
-            found.append(rendered_form(html, index=index))
-        except IndexError:
-            return found
-        index += 1
 
 
 def csv_with(entry: Entry, **cells) -> bytes:
@@ -71,7 +61,7 @@ def import_csv(client, code_list: CodeList, raw: bytes):
     url = f"/admin/catalog/codelist/{code_list.pk}/import/"
     upload = rendered_form(client.get(url).content)["fields"]
     preview = client.post(url, {**upload, "fil": SimpleUploadedFile("lista.csv", raw, "text/csv")})
-    confirm = [f for f in forms_of(preview.content) if "payload" in f["fields"]]
+    confirm = [f for f in every_form(preview.content) if "payload" in f["fields"]]
     return preview, (client.post(url, confirm[0]["fields"]) if confirm else None)
 
 
@@ -159,7 +149,7 @@ def test_a_restore_that_would_leave_a_condition_naming_nothing_is_refused():
     loaded = Revision.objects.filter(object_id=dependant.pk, action="loaded", content_type__model="wizardoption")
     history = client.get(f"/admin/catalog/wizardoption/{dependant.pk}/history/")
     button = next(
-        f for f in forms_of(history.content) if f"/historik/{loaded.earliest('id').pk}/aterstall/" in f["action"]
+        f for f in every_form(history.content) if f"/historik/{loaded.earliest('id').pk}/aterstall/" in f["action"]
     )
     response = client.post(button["action"], button["fields"], follow=True)
     said = page_text(response)
@@ -187,10 +177,10 @@ def test_a_restore_whose_parent_is_gone_says_so_in_swedish():
     entry = section.entries.order_by("order").first()
     for obj in (entry, section):  # the entry deleted first, then its section
         url = f"/admin/catalog/{obj._meta.model_name}/{obj.pk}/delete/"
-        [form] = [f for f in forms_of(client.get(url).content) if f["fields"].get("post") == "yes"]
+        [form] = [f for f in every_form(client.get(url).content) if f["fields"].get("post") == "yes"]
         assert client.post(url, form["fields"]).status_code == 302
     deleted = client.get("/admin/catalog/entry/borttagna/")
-    button = next(f for f in forms_of(deleted.content) if f"/{entry.pk}/historik/" in f["action"])
+    button = next(f for f in every_form(deleted.content) if f"/{entry.pk}/historik/" in f["action"])
     response = client.post(button["action"], button["fields"], follow=True)
     said = page_text(response)
     assert "kan inte återställas" in said and "avsnitt" in said and "FOREIGN KEY" not in said
@@ -242,7 +232,7 @@ def test_a_restore_on_a_list_that_requires_review_becomes_a_draft(review_list):
     data["anvisning"] = entry.anvisning + " Publicerat direkt."
     publisher.post(change_url(entry), data)
     history = anna.get(f"/admin/catalog/entry/{entry.pk}/history/")
-    button = next(f for f in forms_of(history.content) if "/aterstall/" in f["action"])
+    button = next(f for f in every_form(history.content) if "/aterstall/" in f["action"])
     response = anna.post(button["action"], button["fields"])
     assert response.status_code == 302 and "/admin/catalog/draft/" in response["Location"]
     assert Entry.objects.get(pk=entry.pk).anvisning.endswith("Publicerat direkt.")

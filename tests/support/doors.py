@@ -28,7 +28,7 @@ from catalog.models import (
     WizardStep,
 )
 from tests.support.admin_forms import add_inline_row, change_form_data
-from tests.support.rendered_forms import rendered_form
+from tests.support.rendered_forms import every_form, rendered_form
 from tests.support.unquoted import quoted_refs, unquoted_entries
 
 
@@ -61,16 +61,6 @@ def unquoted_entry() -> Entry:
     raise AssertionError("every entry of the list is quoted")
 
 
-def _forms(html: bytes) -> list[dict]:
-    found, index = [], 0
-    while True:
-        try:
-            found.append(rendered_form(html, index=index))
-        except IndexError:
-            return found
-        index += 1
-
-
 def _post_changed(client, url: str, **changes):
     data = change_form_data(client.get(url))
     data.update(changes)
@@ -94,7 +84,7 @@ def admin_add(tmp_path):
 def admin_delete(tmp_path):
     client, entry = person("anna"), unquoted_entry()
     url = f"/admin/catalog/entry/{entry.pk}/delete/"
-    [form] = [f for f in _forms(client.get(url).content) if f["fields"].get("post") == "yes"]
+    [form] = [f for f in every_form(client.get(url).content) if f["fields"].get("post") == "yes"]
     return lambda: client.post(url, form["fields"])
 
 
@@ -110,7 +100,7 @@ def csv_import(tmp_path):
     url = f"/admin/catalog/codelist/{code_list.pk}/import/"
     upload = rendered_form(client.get(url).content)["fields"]
     preview = client.post(url, {**upload, "fil": SimpleUploadedFile("lista.csv", raw, "text/csv")})
-    [confirm] = [f for f in _forms(preview.content) if "payload" in f["fields"]]
+    [confirm] = [f for f in every_form(preview.content) if "payload" in f["fields"]]
     return lambda: client.post(url, confirm["fields"])
 
 
@@ -120,7 +110,7 @@ def restore(tmp_path):
         entry.anvisning += " Tillägg att ångra."
         session.save(entry, ["anvisning"])
     page = client.get(f"/admin/catalog/entry/{entry.pk}/history/")
-    button = next(f for f in _forms(page.content) if "/aterstall/" in f["action"])
+    button = next(f for f in every_form(page.content) if "/aterstall/" in f["action"])
     return lambda: client.post(button["action"], button["fields"])
 
 

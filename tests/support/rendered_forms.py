@@ -15,6 +15,17 @@ def rendered_form(html: str | bytes, index: int = 0, form_id: str | None = None)
     return {"action": form.action, "method": form.method, "fields": as_post_data(form), "files": list(form.files)}
 
 
+def every_form(html: str | bytes) -> list[dict]:
+    """Every form of the page (the admin's log-out form left out), as ``rendered_form`` gives each."""
+    found, index = [], 0
+    while True:
+        try:
+            found.append(rendered_form(html, index=index))
+        except IndexError:
+            return found
+        index += 1
+
+
 def submit(client, url: str, changes: dict | None = None, index: int = 0, form_id: str | None = None, **extra):
     """GET the page, fill in only fields the form renders, and send it the way the form says."""
     page = client.get(url, **extra)
