@@ -43,6 +43,12 @@ PATH_TEMPLATES = [
     "/besok/psykiatri/{}/",
     "/api/codes/{}/",
     "/api/lists/{}/",
+    "/api/lists/{}/filter/",
+    "/klassrum/{}/",
+    "/klassrum/{}/utbildare/",
+    "/hjalp/{}/",
+    "/ovningar/{}/",
+    "/ovningar/set/{}/",
     "/{}",
 ]
 QUERY_PAGES = [
@@ -52,6 +58,9 @@ QUERY_PAGES = [
     "/besok/psykiatri/mottagningsbesok/bedomning/",
     "/api/codes/",
     "/lista/psykiatri/",
+    "/api/lists/psykiatri/filter/",
+    "/klassrum/",
+    "/ovningar/",
     "/healthz",
 ]
 
