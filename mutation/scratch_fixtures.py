@@ -5,7 +5,9 @@ A fresh database per mutant, cheaply. mutmut runs the engine's tests once per mu
 a new pytest session. The normal set-up (tests/conftest.py: migrate a new SQLite database, then load
 the real content) is most of what a killed mutant costs. Here the first session of a run (mutmut's
 own runs of the unmutated tests, before any mutant) sets up the database as usual and saves a copy
-of it; every later session, in a mutant's process, starts from its own copy of that file. The copy
+of it; every later session, in a mutant's process, starts from its own copy of that file. mutation/run.py
+names the file (KVA_MUTATION_DB_TEMPLATE, inside the scratch copy), so that its quiet reruns of
+timed-out mutants, each a new process, start from it too, and it goes with the scratch copy. The copy
 holds exactly what the normal set-up writes (the mutated engines play no part in migrating or
 loading content), and it gets a new content token, as a fresh load would.
 
@@ -76,12 +78,17 @@ def django_db_setup(django_db_blocker):
         with django_db_blocker.unblock():
             databases = setup_databases(verbosity=0, interactive=False)
             load(read_content())
-            path = Path(tempfile.mkdtemp(prefix="kva-mutation-db-")) / "template.sqlite3"
+            path = (
+                Path(template) if template else Path(tempfile.mkdtemp(prefix="kva-mutation-db-")) / "template.sqlite3"
+            )
+            partial = path.with_name(path.name + ".partial")
             connection = connections["default"]
             connection.ensure_connection()
-            target = sqlite3.connect(path)
+            target = sqlite3.connect(partial)
             connection.connection.backup(target)
             target.close()
+            # A set-up stopped half way leaves no half-written template for the next process to copy.
+            partial.replace(path)
         os.environ[TEMPLATE] = str(path)
         try:
             yield
