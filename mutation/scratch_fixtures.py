@@ -15,10 +15,11 @@ No cache built by unmutated code. Each mutant's process is forked from mutmut's 
 has run the tests already: its search index (kept per content token), and the engines' lru_caches
 (the described visit's lexicon and cues, Swedish stems and folds) were filled by the unmutated
 code, and a mutant of the code that fills them would never run. So every session starts with those
-caches empty. And mutmut runs a mutant only against the tests that called the mutated function
-when it collected its statistics: there every test starts with empty caches, so that each test
-that relies on the index or the lexicon is counted as calling the code that builds them, not only
-the first test that happened to fill the cache.
+caches empty, whether or not it sets up a database (caches_empty_at_start). And mutmut runs a
+mutant only against the tests that called the mutated function when it collected its statistics:
+there every test starts with empty caches, so that each test that relies on the index or the
+lexicon is counted as calling the code that builds them, not only the first test that happened to
+fill the cache.
 
 Broad tests first: see FIRST.
 """
@@ -32,7 +33,7 @@ from pathlib import Path
 
 import pytest
 
-__all__ = ["caches_empty_for_statistics", "django_db_setup", "pytest_collection_modifyitems"]
+__all__ = ["caches_empty_at_start", "caches_empty_for_statistics", "django_db_setup", "pytest_collection_modifyitems"]
 
 TEMPLATE = "KVA_MUTATION_DB_TEMPLATE"
 
@@ -54,6 +55,14 @@ def _clear_caches() -> None:
     index = sys.modules.get("catalog.search.index")
     if index is not None:
         index._cache.__dict__.clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def caches_empty_at_start():
+    # Every session, not only one that sets up a database: the described visit's and the Swedish
+    # analysis's tests need none, and without this their mutants ran on the lexicon, cues and
+    # stems mutmut's own process had cached (so mutants of the code that builds them survived).
+    _clear_caches()
 
 
 @pytest.fixture(autouse=True)
