@@ -168,34 +168,41 @@ def _pytest(work: Path, mutant: str, tests: list[str], timeout: float) -> tuple[
     return code, time.monotonic() - started
 
 
-def rerun_quietly(work: Path, stopped: list[str], killed_control: str | None) -> tuple[dict[str, str], dict]:
-    """Run each mutant mutmut stopped again, alone: one process at a time, after mutmut has finished.
+def rerun_quietly(
+    work: Path, stopped: list[str], killed_control: str | None, engine_tests: list[str]
+) -> tuple[dict[str, str], dict]:
+    """Run each mutant mutmut stopped again, alone: one process at a time, after mutmut has finished,
+    on the tests mutmut chose for it.
 
-    First, as controls, the unmutated code on all their tests (it must pass; its time sets the
-    limit) and one mutant mutmut killed (it must fail): so a rerun that passes means the mutant
-    passes, not that the rerun ran nothing."""
+    Controls, so that a rerun that passes means the mutant passes, not that the rerun ran nothing:
+    one mutant mutmut killed must fail here too; and before the mutants of each function, the
+    unmutated code must pass those same tests, and the time it takes sets their limit (RERUN_FACTOR
+    times as long, at least RERUN_MIN_SECONDS)."""
     if not stopped:
         return {}, {}
     by_function = tests_by_function(work)
 
     def tests_of(name: str) -> list[str]:
-        return by_function.get(name.partition("__mutmut_")[0], [])
+        return by_function.get(name.partition("__mutmut_")[0]) or engine_tests
 
-    every_test = sorted({test for name in stopped for test in tests_of(name)})
-    code, seconds = _pytest(work, "", every_test, timeout=3600)
-    if code != 0:
-        sys.exit(f"The unmutated tests fail when run alone in {work} (exit {code}): no rerun can be judged.")
-    limit = max(RERUN_MIN_SECONDS, RERUN_FACTOR * seconds)
-    controls = {"unmutated_seconds": round(seconds, 1), "limit_seconds": round(limit, 1)}
+    controls: dict = {"functions": {}, "seconds": {}}
     if killed_control:
-        code, _ = _pytest(work, killed_control, tests_of(killed_control), timeout=limit)
+        code, _ = _pytest(work, killed_control, tests_of(killed_control), timeout=3600)
         if verdicts.rerun_verdict(code) != verdicts.RERUN_KILLED:
             sys.exit(f"{killed_control}, killed by mutmut, gives {code} when run alone: the reruns cannot be trusted.")
         controls["killed_control"] = killed_control
     found = {}
-    for name in stopped:
-        code, seconds = _pytest(work, name, tests_of(name), timeout=limit)
-        found[name] = verdicts.rerun_verdict(code)
+    for function in sorted({name.partition("__mutmut_")[0] for name in stopped}):
+        tests = tests_of(function + "__mutmut_")
+        code, seconds = _pytest(work, "", tests, timeout=3600)
+        if code != 0:
+            sys.exit(f"The unmutated code fails {function}'s tests when run alone in {work} (exit {code}).")
+        limit = max(RERUN_MIN_SECONDS, RERUN_FACTOR * seconds)
+        controls["functions"][function] = {"tests": len(tests), "unmutated_seconds": round(seconds, 1), "limit": limit}
+        for name in [n for n in stopped if n.partition("__mutmut_")[0] == function]:
+            code, seconds = _pytest(work, name, tests, timeout=limit)
+            found[name] = verdicts.rerun_verdict(code)
+            controls["seconds"][name] = round(seconds, 1)
     return found, controls
 
 
@@ -254,7 +261,7 @@ def run(engine: str, keep: bool, again: Path | None = None) -> dict:
         stopped = sorted(name for name, status in statuses.items() if status in verdicts.STOPPED)
         reused = {name: earlier[name] for name in stopped if earlier.get(name) == verdicts.RERUN_KILLED}
         control = next((name for name, status in sorted(statuses.items()) if status in verdicts.KILLED), None)
-        reruns, controls = rerun_quietly(work, [n for n in stopped if n not in reused], control)
+        reruns, controls = rerun_quietly(work, [n for n in stopped if n not in reused], control, tests)
         reruns.update(reused)
         (work / REPORTS).write_text(json.dumps({"reruns": reruns, "controls": controls}, indent=1), encoding="utf-8")
     finally:
@@ -290,7 +297,7 @@ def print_row(row: dict, survivors: bool) -> None:
         shown = {v: sum(1 for r in row["reruns"].values() if r == v) for v in set(row["reruns"].values())}
         print(
             f"    mutmut stopped {len(row['stopped'])} (timeout); run again alone"
-            f" (limit {row['controls'].get('limit_seconds')} s): {json.dumps(shown, sort_keys=True)}"
+            f" (limits {_limits(row['controls'])}): {json.dumps(shown, sort_keys=True)}"
         )
     for name in t.timeouts:
         print(f"    timeout: {name}")
@@ -307,6 +314,11 @@ def print_row(row: dict, survivors: bool) -> None:
         print(f"    equivalents.toml: {line}")
     if row["work"]:
         print(f"    scratch copy: {row['work']}")
+
+
+def _limits(controls: dict) -> str:
+    limits = [f["limit"] for f in controls.get("functions", {}).values()]
+    return f"{min(limits):.0f}–{max(limits):.0f} s" if limits else "none needed"
 
 
 def generated(modules: list[str]) -> dict[str, dict]:
