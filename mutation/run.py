@@ -248,13 +248,17 @@ def run(engine: str, keep: bool, again: Path | None = None) -> dict:
     try:
         # mutmut's progress goes to mutmut.log in the scratch copy (`tail -f` it during a long run).
         with (work / "mutmut.log").open("a", encoding="utf-8") as log:
-            subprocess.run(
+            done = subprocess.run(
                 [sys.executable, "-m", "mutmut", "run", "--max-children", "2", *names],
                 cwd=work,
                 env=environment(work),
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
+        if done.returncode:
+            # e.g. the unmutated tests fail: the results on disk are an earlier run's, or none
+            keep = True
+            sys.exit(f"mutmut stopped with exit {done.returncode}: see {work / 'mutmut.log'}")
         mutmut_minutes = round((time.monotonic() - started) / 60, 1)
         data = mutmut_data(work, "dump", modules)
         statuses = {name: m["status"] for name, m in data.items()}
