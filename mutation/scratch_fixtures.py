@@ -5,7 +5,9 @@ A fresh database per mutant, cheaply. mutmut runs the engine's tests once per mu
 a new pytest session. The normal set-up (tests/conftest.py: migrate a new SQLite database, then load
 the real content) is most of what a killed mutant costs. Here the first session of a run (mutmut's
 own runs of the unmutated tests, before any mutant) sets up the database as usual and saves a copy
-of it; every later session, in a mutant's process, starts from its own copy of that file. The copy
+of it; every later session, in a mutant's process, starts from its own copy of that file. mutation/run.py
+names the file (KVA_MUTATION_DB_TEMPLATE, inside the scratch copy), so that its quiet reruns of
+timed-out mutants, each a new process, start from it too, and it goes with the scratch copy. The copy
 holds exactly what the normal set-up writes (the mutated engines play no part in migrating or
 loading content), and it gets a new content token, as a fresh load would.
 
@@ -13,10 +15,11 @@ No cache built by unmutated code. Each mutant's process is forked from mutmut's 
 has run the tests already: its search index (kept per content token), and the engines' lru_caches
 (the described visit's lexicon and cues, Swedish stems and folds) were filled by the unmutated
 code, and a mutant of the code that fills them would never run. So every session starts with those
-caches empty. And mutmut runs a mutant only against the tests that called the mutated function
-when it collected its statistics: there every test starts with empty caches, so that each test
-that relies on the index or the lexicon is counted as calling the code that builds them, not only
-the first test that happened to fill the cache.
+caches empty, whether or not it sets up a database (caches_empty_at_start). And mutmut runs a
+mutant only against the tests that called the mutated function when it collected its statistics:
+there every test starts with empty caches, so that each test that relies on the index or the
+lexicon is counted as calling the code that builds them, not only the first test that happened to
+fill the cache.
 
 Broad tests first: see FIRST.
 """
@@ -30,7 +33,7 @@ from pathlib import Path
 
 import pytest
 
-__all__ = ["caches_empty_for_statistics", "django_db_setup", "pytest_collection_modifyitems"]
+__all__ = ["caches_empty_at_start", "caches_empty_for_statistics", "django_db_setup", "pytest_collection_modifyitems"]
 
 TEMPLATE = "KVA_MUTATION_DB_TEMPLATE"
 
@@ -52,6 +55,14 @@ def _clear_caches() -> None:
     index = sys.modules.get("catalog.search.index")
     if index is not None:
         index._cache.__dict__.clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def caches_empty_at_start():
+    # Every session, not only one that sets up a database: the described visit's and the Swedish
+    # analysis's tests need none, and without this their mutants ran on the lexicon, cues and
+    # stems mutmut's own process had cached (so mutants of the code that builds them survived).
+    _clear_caches()
 
 
 @pytest.fixture(autouse=True)
@@ -76,12 +87,17 @@ def django_db_setup(django_db_blocker):
         with django_db_blocker.unblock():
             databases = setup_databases(verbosity=0, interactive=False)
             load(read_content())
-            path = Path(tempfile.mkdtemp(prefix="kva-mutation-db-")) / "template.sqlite3"
+            path = (
+                Path(template) if template else Path(tempfile.mkdtemp(prefix="kva-mutation-db-")) / "template.sqlite3"
+            )
+            partial = path.with_name(path.name + ".partial")
             connection = connections["default"]
             connection.ensure_connection()
-            target = sqlite3.connect(path)
+            target = sqlite3.connect(partial)
             connection.connection.backup(target)
             target.close()
+            # A set-up stopped half way leaves no half-written template for the next process to copy.
+            partial.replace(path)
         os.environ[TEMPLATE] = str(path)
         try:
             yield

@@ -147,6 +147,16 @@ def _tiny_index(**texts: str) -> search_index.SearchIndex:
     return index
 
 
+@pytest.mark.parametrize("query", ["kropps kännedom", "grupp kropps kännedom"])
+def test_two_words_typed_apart_count_as_the_compound_the_content_writes_as_one(query):
+    # Both codes hold something of both words; only AB001 holds "kroppskännedom" itself, and typed
+    # apart it must still count as that word, not as a prefix and a part of it (which would put
+    # AB002's whole "kännedom" first). The real content's "kropps kännedom" finds DV086 either way.
+    index = _tiny_index(AB001="kroppskännedom i grupp", AB002="kroppsvård och kännedom i grupp")
+
+    assert [hit.code for hit in search_engine._search(index, query, "", 10, "", True).hits] == ["AB001", "AB002"]
+
+
 def test_a_typo_is_matched_to_at_most_twenty_words():
     # More than twenty words one letter off "kalq": the nearest twenty are enough, and the cost stays bounded.
     words = [f"kal{letter}" for letter in "bcdfghjklmnprtvxz"] + [f"{letter}alq" for letter in "bcdfghj"]

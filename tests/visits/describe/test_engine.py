@@ -830,3 +830,22 @@ def test_an_answer_a_supported_one_settles_does_not_stand_in_its_way():
     step_cues = {"metod": {"kbt": {"over": ["samtal"]}}}
     result = run("Mottagningsbesök. KBT. Stödsamtal planeras.", step_cues)
     assert step_of(result, "metod").chosen == ["kbt"]
+
+
+def test_an_answers_label_is_a_whole_word_never_a_part_of_a_compound():
+    # The analysis splits "telefonsamtal" into telefon + samtal, and a cue may be found that way;
+    # an answer's own label ("Telefon") only as the word itself.
+    assert "telefon" in describe.load_lexicon().alternatives("telefonsamtal")[1]
+
+    assert run("Telefonsamtal. Stödsamtal.").stopped_at.slug == "kontakt"
+    assert step_of(run("Telefon. Stödsamtal."), "kontakt").chosen == ["telefon"]
+
+
+def test_a_cues_later_word_finds_a_compound_that_holds_it_as_a_part():
+    step_cues = {"vilka": {"narstaende": {"cues": ["information närstående"]}}}
+    # "närståendegruppen" holds "närstående" only as its first part (no concept names it whole).
+    assert describe.load_lexicon().alternatives("närståendegruppen")[2] == frozenset()
+
+    result = run("Mottagningsbesök. Stödsamtal. Information till närståendegruppen.", step_cues)
+
+    assert step_of(result, "vilka").chosen == ["narstaende"]
