@@ -60,7 +60,7 @@ def test_every_acceptable_code_is_listed_and_every_quote_stands_in_the_content_w
 
 
 # --- how often the right code comes first -------------------------------------------------------------
-# Measured when the table was written and search tuned (notes/issue-26.md, bench/search_quality.py):
+# Measured when the table was written and search tuned (docs/search.md#measured, bench/search_quality.py):
 # tuning 191/205 first (93.2 %), 202 in the first three (98.5 %); held-out 181/210 (86.2 %), 204 (97.1 %);
 # the project's older table 458/477 first (96.0 %). Floors just under those, so ground lost fails here.
 FLOORS = {"tuning": (0.93, 0.98), "held-out": (0.86, 0.97)}

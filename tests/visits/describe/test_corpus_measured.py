@@ -2,7 +2,7 @@
 played as a dialogue through POST /api/besok/beskriv/: a clinician answers every open question from
 the note's right path (open_question.url + the answer, as the API's contract says).
 
-Floors at the values measured when this was written (notes/issue-24.md); a wrong code is never
+Floors at the values measured when this was written (docs/described-visit.md#measured); a wrong code is never
 allowed: a finished result must give exactly what the note's path gives."""
 
 import pytest
