@@ -37,6 +37,17 @@ def message_body(suggestion: ChangeSuggestion, text: str) -> str:
     )
 
 
+def _reason(error: Exception) -> str:
+    """Why a send failed, for the log, without the address: a refusal's message names the recipient,
+    and the suggestion's number finds it for whoever may see it."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = sorted({code for code, _ in error.recipients.values()})
+        return f"{type(error).__name__} {codes}"
+    if isinstance(error, smtplib.SMTPResponseException):
+        return f"{type(error).__name__} {error.smtp_code}"
+    return f"{type(error).__name__} {getattr(error, 'strerror', '') or ''}".strip()
+
+
 def send_reply(suggestion: ChangeSuggestion, text: str, user: User, then: str) -> SuggestionReply:
     """Record the answer, mail it when the suggestion has an address, and set the status ``then``
     unless the mail server failed."""
@@ -52,8 +63,7 @@ def send_reply(suggestion: ChangeSuggestion, text: str, user: User, then: str) -
         try:
             message.send()
         except (smtplib.SMTPException, OSError) as error:
-            # The address stays out of the log; the suggestion's number finds it.
-            log.warning("reply %s to suggestion %s not sent: %r", reply.pk, suggestion.pk, error)
+            log.warning("reply %s to suggestion %s not sent: %s", reply.pk, suggestion.pk, _reason(error))
             return reply
         reply.sent = True
         reply.save(update_fields=["sent"])

@@ -32,12 +32,12 @@ def run(args: list[str], **env) -> subprocess.CompletedProcess:
 def mail_settings(**env) -> dict:
     code = (
         "import django, json; django.setup(); from django.conf import settings; "
-        "print(json.dumps([settings.MAILERS, settings.DEFAULT_FROM_EMAIL]))"
+        "print(json.dumps([settings.MAILERS, settings.DEFAULT_FROM_EMAIL, settings.SUGGESTION_REPLY_TO]))"
     )
     done = run(["-c", code], DJANGO_SETTINGS_MODULE="kvaguide.settings", **env)
     assert done.returncode == 0, done.stderr
-    mailers, sender = json.loads(done.stdout)
-    return {"mailer": mailers["default"], "from": sender}
+    mailers, sender, reply_to = json.loads(done.stdout)
+    return {"mailer": mailers["default"], "from": sender, "reply_to": reply_to}
 
 
 def test_the_mail_server_and_sender_are_read_from_the_environment():
@@ -48,6 +48,7 @@ def test_the_mail_server_and_sender_are_read_from_the_environment():
         EMAIL_HOST_PASSWORD="hemligt",
         EMAIL_USE_TLS="1",
         DEFAULT_FROM_EMAIL="KVÅ-guiden <kvaguide@vgregion.example>",
+        SUGGESTION_REPLY_TO="kodning@vgregion.example, stod@vgregion.example",
     )
     assert read["mailer"] == {
         "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
@@ -61,18 +62,21 @@ def test_the_mail_server_and_sender_are_read_from_the_environment():
         },
     }
     assert read["from"] == "KVÅ-guiden <kvaguide@vgregion.example>"
+    assert read["reply_to"] == ["kodning@vgregion.example", "stod@vgregion.example"]
 
 
 def test_without_a_mail_server_a_development_site_prints_mails_on_the_console():
     read = mail_settings(DEBUG="1")
     assert read["mailer"] == {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
-    assert read["from"] == "KVÅ-guiden <kva-guiden@localhost>"
+    assert read["from"] == "KVÅ-guiden <kva-guiden@localhost>" and read["reply_to"] == []
 
 
 def test_a_production_site_without_a_mail_server_warns_at_start():
-    done = run(["manage.py", "check"], **PRODUCTION)
+    check = ["manage.py", "check", "--deploy", "--fail-level", "WARNING"]
+    done = run(check, **PRODUCTION)
+    assert done.returncode != 0
     assert "catalog.W001" in done.stdout + done.stderr and "EMAIL_HOST is not set" in done.stdout + done.stderr
-    configured = run(["manage.py", "check", "--fail-level", "WARNING"], **PRODUCTION, EMAIL_HOST="smtp.example")
+    configured = run(check, **PRODUCTION, EMAIL_HOST="smtp.example")
     assert configured.returncode == 0 and "catalog.W001" not in configured.stdout + configured.stderr
 
 

@@ -130,7 +130,7 @@ def test_without_an_address_the_answer_is_recorded_and_nothing_is_sent(logged_in
 
 
 def test_when_the_mail_server_is_down_the_answer_is_kept_as_not_sent_with_a_swedish_message(
-    logged_in_coordinator, client, smtp_server
+    logged_in_coordinator, client, smtp_server, caplog
 ):
     item = suggestion(email="skribent@example.se")
     form = rendered_form(client.get(page_of(item)).content, form_id="svar_form")
@@ -144,10 +144,13 @@ def test_when_the_mail_server_is_down_the_answer_is_kept_as_not_sent_with_a_swed
     assert (reply.text, reply.sent_to, reply.sent) == (ANSWER, "skribent@example.se", False)
     item.refresh_from_db()
     assert item.status == "ny", "a suggestion whose answer did not go out stays open"
+    logged = [r.getMessage() for r in caplog.records if r.name == "catalog.suggestions.replies"]
+    assert logged and f"suggestion {item.pk} not sent" in logged[0]
+    assert "skribent@example.se" not in " ".join(logged), "the address stays out of the log"
 
 
 def test_when_the_mail_server_refuses_the_address_the_answer_is_kept_as_not_sent(
-    logged_in_coordinator, client, smtp_server
+    logged_in_coordinator, client, smtp_server, caplog
 ):
     smtp_server.inbox.refuse = True
     item = suggestion(email="finns-inte@example.se")
@@ -157,6 +160,8 @@ def test_when_the_mail_server_refuses_the_address_the_answer_is_kept_as_not_sent
     assert not SuggestionReply.objects.get().sent
     item.refresh_from_db()
     assert item.status == "ny"
+    logged = " ".join(r.getMessage() for r in caplog.records if r.name == "catalog.suggestions.replies")
+    assert "SMTPRecipientsRefused [550]" in logged and "finns-inte@example.se" not in logged
 
 
 def test_an_empty_answer_is_refused_in_swedish_and_nothing_is_sent(logged_in_coordinator, client, smtp_server):
@@ -166,6 +171,8 @@ def test_an_empty_answer_is_refused_in_swedish_and_nothing_is_sent(logged_in_coo
     assert "Skriv ett svar." in response.content.decode()
     response = reply_from_the_page(client, item, text="Hej", then="borttagen")
     assert response.status_code == 400 and "Välj ett av alternativen." in response.content.decode()
+    response = reply_from_the_page(client, item, text="å" * 5001, then="klar")
+    assert response.status_code == 400 and "högst 5000 tecken (det har 5001)" in response.content.decode()
     assert smtp_server.inbox.messages == [] and not SuggestionReply.objects.exists()
     item.refresh_from_db()
     assert item.status == "ny"
