@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -36,7 +37,7 @@ def _reply_message(reply: SuggestionReply, suggestion: ChangeSuggestion) -> tupl
 
 @admin.register(ChangeSuggestion)
 class ChangeSuggestionAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "status", "subject", "concerns", "excerpt", "wants_reply"]
+    list_display = ["created_at", "status", "subject", "concerns", "excerpt", "wants_reply", "answered"]
     list_filter = ["status", "concerns"]
     search_fields = ["code", "text"]
     date_hierarchy = "created_at"
@@ -62,6 +63,14 @@ class ChangeSuggestionAdmin(admin.ModelAdmin):
     @admin.display(description="vill ha svar", boolean=True)
     def wants_reply(self, obj: ChangeSuggestion) -> bool:
         return bool(obj.email)
+
+    @admin.display(description="svar skickat", boolean=True, ordering="sent_replies")
+    def answered(self, obj: ChangeSuggestion) -> bool:
+        return obj.sent_replies > 0
+
+    def get_queryset(self, request):
+        # One query for the whole page, however many suggestions it shows.
+        return super().get_queryset(request).annotate(sent_replies=Count("replies", filter=Q(replies__sent=True)))
 
     @admin.display(description="redigera")
     def edit_links(self, obj: ChangeSuggestion) -> str:

@@ -4,6 +4,7 @@ The answers go through a real SMTP server started for each test (tests/support/s
 the tests read what the server received.
 """
 
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -215,3 +216,31 @@ def test_the_queue_names_each_column_and_its_date_links_in_swedish(logged_in_coo
     assert "kod eller steg" in headings and "vilken text" in headings
     assert len(headings) == len(set(headings)), headings
     assert "Filter by" not in html and "Visa förslag som kom in:" in html
+
+
+def test_the_queue_shows_which_suggestions_were_answered_in_a_constant_number_of_queries(
+    logged_in_coordinator, client, smtp_server, django_assert_max_num_queries
+):
+    answered = suggestion(email="a@example.se", text="Besvarat förslag")
+    suggestion(email="b@example.se", text="Väntar på svar")
+    for n in range(5):
+        suggestion(text=f"Utan adress {n}")
+    reply_from_the_page(client, answered, text="Tack.", then="pagar")
+    client.get("/admin/catalog/changesuggestion/")  # the session and permissions, fetched once
+    with django_assert_max_num_queries(10):
+        html = client.get("/admin/catalog/changesuggestion/").content.decode()
+    assert column_headings(html)[-1] == "svar skickat"
+
+    def icons(text: str) -> list[str]:
+        row = html[html.index(text) :].split("</tr>")[0]
+        return re.findall(r'<img src="[^"]*icon-(yes|no)\.svg"', row)
+
+    assert icons("Besvarat förslag") == ["yes", "yes"]  # wants a reply, and got one
+    assert icons("Väntar på svar") == ["yes", "no"]
+
+
+def test_the_reply_address_refuses_a_wrong_method_and_an_unknown_suggestion(logged_in_coordinator, client):
+    item = suggestion()
+    assert client.put(f"/admin/catalog/changesuggestion/{item.pk}/svara/").status_code == 405
+    assert client.get(f"/admin/catalog/changesuggestion/{item.pk}/svara/").status_code == 200
+    assert client.post("/admin/catalog/changesuggestion/999999/svara/", {"text": "x"}).status_code == 404
