@@ -98,10 +98,15 @@ class ChangeSuggestionAdmin(admin.ModelAdmin):
         ]
 
     def _reply_context(self, request: HttpRequest, suggestion: ChangeSuggestion, form: ReplyForm | None) -> dict:
+        replies = list(suggestion.replies.select_related("sent_by"))
         may_reply = self.has_change_permission(request, suggestion)
+        if may_reply and form is None:
+            # After a failed send the form holds that answer again: trying once more is one press.
+            failed = replies[-1] if replies and replies[-1].sent_to and not replies[-1].sent else None
+            form = ReplyForm(initial={"text": failed.text} if failed else {})
         return {
-            "replies": suggestion.replies.select_related("sent_by"),
-            "reply_form": (form or ReplyForm()) if may_reply else None,
+            "replies": replies,
+            "reply_form": form if may_reply else None,
             "suggestion": suggestion,
             "from_address": settings.DEFAULT_FROM_EMAIL,
         }

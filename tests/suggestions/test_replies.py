@@ -244,3 +244,22 @@ def test_the_reply_address_refuses_a_wrong_method_and_an_unknown_suggestion(logg
     assert client.put(f"/admin/catalog/changesuggestion/{item.pk}/svara/").status_code == 405
     assert client.get(f"/admin/catalog/changesuggestion/{item.pk}/svara/").status_code == 200
     assert client.post("/admin/catalog/changesuggestion/999999/svara/", {"text": "x"}).status_code == 404
+
+
+def test_after_a_refused_send_the_form_holds_the_answer_again_and_a_second_press_sends_it(
+    logged_in_coordinator, client, smtp_server
+):
+    item = suggestion(email="skribent@example.se")
+    smtp_server.inbox.refuse = True
+    reply_from_the_page(client, item, text=ANSWER, then="klar")
+    smtp_server.inbox.refuse = False
+    form = rendered_form(client.get(page_of(item)).content, form_id="svar_form")
+    assert form["fields"]["text"].replace("\r\n", "\n").strip() == ANSWER
+    response = client.post(form["action"], {**form["fields"], "then": "klar"})
+    assert response.status_code == 302
+    assert [m.recipients for m in smtp_server.inbox.messages] == [["skribent@example.se"]]
+    assert list(SuggestionReply.objects.values_list("sent", flat=True)) == [False, True]
+    item.refresh_from_db()
+    assert item.status == "klar"
+    again = rendered_form(client.get(page_of(item)).content, form_id="svar_form")
+    assert again["fields"]["text"].strip() == "", "a sent answer is not offered again"
