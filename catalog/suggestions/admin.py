@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from catalog.models import ChangeSuggestion, Code, SuggestionReply
 from catalog.suggestions.forms import ReplyForm
 from catalog.suggestions.limits import prune
-from catalog.suggestions.replies import send_reply
+from catalog.suggestions.replies import already_sent, send_reply
 
 
 def _reply_message(reply: SuggestionReply, suggestion: ChangeSuggestion) -> tuple[int, str]:
@@ -123,16 +123,20 @@ class ChangeSuggestionAdmin(admin.ModelAdmin):
         suggestion = get_object_or_404(ChangeSuggestion, pk=object_id)
         if not self.has_change_permission(request, suggestion):
             raise PermissionDenied
-        form = ReplyForm(request.POST) if request.method == "POST" else ReplyForm()
-        if request.method == "POST" and form.is_valid():
-            reply = send_reply(suggestion, form.cleaned_data["text"], request.user, form.cleaned_data["then"])
-            messages.add_message(request, *_reply_message(reply, suggestion))
+        form = ReplyForm(request.POST) if request.method == "POST" else None
+        if form is not None and form.is_valid():
+            text, then = form.cleaned_data["text"], form.cleaned_data["then"]
+            if already_sent(suggestion, text):
+                messages.info(request, "Det här svaret är redan skickat. Det skickades inte en gång till.")
+            else:
+                reply = send_reply(suggestion, text, request.user, then)
+                messages.add_message(request, *_reply_message(reply, suggestion))
             return redirect(reverse("admin:catalog_changesuggestion_change", args=[suggestion.pk]))
         context = {
             **self.admin_site.each_context(request),
             **self._reply_context(request, suggestion, form),
             "opts": self.model._meta,
-            "title": f"Svara på {suggestion}",
+            "title": f"Svara: {suggestion}",
         }
-        status = 400 if form.is_bound else 200
+        status = 200 if form is None else 400
         return TemplateResponse(request, "admin/catalog/changesuggestion/reply.html", context, status=status)

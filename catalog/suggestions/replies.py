@@ -48,6 +48,13 @@ def _reason(error: Exception) -> str:
     return f"{type(error).__name__} {getattr(error, 'strerror', '') or ''}".strip()
 
 
+def already_sent(suggestion: ChangeSuggestion, text: str) -> bool:
+    """True when the last answer that went out is this very text: a second press of the button, or the
+    browser's back-and-resend, does not mail the writer twice."""
+    last = suggestion.replies.filter(sent=True).order_by("-created_at", "-pk").first()
+    return last is not None and last.text == text
+
+
 def send_reply(suggestion: ChangeSuggestion, text: str, user: User, then: str) -> SuggestionReply:
     """Record the answer, mail it when the suggestion has an address, and set the status ``then``
     unless the mail server failed."""

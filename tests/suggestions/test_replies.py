@@ -263,3 +263,13 @@ def test_after_a_refused_send_the_form_holds_the_answer_again_and_a_second_press
     assert item.status == "klar"
     again = rendered_form(client.get(page_of(item)).content, form_id="svar_form")
     assert again["fields"]["text"].strip() == "", "a sent answer is not offered again"
+
+
+def test_pressing_send_twice_mails_the_writer_once(logged_in_coordinator, client, smtp_server):
+    item = suggestion(email="skribent@example.se")
+    form = rendered_form(client.get(page_of(item)).content, form_id="svar_form")
+    data = {**form["fields"], "text": ANSWER, "then": "klar"}
+    client.post(form["action"], data)
+    second = client.post(form["action"], data, follow=True)
+    assert second.status_code == 200 and "Det här svaret är redan skickat" in second.content.decode()
+    assert len(smtp_server.inbox.messages) == 1 and SuggestionReply.objects.count() == 1
