@@ -61,7 +61,7 @@ class ReplyForm(forms.Form):
         },
     )
     then = forms.ChoiceField(
-        label="Sedan",
+        label="Efter svaret",
         choices=[
             (ChangeSuggestion.Status.DONE, "Klar – stäng förslaget"),
             (ChangeSuggestion.Status.REJECTED, "Avvisad – stäng förslaget"),
