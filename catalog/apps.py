@@ -8,8 +8,9 @@ class CatalogConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        # Receivers register when their modules are imported: cache invalidation, and wizard
-        # conditions that follow a renamed step or answer.
+        # Receivers and system checks register when their modules are imported: cache invalidation,
+        # wizard conditions that follow a renamed step or answer, and the start-up checks.
+        from catalog import checks  # noqa: F401
         from catalog.caching import signals  # noqa: F401
         from catalog.editorial import renames  # noqa: F401
 

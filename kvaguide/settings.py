@@ -33,6 +33,30 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def mailer_from_env(debug: bool) -> dict:
+    """The default mailer from EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS
+    and EMAIL_TIMEOUT (the names operators know; Django 6.1 reads them as MAILERS).
+
+    Without EMAIL_HOST a development site prints mails on the console; a production site gets an SMTP
+    mailer without a host, so every send fails and is recorded as not sent (catalog.checks warns at
+    start) rather than disappearing into a console nobody reads."""
+    host = os.environ.get("EMAIL_HOST", "")
+    if not host and debug:
+        return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    port = os.environ.get("EMAIL_PORT", "")
+    options = {
+        "host": host,
+        # Unset: 25, or 587 with EMAIL_USE_TLS (Django's choice).
+        "port": int(port) if port else None,
+        "username": os.environ.get("EMAIL_HOST_USER", ""),
+        "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": env_bool("EMAIL_USE_TLS", False),
+        # A coordinator's request waits at most this long for the mail server.
+        "timeout": int(os.environ.get("EMAIL_TIMEOUT", "10")),
+    }
+    return {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": options}
+
+
 def database_from_url(url: str) -> dict:
     """Turn sqlite:///path or postgres://user:pass@host:port/name?opt=v into DATABASES['default']."""
     parts = urlsplit(url)
@@ -196,6 +220,13 @@ SESSION_COOKIE_HTTPONLY = True
 # "Föreslå en ändring": suggestions from one address per hour, and days a closed one is kept.
 SUGGESTIONS_PER_HOUR = int(os.environ.get("SUGGESTIONS_PER_HOUR", "5"))
 SUGGESTION_RETENTION_DAYS = int(os.environ.get("SUGGESTION_RETENTION_DAYS", "90"))
+
+# E-mail: replies to suggestions (catalog.suggestions.replies) go out through MAILERS["default"].
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "KVÅ-guiden <kva-guiden@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+MAILERS = {"default": mailer_from_env(DEBUG)}
+# Where a person's answer to a reply goes (Reply-To), when it should not go to DEFAULT_FROM_EMAIL.
+SUGGESTION_REPLY_TO = env_list("SUGGESTION_REPLY_TO", [])
 
 # Live classes (/klassrum/, catalog.training.classroom): a class ends when the trainer ends it or after
 # CLASSROOM_IDLE_HOURS without a move, and it and its answer counts are deleted

@@ -23,7 +23,7 @@ from catalog.models.classroom import ClassAnswer, LiveClass
 from catalog.models.editorial import Draft, Revision
 from catalog.models.practice import PracticeCase, PracticeCount, PracticeQuote, PracticeSet
 from catalog.models.search import Concept, SearchMiss, Synonym
-from catalog.models.suggestions import ChangeSuggestion
+from catalog.models.suggestions import ChangeSuggestion, SuggestionReply
 from catalog.models.throttle import RateBucket
 from catalog.models.tracked import ContentTracked, plain_value
 from catalog.models.wizard import WizardCode, WizardNote, WizardOption, WizardStep
@@ -56,6 +56,7 @@ __all__ = [
     "SearchMiss",
     "Section",
     "SourceDocument",
+    "SuggestionReply",
     "Synonym",
     "WizardCode",
     "WizardNote",

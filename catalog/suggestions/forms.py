@@ -3,7 +3,7 @@
 from django import forms
 
 from catalog.models import ChangeSuggestion
-from catalog.models.suggestions import MAX_TEXT
+from catalog.models.suggestions import MAX_REPLY, MAX_TEXT
 
 
 class SuggestionForm(forms.ModelForm):
@@ -45,3 +45,39 @@ class SuggestionForm(forms.ModelForm):
 
     def is_robot(self) -> bool:
         return bool(self.cleaned_data.get("webbplats"))
+
+
+class ReplyForm(forms.Form):
+    """A coordinator's answer to the person who wrote a suggestion (catalog.suggestions.replies)."""
+
+    text = forms.CharField(
+        label="Svar till den som skrev",
+        max_length=MAX_REPLY,
+        help_text=f"Högst {MAX_REPLY} tecken.",
+        widget=forms.Textarea(attrs={"rows": 8, "maxlength": MAX_REPLY}),
+        error_messages={
+            "required": "Skriv ett svar.",
+            "max_length": f"Svaret får vara högst {MAX_REPLY} tecken (det har %(show_value)d).",
+        },
+    )
+    then = forms.ChoiceField(
+        label="Efter svaret",
+        choices=[
+            (ChangeSuggestion.Status.DONE, "Klar – stäng förslaget"),
+            (ChangeSuggestion.Status.REJECTED, "Avvisad – stäng förslaget"),
+            (ChangeSuggestion.Status.IN_PROGRESS, "Låt förslaget vara öppet (Pågår)"),
+        ],
+        initial=ChangeSuggestion.Status.DONE,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Välj vad som händer med förslaget.",
+            "invalid_choice": "Välj ett av alternativen.",
+        },
+    )
+
+    def clean_text(self) -> str:
+        # One line ending, as everywhere else: a browser sends CRLF.
+        text = self.cleaned_data["text"].replace("\r\n", "\n").strip()
+        if not text:
+            raise forms.ValidationError("Skriv ett svar.")
+        return text

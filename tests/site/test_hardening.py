@@ -119,6 +119,7 @@ def test_production_settings_pass_the_deploy_check():
         "DEBUG": "0",
         "SECRET_KEY": "x" * 60 + "-Kodning-2026-lång-nyckel",
         "ALLOWED_HOSTS": "kvaguide.example",
+        "EMAIL_HOST": "smtp.kvaguide.example",
     }
     done = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
