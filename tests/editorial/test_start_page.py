@@ -167,3 +167,5 @@ def test_the_koder_page_of_a_code_outside_the_lists_says_so(client, logged_in_co
     code = Code.objects.get(code="AU041")
     html = client.get(f"/admin/catalog/code/{code.pk}/change/").content.decode()
     assert "Koden står inte i någon lista." in html
+    new = client.get("/admin/catalog/code/add/")
+    assert new.status_code == 200 and "Koden står inte i någon lista." in new.content.decode()
