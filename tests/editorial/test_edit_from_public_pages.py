@@ -43,6 +43,8 @@ def test_redigera_on_the_code_page_opens_that_entrys_form_and_saving_returns_the
     links = redigera_links(anna.get("/kod/AU118/").content.decode())
     assert links == [f"/admin/catalog/entry/{entry.pk}/change/?tillbaka=/kod/AU118/"]
 
+    form_page = anna.get(links[0]).content.decode()
+    assert 'Du kom hit från sidan <a href="/kod/AU118/">/kod/AU118/</a>' in form_page
     saved = save(anna, links[0], anvisning=entry.anvisning + ADDED)
     assert saved.status_code == 302 and saved["Location"] == "/kod/AU118/"
     assert "En mening som samordnaren lade till." in Client().get("/kod/AU118/").content.decode()
@@ -76,11 +78,14 @@ def test_save_and_continue_stays_in_the_form():
     assert saved["Location"].startswith(f"/admin/catalog/entry/{entry.pk}/change/")
 
 
-@pytest.mark.parametrize("back", ["https://example.com/", "//example.com/kod/AU118/", "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "back", ["https://example.com/", "//example.com/kod/AU118/", "/\\example.com/", "javascript:alert(1)"]
+)
 def test_a_way_back_to_another_site_is_ignored(back):
     anna = coordinator()
     entry = Entry.objects.get(code__code="AU118", code_list__slug="psykiatri")
     url = f"/admin/catalog/entry/{entry.pk}/change/?tillbaka={back}"
+    assert "Du kom hit från sidan" not in anna.get(url).content.decode()
     saved = save(anna, url, anvisning=entry.anvisning + ADDED)
     assert saved.status_code == 302 and saved["Location"] == "/admin/catalog/entry/"
 

@@ -92,21 +92,39 @@ def entry_links(code: Code):
     )
 
 
+def _back(request: HttpRequest) -> str:
+    """The page of this site to return to after "Spara", or "" (another site's address is ignored)."""
+    back = request.GET.get(BACK, "")
+    if back.startswith("/") and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return back
+    return ""
+
+
 class ReturnsToPage:
     """Mixed into an admin: "Spara" on a form opened with ``?tillbaka=<a page of this site>`` returns there.
 
     "Redigera" on the public code and list pages opens an entry's form so; a draft, "Spara och fortsätt
     redigera" and a refused save stay in the admin as before."""
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        back = _back(request)
+        if back and request.method == "GET":
+            messages.info(
+                request,
+                format_html(
+                    'Du kom hit från sidan <a href="{}">{}</a>. Trycker du Spara kommer du tillbaka dit.', back, back
+                ),
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def response_change(self, request, obj):
         response = super().response_change(request, obj)
-        back = request.GET.get(BACK, "")
+        back = _back(request)
         if (
-            "_save" in request.POST
+            back
+            and "_save" in request.POST
             and isinstance(response, HttpResponseRedirect)
             and not isinstance(getattr(request, "_kva_saved", None), Draft)
-            and back.startswith("/")
-            and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()})
         ):
             # The public page shows the new text: the admin's "ändrades" would only wait for the next admin page.
             list(messages.get_messages(request))
