@@ -49,8 +49,9 @@ def _code_not_found(request: HttpRequest, raw: str) -> HttpResponse:
 def _editing(request: HttpRequest) -> bool:
     """Whether to put "Redigera" beside each entry: for a signed-in user who may change entries.
 
-    Kept fragments are keyed by this flag too, and catalog.caching.pagecache never keeps a signed-in
-    user's page, so an editor's links never reach the public and the public's page never an editor."""
+    The kept fragments are keyed by what it adds (a code page's ``editing``, a list row's ``back``), and
+    catalog.caching.pagecache never keeps a signed-in user's page: an editor's links never reach the
+    public, and the public's page never reaches an editor."""
     return signed_in(request) and request.user.has_perm("catalog.change_entry")
 
 

@@ -17,6 +17,7 @@ from catalog.text import textlinks
 
 # The query parameter "Redigera" on a public page gives the entry's form: where to return after "Spara".
 BACK = "tillbaka"
+MAX_BACK = 300  # a public page's path with its section: anything longer is no page of ours
 MAX_CODES = 20
 
 
@@ -95,7 +96,11 @@ def entry_links(code: Code):
 def _back(request: HttpRequest) -> str:
     """The page of this site to return to after "Spara", or "" (another site's address is ignored)."""
     back = request.GET.get(BACK, "")
-    if back.startswith("/") and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+    if (
+        back.startswith("/")
+        and len(back) <= MAX_BACK
+        and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()})
+    ):
         return back
     return ""
 
