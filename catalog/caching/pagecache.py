@@ -17,6 +17,12 @@ key). A compressed form is made the first time a client asks for it (kvaguide.co
 kept with the page, so a cache hit costs no compression. Only the query parameters a view names can make a new entry: ``?utm_source=…``,
 ``?fbclid=…`` or any made-up parameter is served the page cached for the bare address, so
 10,000 distinct hostile addresses cost no more memory than one.
+
+A signed-in user (a coordinator or trainer) is never served from the cache and never fills it: their
+pages may show what only they see ("Redigera" beside each entry), so they are rendered for them alone
+and marked ``Cache-Control: private`` so that no shared proxy keeps them either. Whether someone is
+signed in is read only when the request carries a session cookie, so a public visitor's request never
+touches the session (which would add ``Vary: Cookie`` and turn off compression).
 """
 
 import threading
@@ -26,6 +32,7 @@ from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
 
 from catalog.caching import freshness
 
@@ -181,6 +188,14 @@ def _respond(page: Page) -> HttpResponse:
     return response
 
 
+def signed_in(request: HttpRequest) -> bool:
+    """True for a logged-in user; a request without a session cookie is anonymous without asking."""
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return False
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)
+
+
 def cached_page(view=None, *, params: tuple[str, ...] = (), cookies: tuple[str, ...] = ()):
     """Keep a view's 200 answers per address; ``params`` names the query parameters it reads,
     ``cookies`` the cookies (a remembered choice such as the search context) that change its answer."""
@@ -191,7 +206,13 @@ def cached_page(view=None, *, params: tuple[str, ...] = (), cookies: tuple[str, 
     def wrapper(request: HttpRequest, *args, **kwargs):
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
+        # Read the content token first even for a page that is not kept: catalog.catalogue.snapshot
+        # takes the token read here as the state its copy must match.
         epoch = sync(freshness.generation())
+        if signed_in(request):
+            response = view(request, *args, **kwargs)
+            patch_cache_control(response, private=True, no_cache=True)
+            return response
         key = (
             view.__module__,
             view.__name__,

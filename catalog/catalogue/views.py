@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
 
 from catalog.caching import fragments, signals
-from catalog.caching.pagecache import cached_page
+from catalog.caching.pagecache import cached_page, signed_in
 from catalog.catalogue import snapshot
 from catalog.editorial import exchange, history
 from catalog.fhir.terminology import operation_outcome
@@ -46,6 +46,15 @@ def _code_not_found(request: HttpRequest, raw: str) -> HttpResponse:
     return render(request, "catalog/code_not_found.html", context, status=404)
 
 
+def _editing(request: HttpRequest) -> bool:
+    """Whether to put "Redigera" beside each entry: for a signed-in user who may change entries.
+
+    The kept fragments are keyed by what it adds (a code page's ``editing``, a list row's ``back``), and
+    catalog.caching.pagecache never keeps a signed-in user's page: an editor's links never reach the
+    public, and the public's page never reaches an editor."""
+    return signed_in(request) and request.user.has_perm("catalog.change_entry")
+
+
 @require_safe
 @cached_page
 def home(request: HttpRequest) -> HttpResponse:
@@ -81,13 +90,16 @@ def code_list(request: HttpRequest, slug: str) -> HttpResponse:
     sections, toc = [], []
     shown = total = 0
     grey = code_list.grey
+    editing = _editing(request)
     listed = [entry.code.code for section in catalogue.sections[code_list.id] for entry in catalogue.rows[section.id]]
     # The filter reads the words as search does (catalog.search.engine.narrowed), rows in the list's order.
     kept = search_engine.narrowed(narrow, listed) if narrow else set(listed)
     for section in catalogue.sections[code_list.id]:
         entries = catalogue.rows[section.id]
+        # Where "Redigera" returns after saving; empty for the public, so their rows stay one set.
+        back = f"{code_list.get_absolute_url()}#{section.slug}" if editing else ""
         rows = tuple(
-            fragments.render("catalog/list.html#row", entry=entry, **labels)
+            fragments.render("catalog/list.html#row", entry=entry, back=back, **labels)
             for entry in entries
             if entry.code.code in kept
         )
@@ -150,12 +162,18 @@ def code(request: HttpRequest, code: str) -> HttpResponse:
     found = entries[0].code
     posts = []
     grey = False
+    editing = _editing(request)
     for number, entry in enumerate(entries, start=1):
         code_list = catalogue.lists_by_id[entry.list_id]
         section = catalogue.sections_by_id[entry.section_id]
         posts.append(
             fragments.render(
-                "catalog/code.html#entry", entry=entry, code_list=code_list, section=section, number=number
+                "catalog/code.html#entry",
+                entry=entry,
+                code_list=code_list,
+                section=section,
+                number=number,
+                editing=editing,
             )
         )
         grey = grey or entry.grey or section.grey

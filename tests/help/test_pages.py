@@ -30,6 +30,8 @@ PAGES = {
     "/hjalp/samordnare/": (
         "Hjälp för kodningssamordnare",
         [
+            "Startsidan: välj vad du vill göra",
+            "Redigera från sidan du läser",
             "Redigera texter",
             "Om någon annan ändrade samtidigt",
             "Utkast och granskning",

@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from catalog.editorial import decisions, exchange, gate
+from catalog.editorial.admin import code_entries
 from catalog.editorial.admin.base import EditedSinceFilter, HistoryAdmin
 from catalog.editorial.admin.drafts import DraftableAdmin
 from catalog.models import (
@@ -36,6 +37,7 @@ class CodeAdmin(DraftableAdmin, HistoryAdmin):
     fields = [
         "code",
         "title",
+        "entries_in_lists",
         "is_tillaggskod",
         "is_regional",
         "outside_lists",
@@ -44,10 +46,21 @@ class CodeAdmin(DraftableAdmin, HistoryAdmin):
         "decision",
         "note",
     ]
+    readonly_fields = ["entries_in_lists"]
+
+    @admin.display(description="Står i listorna (öppna för att ändra texterna)")
+    def entries_in_lists(self, obj):
+        return code_entries.entry_links(obj)
+
+    def get_urls(self):
+        return [
+            path("sok/", self.admin_site.admin_view(code_entries.find_code), name="catalog_code_find"),
+            *super().get_urls(),
+        ]
 
 
 @admin.register(Entry)
-class EntryAdmin(DraftableAdmin, HistoryAdmin):
+class EntryAdmin(code_entries.ReturnsToPage, DraftableAdmin, HistoryAdmin):
     list_display = ["code", "title", "code_list", "section", "valid_to"]
     list_filter = ["code_list", "section", EditedSinceFilter]
     search_fields = ["code__code", "title", "beskrivning", "anvisning"]
