@@ -205,3 +205,27 @@ def test_the_public_change_log_names_what_an_edit_changed_without_ids():
     assert re.search(
         r"Står i anvisningstabellen:</span> (<del>Ja</del> <ins>Nej</ins>|<del>Nej</del> <ins>Ja</ins>)", page
     )
+
+
+@pytest.mark.parametrize(
+    ("model", "text", "place"),
+    [
+        ("entry", "beskrivning", "code_list"),
+        ("entry", "anvisning", "section"),
+        ("section", "instructions", "code_list"),
+        ("code", "title", "is_tillaggskod"),
+        ("wizardstep", "question", "slug"),
+        ("wizardoption", "label", "step"),
+        ("wizardcode", "reason", "quote_from"),
+        ("wizardnote", "text", "quote_from"),
+    ],
+)
+def test_forms_put_their_texts_before_where_the_object_stands(model, text, place):
+    model_class = apps.get_model("catalog", model)
+    pk = model_class.objects.order_by("pk").values_list("pk", flat=True).first()
+    page = coordinator("anna").get(f"/admin/catalog/{model}/{pk}/change/").content.decode()
+    # Every field's row carries its name (a read-only field has no input, only the row).
+    position = {name: page.find(f"field-{name}") for name in (text, place)}
+    assert -1 not in position.values(), (model, position)
+    assert position[text] < position[place]
+    assert 'name="seen_version"' in page
