@@ -102,7 +102,8 @@ class SectionAdmin(DraftableAdmin, HistoryAdmin):
     search_fields = ["title", "instructions"]
     fieldsets = [
         (None, {"fields": ["title", "instructions_title", "instructions"]}),
-        ("Var avsnittet står", {"fields": ["code_list", "slug", "order", "overview_title", "note"]}),
+        ("Var avsnittet står", {"fields": ["code_list", "slug", "order"]}),
+        ("Översikt och anmärkning", {"fields": ["overview_title", "note"]}),
     ]
 
 
