@@ -16,7 +16,7 @@ from catalog.editorial import exchange
 from catalog.editorial.accounts import coordinator_group
 from catalog.editorial.admin.base import HistoryAdmin
 from catalog.editorial.history import snapshot
-from catalog.models import CodeList, Draft, Entry, Revision
+from catalog.models import CodeList, Draft, Entry, Revision, Synonym
 from tests.support.admin_forms import change_form_data
 from tests.support.html_forms import fill, post_form
 from tests.support.rendered_forms import rendered_form
@@ -232,3 +232,19 @@ def test_forms_put_their_texts_before_where_the_object_stands(model, text, place
     assert -1 not in position.values(), (model, position)
     assert position[text] < position[place]
     assert 'name="seen_version"' in page
+
+
+def test_an_addition_and_a_deletion_are_named_skapad_and_borttagen_in_recent_actions():
+    anna = coordinator("anna")
+    add = change_form_data(anna.get("/admin/catalog/synonym/add/"))
+    add.update(term="xyzord", expansion="kognitiv-beteendeterapeutisk DU011")
+    assert anna.post("/admin/catalog/synonym/add/", add).status_code == 302
+    synonym = Synonym.objects.get(term="xyzord")
+    delete_url = f"/admin/catalog/synonym/{synonym.pk}/delete/"
+    confirm = rendered_form(anna.get(delete_url).content, index=0)
+    assert anna.post(confirm["action"] or delete_url, confirm["fields"]).status_code == 302
+    assert not Synonym.objects.filter(term="xyzord").exists()
+
+    lines = [line for line in recent_actions(anna) if "xyzord" in line]
+    assert len(lines) == 2
+    assert "Borttagen" in lines[0] and "Skapad" in lines[1]
