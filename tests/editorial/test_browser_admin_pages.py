@@ -8,6 +8,7 @@ Debian's Chromium through Playwright, as in tests/support/browser.py (`make test
 import re
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import User
 from django.test import Client
 
@@ -123,3 +124,16 @@ def test_the_admins_own_pages_say_hem_in_their_breadcrumbs(site, browser, path):
     page = coordinator_page(browser, site, "anna")
     page.goto(site + path.format(list=CodeList.objects.order_by("pk").first().pk))
     assert page.locator(".breadcrumbs li").first.inner_text() == "Hem"
+
+
+@pytest.mark.parametrize(
+    ("model", "text"),
+    [("section", "title"), ("code", "title"), ("wizardstep", "question"), ("wizardoption", "label")],
+)
+def test_other_guidance_forms_open_on_their_texts_with_a_save_button_in_view(site, browser, model, text):
+    pk = apps.get_model("catalog", model).objects.order_by("pk").values_list("pk", flat=True).first()
+    page = coordinator_page(browser, site, "anna")
+    page.goto(f"{site}/admin/catalog/{model}/{pk}/change/")
+    assert in_view(page, page.locator(f"#id_{text}"))
+    assert in_view(page, page.locator('input[name="_save"]'))
+    assert axe_violations(page) == []
