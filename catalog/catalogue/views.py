@@ -7,7 +7,7 @@ from django.views.decorators.http import require_safe
 from catalog.caching import fragments, signals
 from catalog.caching.pagecache import cached_page, signed_in
 from catalog.catalogue import snapshot
-from catalog.editorial import exchange, history
+from catalog.editorial import exchange, history, readable
 from catalog.fhir.terminology import operation_outcome
 from catalog.models import (
     CodeList,
@@ -283,7 +283,8 @@ def list_changes(request: HttpRequest, slug: str) -> HttpResponse:
     # The baseline revisions of the first load are not changes: clinicians see only what changed since.
     changed = Revision.objects.filter(code_list=code_list).exclude(action=Revision.Action.LOADED, before__isnull=True)
     revisions = list(changed.select_related("content_type")[:200])
-    rows = [(revision, history.changes(revision)) for revision in revisions]
+    names = readable.Names(revisions)
+    rows = [(revision, history.changes(revision, names=names)) for revision in revisions]
     return render(request, "catalog/list_changes.html", {"code_list": code_list, "rows": rows})
 
 

@@ -9,6 +9,7 @@ from django.db.models.deletion import Collector
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from catalog.editorial import readable
 from catalog.models import CodeList, Entry, Revision, Section, plain_value
 
 SKIPPED = {"loaded", "version", "id"}
@@ -154,17 +155,25 @@ class FieldChange:
         return mark_safe(" ".join(out).replace("\n", "<br>"))
 
 
-def changes(revision: Revision, model: type[models.Model] | None = None) -> list[FieldChange]:
+def changes(
+    revision: Revision, model: type[models.Model] | None = None, names: readable.Names | None = None
+) -> list[FieldChange]:
+    """What a revision changed, field by field, in words: names for ids, Ja/Nej for flags, choices by label.
+
+    ``names``: the names of what the page's revisions refer to, looked up once (catalog.editorial.readable).
+    """
     model = model or revision.content_type.model_class()
+    names = names if names is not None else readable.Names([revision])
     before, after = revision.before or {}, revision.after or {}
-    fields = [*model._meta.concrete_fields, *model._meta.many_to_many] if model else []
-    labels = {f.attname: str(f.verbose_name) for f in fields}
+    fields = readable.fields_by_key(model) if model else {}
+    order = list(fields)
     found = []
-    for name in sorted(set(before) | set(after), key=lambda n: list(labels).index(n) if n in labels else 99):
-        if before.get(name) != after.get(name):
-            found.append(
-                FieldChange(name=name, label=labels.get(name, name), before=before.get(name), after=after.get(name))
-            )
+    for name in sorted(set(before) | set(after), key=lambda n: order.index(n) if n in order else 99):
+        field = fields.get(name)
+        old, new = names.value(field, before.get(name)), names.value(field, after.get(name))
+        if old != new:
+            label = str(field.verbose_name) if field is not None else name
+            found.append(FieldChange(name=name, label=label, before=old, after=new))
     return found
 
 

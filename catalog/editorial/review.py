@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from catalog.editorial import gate
 from catalog.editorial.drafts import DraftConflict
-from catalog.models import Draft
+from catalog.models import Draft, Revision
 
 
 def may_review(draft: Draft, user) -> bool:
@@ -47,7 +47,7 @@ def approve(draft: Draft, reviewer, comment: str = ""):
         setattr(obj, name, value)
     try:
         with gate.session(reviewer, "draft-approval", note) as session:
-            session.save(obj, list(draft.changes))
+            session.save(obj, list(draft.changes), action=Revision.Action.APPROVED)
     except gate.Refused as refusal:
         raise ValidationError(["Utkastet skulle göra besöksguiden ogiltig:", *refusal.messages]) from None
     draft.status, draft.reviewer, draft.reviewed_at = Draft.Status.APPROVED, reviewer, now

@@ -16,6 +16,7 @@ class Revision(models.Model):
         DELETED = "deleted", "Borttagen"
         REVERTED = "reverted", "Återställd"
         IMPORTED = "imported", "Importerad"
+        APPROVED = "approved", "Godkänt utkast"
         LOADED = "loaded", "Inläst från innehållsfilerna"
 
     content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE, verbose_name="slag")

@@ -69,7 +69,7 @@ def test_a_draft_is_invisible_until_another_coordinator_approves_it_and_history_
     review(reviewer, draft, "godkann")
     page, api_text = public_texts(visitor)
     assert "Ny mening från samordnaren." in page and api_text == published + ADDED
-    revision = Revision.objects.filter(object_id=entry.pk, action="changed").latest("id")
+    revision = Revision.objects.filter(object_id=entry.pk, action="approved").latest("id")
     assert revision.user.username == "bengt"
     assert "Utkast av anna" in revision.comment and "godkänt av bengt" in revision.comment
     assert "Ny mening från samordnaren." in Client().get("/lista/psykiatri/andringar/").content.decode()

@@ -4,6 +4,7 @@ import datetime
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
@@ -15,7 +16,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 
-from catalog.editorial import gate, history, restore
+from catalog.editorial import gate, history, logbook, readable, restore
 from catalog.editorial.accounts import LoginForm
 from catalog.editorial.admin.drafts import DRAFT_BUTTON
 from catalog.models import (
@@ -157,6 +158,16 @@ class HistoryAdmin(admin.ModelAdmin):
         fields = list(super().get_fields(request, obj))
         return [*fields, *(name for name in FORM_ONLY if name not in fields)]
 
+    def get_fieldsets(self, request, obj=None):
+        # Admins that lay their fields out in fieldsets (texts first) get the hidden versions in the first.
+        fieldsets = list(super().get_fieldsets(request, obj))
+        named = set(flatten_fieldsets(fieldsets))
+        missing = [name for name in FORM_ONLY if name not in named]
+        if missing and fieldsets:
+            (title, options), *rest = fieldsets
+            fieldsets = [(title, {**options, "fields": [*options["fields"], *missing]}), *rest]
+        return fieldsets
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         refusal = getattr(request, "_kva_refusal", None)
@@ -245,7 +256,8 @@ class HistoryAdmin(admin.ModelAdmin):
         return Revision.objects.filter(wanted).select_related("user", "content_type")
 
     def history_view(self, request, object_id, extra_context=None):
-        revisions = self._revisions(int(object_id)) if str(object_id).isdigit() else Revision.objects.none()
+        revisions = list(self._revisions(int(object_id))) if str(object_id).isdigit() else []
+        names = readable.Names(revisions)
         rows, seen = [], set()
         for revision in revisions:
             key = (revision.content_type_id, revision.object_id)
@@ -254,7 +266,7 @@ class HistoryAdmin(admin.ModelAdmin):
             model = revision.content_type.model_class()
             label = "" if model is self.model else f"{capfirst(model._meta.verbose_name)}: {revision.object_repr}"
             restorable = current if deleted else (revision.after is not None and not current)
-            rows.append((revision, history.changes(revision, model), label, restorable, current and not deleted))
+            rows.append((revision, history.changes(revision, model, names), label, restorable, current and not deleted))
         return super().history_view(request, object_id, {**(extra_context or {}), "revisions": rows})
 
     def get_urls(self):
@@ -324,7 +336,7 @@ class HistoryAdmin(admin.ModelAdmin):
             return redirect(reverse("admin:catalog_draft_change", args=[obj.pk]))
         messages.success(request, f"”{obj}” är återställd till läget {when:%Y-%m-%d %H:%M}.")
         parent = obj.pk if isinstance(obj, self.model) else object_id
-        self.log_change(request, obj, f"Återställd från historiken (version {revision.pk}).")
+        self.log_change(request, obj, f"{logbook.RESTORED} till läget {when:%Y-%m-%d %H:%M}.")
         return redirect(
             reverse(f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_change", args=[parent])
         )

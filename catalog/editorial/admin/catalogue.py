@@ -12,7 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from catalog.editorial import decisions, exchange, gate
+from catalog.editorial import decisions, exchange, gate, logbook
 from catalog.editorial.admin import code_entries
 from catalog.editorial.admin.base import EditedSinceFilter, HistoryAdmin
 from catalog.editorial.admin.drafts import DraftableAdmin
@@ -34,17 +34,12 @@ class CodeAdmin(DraftableAdmin, HistoryAdmin):
     list_display = ["code", "title", "is_tillaggskod", "is_regional", "outside_lists", "valid_to"]
     search_fields = ["code", "title"]
     list_filter = ["is_tillaggskod", "is_regional", "outside_lists", "entries__code_list", EditedSinceFilter]
-    fields = [
-        "code",
-        "title",
-        "entries_in_lists",
-        "is_tillaggskod",
-        "is_regional",
-        "outside_lists",
-        "valid_from",
-        "valid_to",
-        "decision",
-        "note",
+    fieldsets = [
+        (None, {"fields": ["code", "title", "entries_in_lists", "note"]}),
+        (
+            "Slag och giltighet",
+            {"fields": ["is_tillaggskod", "is_regional", "outside_lists", "valid_from", "valid_to", "decision"]},
+        ),
     ]
     readonly_fields = ["entries_in_lists"]
 
@@ -66,21 +61,14 @@ class EntryAdmin(code_entries.ReturnsToPage, DraftableAdmin, HistoryAdmin):
     search_fields = ["code__code", "title", "beskrivning", "anvisning"]
     list_select_related = ["code", "code_list", "section"]
     autocomplete_fields = ["code"]
-    fields = [
-        "code_list",
-        "section",
-        "code",
-        "order",
-        "title",
-        "marker",
-        "beskrivning",
-        "anvisning",
-        "preview",
-        "overview_title",
-        "overview_marker",
-        "in_table",
-        "valid_to",
-        "note",
+    # The texts first, where a coordinator starts (with the preview beside them); where the entry stands below.
+    fieldsets = [
+        (None, {"fields": ["beskrivning", "anvisning", "marker", "preview", "title"]}),
+        ("Var posten står", {"fields": ["code_list", "section", "code", "order"]}),
+        (
+            "Översikt, giltighet och anmärkning",
+            {"fields": ["overview_title", "overview_marker", "in_table", "valid_to", "note"]},
+        ),
     ]
     readonly_fields = ["preview"]
 
@@ -124,6 +112,11 @@ class SectionAdmin(DraftableAdmin, HistoryAdmin):
     list_display = ["title", "code_list", "order"]
     list_filter = ["code_list", EditedSinceFilter]
     search_fields = ["title", "instructions"]
+    fieldsets = [
+        (None, {"fields": ["title", "instructions_title", "instructions"]}),
+        ("Var avsnittet står", {"fields": ["code_list", "slug", "order"]}),
+        ("Översikt och anmärkning", {"fields": ["overview_title", "note"]}),
+    ]
 
 
 @admin.register(CodeList)
@@ -169,7 +162,7 @@ class CodeListAdmin(HistoryAdmin):
                 plan = exchange.apply_import(code_list, raw, request.user)
                 if plan.ok:
                     summary = _import_summary(plan)
-                    self.log_change(request, code_list, f"CSV-import: {summary}.")
+                    self.log_change(request, code_list, f"{logbook.IMPORTED}: {summary}.")
                     messages.success(
                         request, f"Importen är genomförd: {summary}. Ändringarna syns i historiken och kan ångras."
                     )

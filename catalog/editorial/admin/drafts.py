@@ -8,7 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
-from catalog.editorial import drafts, gate, review
+from catalog.editorial import drafts, gate, logbook, review
 from catalog.editorial.drafts import DraftConflict
 from catalog.models import Code, Draft
 from catalog.text import textlinks
@@ -116,6 +116,12 @@ class DraftAdmin(admin.ModelAdmin):
             request.META["QUERY_STRING"] = query.urlencode()
         return super().changelist_view(request, {**(extra_context or {}), "title": "Väntar på granskning"})
 
+    def _log_approval(self, request, draft: Draft, obj) -> None:
+        """In the start page's "Senaste händelser", under what was published: an approval, not an edit."""
+        target_admin = self.admin_site.get_model_admin(type(obj))
+        message = f"{logbook.APPROVED} av {draft.author.get_username()}."
+        target_admin.log_change(request, obj, message)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if not str(object_id).isdigit():
             raise Http404("Det finns inget sådant utkast.")
@@ -133,6 +139,7 @@ class DraftAdmin(admin.ModelAdmin):
             try:
                 if action == "godkann":
                     obj = review.approve(draft, request.user, comment)
+                    self._log_approval(request, draft, obj)
                     messages.success(request, f"Utkastet är godkänt och publicerat: ”{obj}”.")
                     return redirect(reverse("admin:catalog_draft_changelist"))
                 if action == "skicka-tillbaka":

@@ -87,7 +87,10 @@ class WizardStepAdmin(DraftableAdmin, HistoryAdmin):
     search_fields = ["slug", "question", "options__label"]
     list_filter = ["kind", "is_start"]
     inlines = [WizardOptionInline]
-    fields = ["slug", "question", "help", "kind", "next_step", "optional", "way_out", "is_start", "order"]
+    fieldsets = [
+        (None, {"fields": ["question", "help", "way_out"]}),
+        ("Var frågan står", {"fields": ["slug", "kind", "next_step", "optional", "is_start", "order"]}),
+    ]
 
 
 class WizardCodeInline(VersionedInline, admin.StackedInline):
@@ -112,7 +115,13 @@ class WizardOptionAdmin(ConditionFields, DraftableAdmin, HistoryAdmin):
     search_fields = ["slug", "label", "codes__code__code"]
     list_select_related = ["step", "next_step", "contact_type"]
     inlines = [WizardCodeInline, WizardNoteInline]
-    fields = ["step", *OPTION_FIELDS]
+    fieldsets = [
+        (None, {"fields": ["label", "help"]}),
+        (
+            "Var svaret står och vart det leder",
+            {"fields": ["step", *(f for f in OPTION_FIELDS if f not in ("label", "help"))]},
+        ),
+    ]
 
 
 class QuotedRowAdmin(DraftableAdmin, HistoryAdmin):
@@ -129,7 +138,7 @@ class QuotedRowAdmin(DraftableAdmin, HistoryAdmin):
 class WizardCodeAdmin(QuotedRowAdmin):
     list_display = ["code", "option", "role", "quote_from"]
     search_fields = ["code__code", "reason", "option__label"]
-    fields = ["option", "code", "role", "reason", "quote_from", "to_check"]
+    fields = ["reason", "to_check", "option", "code", "role", "quote_from"]
     readonly_fields = ["option", "code", "role"]
 
 
@@ -137,5 +146,5 @@ class WizardCodeAdmin(QuotedRowAdmin):
 class WizardNoteAdmin(QuotedRowAdmin):
     list_display = ["option", "quote_from"]
     search_fields = ["text", "option__label"]
-    fields = ["option", "text", "quote_from"]
+    fields = ["text", "option", "quote_from"]
     readonly_fields = ["option"]
