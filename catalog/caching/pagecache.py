@@ -17,6 +17,9 @@ key). A compressed form is made the first time a client asks for it (kvaguide.co
 kept with the page, so a cache hit costs no compression. Only the query parameters a view names can make a new entry: ``?utm_source=…``,
 ``?fbclid=…`` or any made-up parameter is served the page cached for the bare address, so
 10,000 distinct hostile addresses cost no more memory than one.
+
+A view may also say what serving its page counts (``response.counted``: a kind and a key, see
+catalog.usage): the page keeps it, and every GET that serves the page counts it, from the cache too.
 """
 
 import threading
@@ -28,6 +31,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from catalog.caching import freshness
+from catalog.usage import counter
 
 KEPT_HEADERS = ("Content-Type", "Vary", "HX-Push-Url", "Content-Disposition")
 # Per entry beyond the bodies: the key tuple, the dict slot, the headers and the Page object.
@@ -35,7 +39,7 @@ OVERHEAD_BYTES = 1024
 
 
 class Page:
-    __slots__ = ("status", "headers", "content", "encoded", "size", "depends_on")
+    __slots__ = ("status", "headers", "content", "encoded", "size", "depends_on", "counted")
 
     def __init__(
         self,
@@ -45,8 +49,10 @@ class Page:
         content: bytes,
         encoded: dict[str, bytes],
         depends_on: frozenset[str] = freshness.EVERYTHING,
+        counted: tuple[str, str] | None = None,
     ):
         self.depends_on = depends_on
+        self.counted = counted
         self.status = status
         self.headers = headers
         self.content = content
@@ -181,6 +187,12 @@ def _respond(page: Page) -> HttpResponse:
     return response
 
 
+def _count(request: HttpRequest, counted: tuple[str, str] | None) -> None:
+    # A HEAD is a check (a link checker, a proxy), not a read.
+    if counted and request.method == "GET":
+        counter.count(*counted)
+
+
 def cached_page(view=None, *, params: tuple[str, ...] = (), cookies: tuple[str, ...] = ()):
     """Keep a view's 200 answers per address; ``params`` names the query parameters it reads,
     ``cookies`` the cookies (a remembered choice such as the search context) that change its answer."""
@@ -204,8 +216,11 @@ def cached_page(view=None, *, params: tuple[str, ...] = (), cookies: tuple[str, 
         )
         page = _get(key)
         if page is not None:
+            _count(request, page.counted)
             return _respond(page)
         response = view(request, *args, **kwargs)
+        counted = getattr(response, "counted", None) if response.status_code == 200 else None
+        _count(request, counted)
         if (
             response.status_code == 200
             and not response.streaming
@@ -214,7 +229,7 @@ def cached_page(view=None, *, params: tuple[str, ...] = (), cookies: tuple[str, 
         ):
             headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
             depends_on = frozenset(getattr(response, "depends_on", freshness.EVERYTHING))
-            page = Page(key, response.status_code, headers, response.content, {}, depends_on)
+            page = Page(key, response.status_code, headers, response.content, {}, depends_on, counted)
             _put(key, page, epoch)
             response.encodings = _Encodings(page)
         return response

@@ -1,0 +1,104 @@
+"""What clinicians look for, counted per ISO week: code pages read, searches without a hit, the
+wizard's way outs, described visits that stopped, practice cases tried and solved.
+
+Counts only (catalog.models.UsageCount): a kind, a short key (a code, a step's or a case's slug) and
+a number; no address, no user, no text a clinician typed.
+
+Counting never costs a request a query. The most counted page, a code page, is served from the page
+cache with one query (the content check); a write for every view would double that and, on SQLite,
+queue readers behind its one writer. So each process adds its counts up in memory and writes them
+together once the oldest has waited ``USAGE_FLUSH_SECONDS`` (or ``MAX_PENDING`` different things
+wait): one ``UPDATE … SET count = count + n`` per (week, kind, key), an INSERT the first time, in one
+transaction. A count that cannot be written is logged and dropped: the visitor's request never fails
+for it. What a process holds when it stops is lost (at most a flush interval's worth).
+"""
+
+import datetime
+import logging
+import threading
+import time
+
+from django.conf import settings
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from catalog.models import UsageCount
+
+logger = logging.getLogger(__name__)
+Kind = UsageCount.Kind
+MAX_PENDING = 1000  # different (week, kind, key) waiting in one process: bounds its memory
+KEY_LENGTH = UsageCount._meta.get_field("key").max_length
+
+_lock = threading.Lock()
+_pending: dict[tuple[datetime.date, str, str], int] = {}
+_oldest = {"at": None}  # time.monotonic() of the oldest count waiting, None when none waits
+
+
+def week_of(day: datetime.date) -> datetime.date:
+    """The Monday of the ISO week ``day`` falls in."""
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def count(kind: str, key: str = "") -> None:
+    """One more of ``kind`` (for ``key``) this week. Never raises: a failure is logged."""
+    try:
+        item = (week_of(timezone.localdate()), str(kind), key[:KEY_LENGTH])
+        now = time.monotonic()
+        with _lock:
+            _pending[item] = _pending.get(item, 0) + 1
+            if _oldest["at"] is None:
+                _oldest["at"] = now
+            due = now - _oldest["at"] >= settings.USAGE_FLUSH_SECONDS or len(_pending) >= MAX_PENDING
+        if due:
+            flush()
+    except Exception:
+        logger.exception("Kunde inte räkna %s", kind)
+
+
+def _take() -> dict:
+    with _lock:
+        batch = dict(_pending)
+        _pending.clear()
+        _oldest["at"] = None
+    return batch
+
+
+def discard() -> None:
+    """Forget what this process has counted but not written (tests start each from here)."""
+    _take()
+
+
+def _add(week: datetime.date, kind: str, key: str, n: int) -> None:
+    rows = UsageCount.objects.filter(week=week, kind=kind, key=key)
+    if rows.update(count=models.F("count") + n):
+        return
+    try:
+        with transaction.atomic():
+            UsageCount.objects.create(week=week, kind=kind, key=key, count=n)
+    except IntegrityError:
+        # Another process inserted the row first: it exists now, add to it.
+        rows.update(count=models.F("count") + n)
+
+
+def flush() -> int:
+    """Write what this process has counted; returns how many counts were written (0 on failure, logged)."""
+    batch = _take()
+    if not batch:
+        return 0
+    try:
+        # One order in every process, so two flushes touching the same rows never wait for each other in a circle.
+        with transaction.atomic():
+            for (week, kind, key), n in sorted(batch.items()):
+                _add(week, kind, key, n)
+    except Exception:
+        logger.exception("Kunde inte spara %d räknade besök; de räknas inte", sum(batch.values()))
+        return 0
+    return sum(batch.values())
+
+
+def prune(weeks: int | None = None, today: datetime.date | None = None) -> int:
+    """Delete the counts of weeks older than the last ``weeks`` (USAGE_WEEKS); returns how many rows."""
+    weeks = settings.USAGE_WEEKS if weeks is None else weeks
+    oldest_kept = week_of(today or timezone.localdate()) - datetime.timedelta(weeks=max(weeks, 1) - 1)
+    deleted, _ = UsageCount.objects.filter(week__lt=oldest_kept).delete()
+    return deleted
