@@ -8,8 +8,7 @@ Counting never costs a request a query. The most counted page, a code page, is s
 cache with one query (the content check); a write for every view would double that and, on SQLite,
 queue readers behind its one writer. So each process adds its counts up in memory and writes them
 together once the oldest has waited ``USAGE_FLUSH_SECONDS`` (or ``MAX_PENDING`` different things
-wait): one ``UPDATE … SET count = count + n`` per (week, kind, key), an INSERT the first time, in one
-transaction. A count that cannot be written is logged and dropped: the visitor's request never fails
+wait): in one statement per 200 of them, each an upsert ``count = count + n`` on its (week, kind, key). A count that cannot be written is logged and dropped: the visitor's request never fails
 for it. What a process holds when it stops is lost (at most a flush interval's worth).
 """
 
@@ -19,7 +18,7 @@ import threading
 import time
 
 from django.conf import settings
-from django.db import IntegrityError, models, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from catalog.models import UsageCount
@@ -28,6 +27,7 @@ logger = logging.getLogger(__name__)
 Kind = UsageCount.Kind
 MAX_PENDING = 1000  # different (week, kind, key) waiting in one process: bounds its memory
 KEY_LENGTH = UsageCount._meta.get_field("key").max_length
+CHUNK = 200  # rows per statement: 800 parameters, well within SQLite's limit
 
 _lock = threading.Lock()
 _pending: dict[tuple[datetime.date, str, str], int] = {}
@@ -68,16 +68,29 @@ def discard() -> None:
     _take()
 
 
-def _add(week: datetime.date, kind: str, key: str, n: int) -> None:
-    rows = UsageCount.objects.filter(week=week, kind=kind, key=key)
-    if rows.update(count=models.F("count") + n):
-        return
-    try:
-        with transaction.atomic():
-            UsageCount.objects.create(week=week, kind=kind, key=key, count=n)
-    except IntegrityError:
-        # Another process inserted the row first: it exists now, add to it.
-        rows.update(count=models.F("count") + n)
+def _write(batch: dict) -> None:
+    """Add the batch to the table: per (week, kind, key) one upsert, ``count = count + n`` when the row
+    exists. INSERT … ON CONFLICT DO UPDATE is one atomic statement on PostgreSQL and SQLite alike, so
+    processes flushing the same new row at once all count; rows go in one order everywhere, so two
+    flushes never wait for each other in a circle."""
+    quote = connection.ops.quote_name
+    table = quote(UsageCount._meta.db_table)
+    week, kind, key, total = (quote(name) for name in ("week", "kind", "key", "count"))
+    rows = sorted(batch.items())
+    with transaction.atomic(), connection.cursor() as cursor:
+        for start in range(0, len(rows), CHUNK):
+            chunk = rows[start : start + CHUNK]
+            params = [
+                value
+                for (monday, what, which), n in chunk
+                for value in (connection.ops.adapt_datefield_value(monday), what, which, n)
+            ]
+            cursor.execute(
+                f"INSERT INTO {table} ({week}, {kind}, {key}, {total}) VALUES "
+                + ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
+                + f" ON CONFLICT ({week}, {kind}, {key}) DO UPDATE SET {total} = {table}.{total} + excluded.{total}",
+                params,
+            )
 
 
 def flush() -> int:
@@ -86,10 +99,7 @@ def flush() -> int:
     if not batch:
         return 0
     try:
-        # One order in every process, so two flushes touching the same rows never wait for each other in a circle.
-        with transaction.atomic():
-            for (week, kind, key), n in sorted(batch.items()):
-                _add(week, kind, key, n)
+        _write(batch)
     except Exception:
         logger.exception("Kunde inte spara %d räknade besök; de räknas inte", sum(batch.values()))
         return 0

@@ -5,11 +5,13 @@ practice case tried and solved. Counts only, written in batches; a failure to co
 import datetime
 import json
 import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import connection, connections
 from django.utils import timezone
 
 from catalog.models import SearchMiss, UsageCount, WizardStep
@@ -147,3 +149,21 @@ def test_prune_usage_deletes_weeks_older_than_those_kept(settings):
     assert kept == [0, 3]
     with pytest.raises(CommandError):
         call_command("prune_usage", "--weeks", "0")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="threads share one in-memory SQLite database")
+def test_simultaneous_counts_of_a_new_row_from_many_threads_all_arrive(at_once):
+    barrier = threading.Barrier(20)
+
+    def read(i: int) -> None:
+        barrier.wait()
+        try:
+            counter.count(Kind.CODE_READ, "AU118")  # each writes at once, racing to insert the week's row
+        finally:
+            connections.close_all()
+
+    for _burst in range(2):
+        with ThreadPoolExecutor(20) as pool:
+            list(pool.map(read, range(20)))
+    assert counted(Kind.CODE_READ) == {"AU118": 40}
