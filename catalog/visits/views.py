@@ -217,10 +217,11 @@ def _way_out_label(step) -> str:
     return "Inget av dessa passar" if _way_out_ends(step) else "Inget av dessa"
 
 
-def _counted(response: HttpResponse, walk: Walk) -> HttpResponse:
-    """A result reached by "Inget av dessa passar" counts for its step whenever it is shown (catalog.usage)."""
+def _counted(response: HttpResponse, walk: Walk, keep: str) -> HttpResponse:
+    """A result reached by "Inget av dessa passar" counts for its step whenever it is shown (catalog.usage),
+    unless a class or a practice case walks the guide (``keep``): that is training, not a clinician's visit."""
     way_out = walk.suggestion.way_out if walk.suggestion else None
-    if way_out is not None:
+    if way_out is not None and not keep:
         response.counted = (counter.Kind.WAY_OUT, way_out.step.slug)
     return response
 
@@ -272,7 +273,9 @@ def visit(request: HttpRequest, answers: str = "") -> HttpResponse:
     elif path != segments:
         return redirect(step_url(path) + keep)
     if _wants_json(request):
-        return _counted(JsonResponse(_as_json(request, walk, path), json_dumps_params={"ensure_ascii": False}), walk)
+        return _counted(
+            JsonResponse(_as_json(request, walk, path), json_dumps_params={"ensure_ascii": False}), walk, keep
+        )
     context = {
         "walk": walk,
         "path": path,
@@ -303,5 +306,5 @@ def visit(request: HttpRequest, answers: str = "") -> HttpResponse:
     status = 400 if error_message else 200
     if is_fragment_request(request):
         response = render(request, "catalog/visit.html#guide", context, status=status)
-        return _counted(push_url(response, step_url(path) + keep), walk) if status == 200 else response
-    return _counted(render(request, "catalog/visit.html", context, status=status), walk)
+        return _counted(push_url(response, step_url(path) + keep), walk, keep) if status == 200 else response
+    return _counted(render(request, "catalog/visit.html", context, status=status), walk, keep)

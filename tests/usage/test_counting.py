@@ -87,6 +87,13 @@ def test_inget_av_dessa_passar_is_counted_for_the_step_where_it_was_chosen(clien
     assert counted(Kind.WAY_OUT) == {step.slug: 2}
 
 
+def test_a_way_out_shown_on_the_projector_or_in_a_practice_case_is_training_and_not_counted(client, at_once):
+    for params in ({"projektor": "1"}, {"ovning": "nybesok-med-tolk"}):
+        response = client.get("/besok/psykiatri/mottagningsbesok/lakemedel/inget-passar/", params)
+        assert response.status_code == 200
+    assert counted(Kind.WAY_OUT) == {}
+
+
 def test_a_described_visit_that_stops_counts_its_step_and_never_its_text(client, at_once):
     form = post_form(client.get("/besok/beskriv/").content.decode(), form_id="beskriv")
     response = client.post("/besok/beskriv/", fill(form, text=VISIT_TEXT, inom="psykiatri"))

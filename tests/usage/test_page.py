@@ -133,3 +133,34 @@ def test_the_page_only_reads(client, logged_in_coordinator):
 def test_the_search_miss_list_links_to_the_page(client, logged_in_coordinator):
     html = client.get("/admin/catalog/searchmiss/").content.decode()
     assert f'href="{URL}"' in html
+
+
+def _count_all_kinds(codes: list[str]) -> None:
+    for weeks_ago in range(12):
+        week = this_week() - datetime.timedelta(weeks=weeks_ago)
+        rows = [
+            (Kind.SEARCH_MISS, ""),
+            (Kind.WAY_OUT, "psy-lakemedel"),
+            (Kind.DESCRIBE_STOP, "psy-bedomning"),
+            (Kind.PRACTICE_TRIED, "nybesok-med-tolk"),
+            (Kind.PRACTICE_SOLVED, "nybesok-med-tolk"),
+            *((Kind.CODE_READ, code) for code in codes),
+        ]
+        for kind, key in rows:
+            UsageCount.objects.update_or_create(week=week, kind=kind, key=key, defaults={"count": weeks_ago + 1})
+
+
+def test_the_page_runs_the_same_number_of_queries_however_much_was_counted(client, logged_in_coordinator):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _count_all_kinds(["AU118"])
+    client.get(URL)  # the session and permissions as a second visit finds them
+    with CaptureQueriesContext(connection) as few:
+        client.get(URL)
+    _count_all_kinds(["AU118", "DU011", "ZV509", "AU006", "DA024"])
+    with CaptureQueriesContext(connection) as more:
+        html = client.get(URL).content.decode()
+    assert "psy-bedomning" in html and "DA024" in html
+    # session, user, permissions, the counts, and a name for each kind of key (steps, codes, cases)
+    assert len(more) == len(few) <= 10
