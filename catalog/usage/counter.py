@@ -6,9 +6,9 @@ a number; no address, no user, no text a clinician typed.
 
 Counting never costs a request a query. The most counted page, a code page, is served from the page
 cache with one query (the content check); a write for every view would double that and, on SQLite,
-queue readers behind its one writer. So each process adds its counts up in memory and writes them
-together once the oldest has waited ``USAGE_FLUSH_SECONDS`` (or ``MAX_PENDING`` different things
-wait): in one statement per 200 of them, each an upsert ``count = count + n`` on its (week, kind, key). A count that cannot be written is logged and dropped: the visitor's request never fails
+queue readers behind its one writer. So each process adds its counts up in memory and, after a
+response has been sent, writes them together once the oldest has waited ``USAGE_FLUSH_SECONDS`` (or
+``MAX_PENDING`` different things wait): in one statement per 200 of them, each an upsert ``count = count + n`` on its (week, kind, key). A count that cannot be written is logged and dropped: the visitor's request never fails
 for it. What a process holds when it stops is lost (at most a flush interval's worth).
 """
 
@@ -40,19 +40,29 @@ def week_of(day: datetime.date) -> datetime.date:
 
 
 def count(kind: str, key: str = "") -> None:
-    """One more of ``kind`` (for ``key``) this week. Never raises: a failure is logged."""
+    """One more of ``kind`` (for ``key``) this week, in memory. Never raises: a failure is logged."""
     try:
         item = (week_of(timezone.localdate()), str(kind), key[:KEY_LENGTH])
-        now = time.monotonic()
         with _lock:
             _pending[item] = _pending.get(item, 0) + 1
             if _oldest["at"] is None:
-                _oldest["at"] = now
-            due = now - _oldest["at"] >= settings.USAGE_FLUSH_SECONDS or len(_pending) >= MAX_PENDING
-        if due:
-            flush()
+                _oldest["at"] = time.monotonic()
     except Exception:
         logger.exception("Kunde inte räkna %s", kind)
+
+
+def flush_when_due(**_signal) -> None:
+    """Write the waiting counts once the oldest has waited USAGE_FLUSH_SECONDS or MAX_PENDING wait.
+
+    Connected to ``request_finished`` (catalog.apps), which the server sends when the response has
+    gone out: the visitor whose request happens to write them has their page already."""
+    with _lock:
+        since = _oldest["at"]
+        due = since is not None and (
+            time.monotonic() - since >= settings.USAGE_FLUSH_SECONDS or len(_pending) >= MAX_PENDING
+        )
+    if due:
+        flush()
 
 
 def _take() -> dict:
