@@ -8,8 +8,10 @@ Counting never costs a request a query. The most counted page, a code page, is s
 cache with one query (the content check); a write for every view would double that and, on SQLite,
 queue readers behind its one writer. So each process adds its counts up in memory and, after a
 response has been sent, writes them together once the oldest has waited ``USAGE_FLUSH_SECONDS`` (or
-``MAX_PENDING`` different things wait): in one statement per 200 of them, each an upsert ``count = count + n`` on its (week, kind, key). A count that cannot be written is logged and dropped: the visitor's request never fails
-for it. What a process holds when it stops is lost (at most a flush interval's worth).
+``MAX_PENDING`` different things wait): one statement per 200 of them, each an upsert
+``count = count + n`` on its (week, kind, key). A count that cannot be written is logged and
+dropped: the visitor's request never fails for it. What a process holds when it stops is lost (at
+most a flush interval's worth).
 """
 
 import datetime
