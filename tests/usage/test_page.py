@@ -79,6 +79,11 @@ def test_a_coordinator_sees_the_code_pages_read_in_the_weeks_table_and_among_the
     assert [row[0].split()[0] for row in most[1:]] == ["AU118", "DU011"]
     assert [row[1] for row in most[1:]] == ["2", "1"]
     assert 'href="/kod/AU118/"' in html
+    # The chart's last (newest) bar carries the same number, and no comma decimals reach the SVG.
+    chart = html[html.index('<section class="anvandning-del" id="koder"') :]
+    chart = chart[: chart.index("</svg>")]
+    assert re.findall(r'font-size="10" fill="#333333">(\d+)</text>', chart) == ["3"]
+    assert not re.search(r'="\d+,\d+"', chart)
 
 
 def test_every_kind_has_a_figure_with_its_chart_and_a_table_with_caption_and_headers(client, logged_in_coordinator):
