@@ -279,6 +279,12 @@ CONTENT_CHECK_SECONDS = float(os.environ.get("CONTENT_CHECK_SECONDS", "1"))
 SEARCH_MISS_LIMIT = int(os.environ.get("SEARCH_MISS_LIMIT", "5000"))
 SEARCH_MISS_DAYS = int(os.environ.get("SEARCH_MISS_DAYS", "365"))
 
+# "Vad letar klinikerna efter?" (catalog.usage): counts per ISO week, kept USAGE_WEEKS weeks (deleted by
+# `manage.py prune_usage`); each process writes its counts together once the oldest has waited
+# USAGE_FLUSH_SECONDS, so counting costs a page view no query.
+USAGE_WEEKS = int(os.environ.get("USAGE_WEEKS", "26"))
+USAGE_FLUSH_SECONDS = float(os.environ.get("USAGE_FLUSH_SECONDS", "60"))
+
 # FHIR (/fhir/): the base of the canonical URLs of the ValueSets and own CodeSystems. Canonical URLs
 # must not change with the host that answers, so production sets the address it publishes.
 FHIR_CANONICAL_BASE = os.environ.get("FHIR_CANONICAL_BASE", "https://kvaguiden.vgregion.se/fhir")

@@ -23,6 +23,9 @@ pages may show what only they see ("Redigera" beside each entry), so they are re
 and marked ``Cache-Control: private`` so that no shared proxy keeps them either. Whether someone is
 signed in is read only when the request carries a session cookie, so a public visitor's request never
 touches the session (which would add ``Vary: Cookie`` and turn off compression).
+
+A view may also say what serving its page counts (``response.counted``: a kind and a key, see
+catalog.usage): the page keeps it, and every GET that serves the page counts it, from the cache too.
 """
 
 import threading
@@ -35,6 +38,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
 
 from catalog.caching import freshness
+from catalog.usage import counter
 
 KEPT_HEADERS = ("Content-Type", "Vary", "HX-Push-Url", "Content-Disposition")
 # Per entry beyond the bodies: the key tuple, the dict slot, the headers and the Page object.
@@ -42,7 +46,7 @@ OVERHEAD_BYTES = 1024
 
 
 class Page:
-    __slots__ = ("status", "headers", "content", "encoded", "size", "depends_on")
+    __slots__ = ("status", "headers", "content", "encoded", "size", "depends_on", "counted")
 
     def __init__(
         self,
@@ -52,8 +56,10 @@ class Page:
         content: bytes,
         encoded: dict[str, bytes],
         depends_on: frozenset[str] = freshness.EVERYTHING,
+        counted: tuple[str, str] | None = None,
     ):
         self.depends_on = depends_on
+        self.counted = counted
         self.status = status
         self.headers = headers
         self.content = content
@@ -196,6 +202,12 @@ def signed_in(request: HttpRequest) -> bool:
     return bool(user is not None and user.is_authenticated)
 
 
+def _count(request: HttpRequest, counted: tuple[str, str] | None) -> None:
+    # A HEAD is a check (a link checker, a proxy), not a read.
+    if counted and request.method == "GET":
+        counter.count(*counted)
+
+
 def cached_page(view=None, *, params: tuple[str, ...] = (), cookies: tuple[str, ...] = ()):
     """Keep a view's 200 answers per address; ``params`` names the query parameters it reads,
     ``cookies`` the cookies (a remembered choice such as the search context) that change its answer."""
@@ -225,8 +237,11 @@ def cached_page(view=None, *, params: tuple[str, ...] = (), cookies: tuple[str, 
         )
         page = _get(key)
         if page is not None:
+            _count(request, page.counted)
             return _respond(page)
         response = view(request, *args, **kwargs)
+        counted = getattr(response, "counted", None) if response.status_code == 200 else None
+        _count(request, counted)
         if (
             response.status_code == 200
             and not response.streaming
@@ -235,7 +250,7 @@ def cached_page(view=None, *, params: tuple[str, ...] = (), cookies: tuple[str, 
         ):
             headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
             depends_on = frozenset(getattr(response, "depends_on", freshness.EVERYTHING))
-            page = Page(key, response.status_code, headers, response.content, {}, depends_on)
+            page = Page(key, response.status_code, headers, response.content, {}, depends_on, counted)
             _put(key, page, epoch)
             response.encodings = _Encodings(page)
         return response

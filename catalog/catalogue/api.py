@@ -10,6 +10,7 @@ from catalog.catalogue import snapshot
 from catalog.models import Code, CodeList, Entry, SearchMiss, Section
 from catalog.search import engine as search_engine
 from catalog.text import textlinks
+from catalog.usage import counter
 
 
 def api_get(view):
@@ -172,6 +173,7 @@ def search(request: HttpRequest) -> JsonResponse:
     result = search_engine.search(query, within_list=request.GET.get("lista", "")[:80], inom=inom)
     if not result.hits and len(result.query) >= 2:
         SearchMiss.record(result.query)
+        counter.count(counter.Kind.SEARCH_MISS)
     site = request.build_absolute_uri("/").rstrip("/")
     data = {
         "query": result.query,

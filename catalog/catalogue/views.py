@@ -20,6 +20,7 @@ from catalog.models import (
 )
 from catalog.search import engine as search_engine
 from catalog.text import textlinks
+from catalog.usage import counter
 
 FIRST_LISTS = ["psykiatri", "psykologer-skrs"]
 
@@ -185,6 +186,7 @@ def code(request: HttpRequest, code: str) -> HttpResponse:
     )
     response = render(request, "catalog/code.html", {"code": found, "article": article})
     response.depends_on = {signals.code_tag(found.code), signals.LISTED}
+    response.counted = (counter.Kind.CODE_READ, found.code)  # every read, from the page cache too
     return response
 
 

@@ -32,7 +32,7 @@ EDITABLE_MODELS = [
     "practicequote",
     "practiceset",
 ]
-READABLE_MODELS = ["searchmiss", "revision"]
+READABLE_MODELS = ["searchmiss", "revision", "usagecount"]
 
 # Trainers edit practice cases (and their quotes and sets) and nothing else; they see and withdraw
 # their own drafts (catalog.editorial.admin.drafts shows a trainer only theirs).

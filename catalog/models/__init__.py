@@ -26,6 +26,7 @@ from catalog.models.search import Concept, SearchMiss, Synonym
 from catalog.models.suggestions import ChangeSuggestion, SuggestionReply
 from catalog.models.throttle import RateBucket
 from catalog.models.tracked import ContentTracked, plain_value
+from catalog.models.usage import UsageCount
 from catalog.models.wizard import WizardCode, WizardNote, WizardOption, WizardStep
 
 __all__ = [
@@ -58,6 +59,7 @@ __all__ = [
     "SourceDocument",
     "SuggestionReply",
     "Synonym",
+    "UsageCount",
     "WizardCode",
     "WizardNote",
     "WizardOption",

@@ -9,6 +9,7 @@ from catalog.htmx import is_fragment_request
 from catalog.models import Code, SearchMiss
 from catalog.search import engine as search_engine
 from catalog.text import textlinks
+from catalog.usage import counter
 
 INOM_COOKIE = "kva_inom"  # "Jag arbetar inom": shared with the described visit; no login needed
 INOM_COOKIE_AGE = 365 * 24 * 3600
@@ -81,4 +82,5 @@ def search(request: HttpRequest) -> HttpResponse:
         return remember_inom(request, render(request, "catalog/search.html#results", context))
     if not result.hits and len(result.query) >= 2:
         SearchMiss.record(result.query)
+        counter.count(counter.Kind.SEARCH_MISS)
     return remember_inom(request, render(request, "catalog/search.html", context))

@@ -16,6 +16,7 @@ from catalog.htmx import is_fragment_request
 from catalog.models import PracticeCase, PracticeCount, PracticeSet
 from catalog.search import engine as search_engine
 from catalog.training import classroom, facit, keys
+from catalog.usage import counter
 from catalog.visits import presentation
 
 MAX_SUGGESTIONS = 8
@@ -116,6 +117,9 @@ def case(request: HttpRequest, slug: str) -> HttpResponse:
     if CHECK in request.GET:
         context.update(facit.graded(key, typed, contact, titles, labels))
         PracticeCount.record(case, context["result"].solved)
+        counter.count(counter.Kind.PRACTICE_TRIED, case.slug)
+        if context["result"].solved:
+            counter.count(counter.Kind.PRACTICE_SOLVED, case.slug)
     context.update(_set_context(case, in_set, keep))
     context["wizard_url"] = reverse("catalog:visit") + "?" + urlencode({presentation.PRACTICE: case.slug, **keep})
     context["presentation_on_url"] = _case_url(case, set=in_set and in_set.slug, **{presentation.PRESENTATION: "1"})

@@ -12,6 +12,7 @@ from django_htmx.http import push_url
 from catalog.caching.pagecache import cached_page
 from catalog.htmx import is_fragment_request
 from catalog.models import Code, CodeList, Section, SourceDocument
+from catalog.usage import counter
 from catalog.visits import presentation, wizard
 from catalog.visits import store as wizard_store
 from catalog.visits.wizard import Walk, WalkError
@@ -216,6 +217,15 @@ def _way_out_label(step) -> str:
     return "Inget av dessa passar" if _way_out_ends(step) else "Inget av dessa"
 
 
+def _counted(response: HttpResponse, walk: Walk, keep: str) -> HttpResponse:
+    """A result reached by "Inget av dessa passar" counts for its step whenever it is shown (catalog.usage),
+    unless a class or a practice case walks the guide (``keep``): that is training, not a clinician's visit."""
+    way_out = walk.suggestion.way_out if walk.suggestion else None
+    if way_out is not None and not keep:
+        response.counted = (counter.Kind.WAY_OUT, way_out.step.slug)
+    return response
+
+
 def _broken(request: HttpRequest, error: WalkError) -> HttpResponse:
     context = {"message": error.message, "back_url": step_url(error.valid_path), "start_url": step_url([])}
     if _wants_json(request):
@@ -263,8 +273,9 @@ def visit(request: HttpRequest, answers: str = "") -> HttpResponse:
     elif path != segments:
         return redirect(step_url(path) + keep)
     if _wants_json(request):
-        response = JsonResponse(_as_json(request, walk, path), json_dumps_params={"ensure_ascii": False})
-        return response
+        return _counted(
+            JsonResponse(_as_json(request, walk, path), json_dumps_params={"ensure_ascii": False}), walk, keep
+        )
     context = {
         "walk": walk,
         "path": path,
@@ -295,5 +306,5 @@ def visit(request: HttpRequest, answers: str = "") -> HttpResponse:
     status = 400 if error_message else 200
     if is_fragment_request(request):
         response = render(request, "catalog/visit.html#guide", context, status=status)
-        return push_url(response, step_url(path) + keep) if status == 200 else response
-    return render(request, "catalog/visit.html", context, status=status)
+        return _counted(push_url(response, step_url(path) + keep), walk, keep) if status == 200 else response
+    return _counted(render(request, "catalog/visit.html", context, status=status), walk, keep)

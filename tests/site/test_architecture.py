@@ -147,7 +147,9 @@ def test_no_function_is_longer_than_a_screen():
     assert long == {}
 
 
-@pytest.mark.parametrize("module", ["catalog.visits.wizard", "catalog.text.swedish", "catalog.training.feedback"])
+@pytest.mark.parametrize(
+    "module", ["catalog.visits.wizard", "catalog.text.swedish", "catalog.training.feedback", "catalog.usage.charts"]
+)
 def test_the_plain_engines_import_neither_django_nor_the_database(module):
     tree = ast.parse(MODULES[module].read_text(encoding="utf-8"))
     imported = {

@@ -1,7 +1,9 @@
 """Search words coordinators keep (synonyms, concepts) and the searches that found nothing."""
 
 from django.contrib import admin
+from django.urls import path
 
+from catalog.editorial.admin import usage
 from catalog.editorial.admin.base import HistoryAdmin
 from catalog.models import Concept, SearchMiss, Synonym
 
@@ -29,3 +31,13 @@ class SearchMissAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def get_urls(self):
+        return [
+            path(
+                "vad-letar-klinikerna-efter/",
+                self.admin_site.admin_view(usage.what_clinicians_look_for),
+                name="catalog_vad_letar",
+            ),
+            *super().get_urls(),
+        ]

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods
 from catalog import json_bodies
 from catalog.caching import freshness
 from catalog.models import Concept
+from catalog.usage import counter
 from catalog.visits import store as wizard_store
 from catalog.visits import wizard
 from catalog.visits.describe import engine as describe
@@ -168,10 +169,14 @@ def current_lexicon() -> describe.Lexicon:
         return _lexicon["lexicon"]
 
 
-@sensitive_variables("text")
+@sensitive_variables("text", "description")
 def _run(text: str, inom: str | None, path: list[str] | None = None, ask: bool = False) -> Description:
     tree = wizard_store.current_tree()
-    return describe.describe(tree, text, inom, lexicon=current_lexicon(), path=path, ask=ask)
+    description = describe.describe(tree, text, inom, lexicon=current_lexicon(), path=path, ask=ask)
+    if path is None and description.stopped_at is not None:
+        # A new description the text could not take to the end: the step only, never the text.
+        counter.count(counter.Kind.DESCRIBE_STOP, description.stopped_at.slug)
+    return description
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
