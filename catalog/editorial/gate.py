@@ -580,7 +580,8 @@ def _condition_problems() -> list[Problem]:
                 if ref not in known:
                     text = (
                         f"{capfirst(naming.name(option))} {kind} {naming.answer_ref(ref)}, som inte finns längre. "
-                        f"Ta bort raden ”{ref}” under ”{capfirst(field_label(WizardOption, field_name))}” på svarets sida."
+                        f"Ta först bort villkoret under ”{capfirst(field_label(WizardOption, field_name))}” på det svarets "
+                        "sida."
                     )
                     problems.append(Problem(f"villkor:{option.pk}:{field_name}:{ref}", text))
     return problems

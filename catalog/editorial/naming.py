@@ -174,6 +174,9 @@ class CoordinatorNames(wizard.Names):
         step = self.tree.steps.get(slug)
         return step.question if step is not None else slug
 
+    def cycle(self, slugs: list[str]) -> str:
+        return " → ".join(f"”{self.step_ref(slug)}”" for slug in slugs)
+
     def missing_start(self, slug: str) -> str:
         return "Besöksguiden har ingen första fråga: kryssa i ”första frågan” på en av frågorna."
 

@@ -397,6 +397,9 @@ class Names:
     def step_ref(self, slug: str) -> str:
         return slug
 
+    def cycle(self, slugs: list[str]) -> str:
+        return " → ".join(slugs)
+
     def missing_start(self, slug: str) -> str:
         return f"Startsteget ”{slug}” finns inte."
 
@@ -511,7 +514,7 @@ def _graph_errors(tree: Tree, names: Names) -> list[str]:
         for following in sorted(edges[slug]):
             if state.get(following) == 1:
                 loop = [*trail[trail.index(following) :], following] if following in trail else [following]
-                errors.append(f"Trädet går i cirkel: {' → '.join(names.step_ref(s) for s in loop)}.")
+                errors.append(f"Trädet går i cirkel: {names.cycle(loop)}.")
             elif following not in state:
                 visit(following, [*trail, following])
         state[slug] = 2
