@@ -18,6 +18,7 @@ from django.utils.text import capfirst
 from catalog.editorial import gate, history, naming, restore
 from catalog.editorial.accounts import LoginForm
 from catalog.editorial.admin.drafts import DRAFT_BUTTON
+from catalog.editorial.admin.wording import DeletionSummary
 from catalog.models import (
     Draft,
     Revision,
@@ -39,8 +40,8 @@ class VersionedForm(forms.ModelForm):
     renders the form again with the refusal (``refusal``) as its errors.
     """
 
-    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    confirmed_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    seen_version = forms.IntegerField(label="version du öppnade", widget=forms.HiddenInput, required=False)
+    confirmed_version = forms.IntegerField(label="version du har sett", widget=forms.HiddenInput, required=False)
     refusal: gate.Refused | None = None
     shows_messages = False  # the page's main form shows the refusal's messages; each row its own conflict
 
@@ -162,7 +163,7 @@ class VersionedInline:
         return formset
 
 
-class HistoryAdmin(admin.ModelAdmin):
+class HistoryAdmin(DeletionSummary, admin.ModelAdmin):
     """Every save, deletion and restore through the gate (catalog.editorial.gate); each object's history with undo."""
 
     form = VersionedForm
