@@ -112,3 +112,16 @@ def test_a_practice_case_left_without_a_reason_is_named_once_by_its_title():
     text = said(response)
     assert f"Övningen ”{case.title}”: {required} ska användas men inget citat säger varför." in text
     assert f"”{case.slug}”" not in text
+
+
+def test_an_old_problem_does_not_block_retitling_the_case_it_names():
+    """Problems are compared before and after a change by ids, not by their words: a case that already
+    lacked a reason stays an old problem when its title, which the message names, is changed."""
+    client = coordinator()
+    case = PracticeCase.objects.exclude(required_codes="").order_by("pk").first()
+    case.quotes.filter(about="kravs", code=case.required[0]).delete()  # broken before today
+    data = change_form_data(client.get(change_url(case)))
+    data["title"] = case.title + " (ny rubrik)"
+    response = client.post(change_url(case), data)
+    assert response.status_code == 302, said(response)
+    assert PracticeCase.objects.get(pk=case.pk).title.endswith("(ny rubrik)")
