@@ -12,6 +12,7 @@ from django.test import Client
 from catalog.editorial.accounts import coordinator_group
 from catalog.models import Entry
 from tests.support.admin_forms import change_form_data
+from tests.support.browser import axe_violations, needs_chromium
 from tests.support.unquoted import unquoted_entries
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +27,17 @@ def coordinator(name: str) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+def browser_coordinator(browser, site: str, name: str):
+    """A browser context of its own, logged in as a coordinator (the session cookie of a real login)."""
+    client = coordinator(name)
+    context = browser.new_context(locale="sv-SE")
+    host = site.split("://", 1)[1].split(":")[0]
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "domain": host, "path": "/"}]
+    )
+    return context.new_page()
 
 
 def long_entry() -> Entry:
@@ -84,3 +96,33 @@ def test_a_short_change_is_shown_whole_without_details():
         r for r in re.findall(r"<tr>.*?</tr>", conflict_of(bertil.post(url, bertils)), flags=re.S) if ">Markering<" in r
     )
     assert f"{ADDED}(i)</ins>" in unescape(row) and "<details" not in row
+
+
+@needs_chromium
+def test_in_a_browser_the_conflict_shows_the_changed_word_and_opens_the_whole_text_on_request(site, browser):
+    entry = long_entry()
+    words = entry.anvisning.split(" ")
+    middle = len(words) // 2
+    url = f"{site}/admin/catalog/entry/{entry.pk}/change/"
+    anna, bertil = browser_coordinator(browser, site, "anna"), browser_coordinator(browser, site, "bertil")
+    anna.goto(url)
+    bertil.goto(url)
+    anna.locator("#id_anvisning").fill(" ".join([*words[:middle], "ÄNDRATORD", *words[middle + 1 :]]))
+    anna.locator('input[name="_save"]').click()
+    anna.wait_for_url(f"{site}/admin/catalog/entry/")
+    bertil.locator("#id_beskrivning").fill("Bertils beskrivning.")
+    bertil.locator('input[name="_save"]').click()
+    row = bertil.locator(".konflikt tr", has_text="Anvisning")
+    row.wait_for()
+    theirs = row.locator("td").first
+    shown = theirs.locator(":scope > ins")  # the change with its context, outside <details>
+    assert shown.text_content() == "tillagt: ÄNDRATORD"
+    spoken = shown.locator(".visually-hidden")  # read aloud, not seen: one pixel, clipped
+    assert spoken.text_content() == "tillagt: " and spoken.bounding_box()["width"] <= 1
+    whole = theirs.locator("details p")
+    assert not whole.is_visible()
+    theirs.get_by_text("Hela texten").click()
+    assert whole.is_visible() and " ".join(words[:4]) in whole.inner_text()
+    assert axe_violations(bertil) == []
+    anna.context.close()
+    bertil.context.close()
