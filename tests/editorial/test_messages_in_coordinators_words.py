@@ -15,6 +15,7 @@ from django.test import Client
 from catalog.editorial.accounts import coordinator_group
 from catalog.models import Entry, PracticeCase, WizardCode, WizardOption, WizardStep
 from tests.support.admin_forms import change_form_data, rendered_form
+from tests.support.html_forms import as_post_data, forms_in
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +126,25 @@ def test_an_old_problem_does_not_block_retitling_the_case_it_names():
     response = client.post(change_url(case), data)
     assert response.status_code == 302, said(response)
     assert PracticeCase.objects.get(pk=case.pk).title.endswith("(ny rubrik)")
+
+
+def test_a_refused_restore_names_the_answers_and_the_text_in_words():
+    from catalog.editorial import history
+    from catalog.models import Revision
+
+    client = coordinator()
+    quote = WizardCode.objects.filter(quote_from__startswith="entry:psykiatri/").select_related("option__step").first()
+    _list, code, field = quote.quote_from.removeprefix("entry:").split("/")
+    entry = Entry.objects.get(code_list__slug="psykiatri", code__code=code)
+    # A state from before the wizard quoted this text, as the history would hold it.
+    old = history.record(entry, Revision.Action.CHANGED, {field: "En äldre lydelse."})
+    old.after = {**old.after, field: "En äldre lydelse."}
+    old.save()
+    history.record(entry, Revision.Action.CHANGED, {field: "En äldre lydelse."})  # and back to today's
+    page = client.get(f"/admin/catalog/entry/{entry.pk}/history/").content.decode()
+    action = f"/admin/catalog/entry/{entry.pk}/historik/{old.pk}/aterstall/"
+    button = next(form for form in forms_in(page) if form.action == action)  # the restore button of that state
+    text = said(client.post(action, as_post_data(button)))
+    assert "Kunde inte återställa, inget ändrades" in text
+    assert f"{answer_words(quote.option)[1:]} citerar" in text and f"till {code} i listan ”Baslista psykiatri”" in text
+    assert quote.quote_from not in text and not REFERENCE.search(text)
