@@ -480,8 +480,8 @@ class Session:
             value = getattr(obj, f.attname)
             if value is not None and not f.related_model._default_manager.filter(pk=value).exists():
                 raise Refused(
-                    f"{capfirst(naming.name(obj))} kan inte återställas: det hör till {naming.gone(f.related_model, value)}"
-                    ", som är borttaget. Återställ först det (under ”Borttagna …” på dess sida)."
+                    f"{capfirst(naming.name(obj))} kan inte återställas, eftersom {naming.gone(f.related_model, value)} "
+                    "har tagits bort. Återställ det först (under ”Borttagna …” på dess sida)."
                 )
 
     def _before_relevant(self, model) -> None:

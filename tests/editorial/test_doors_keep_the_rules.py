@@ -184,6 +184,8 @@ def test_a_restore_whose_parent_is_gone_says_so_in_swedish():
     response = client.post(button["action"], button["fields"], follow=True)
     said = page_text(response)
     assert "kan inte återställas" in said and "avsnitt" in said and "FOREIGN KEY" not in said
+    # Named as the coordinator knew it, from the history: the deleted section by its title and list.
+    assert f"eftersom avsnittet ”{section.title}” i listan ”{section.code_list.title}” har tagits bort" in said
     assert not Entry.objects.filter(pk=entry.pk).exists()
 
 
