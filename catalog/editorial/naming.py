@@ -75,8 +75,11 @@ def name(obj: models.Model) -> str:
         try:
             return namer(obj)
         except models.ObjectDoesNotExist:
-            pass  # a row whose parent is gone (a restore): named by its kind and its own words below
-    return f"{obj._meta.verbose_name} ”{obj}”"
+            pass  # a row whose parent is gone (a restore): named by its kind below
+    try:
+        return f"{obj._meta.verbose_name} ”{obj}”"
+    except models.ObjectDoesNotExist:
+        return str(obj._meta.verbose_name)
 
 
 def gone(model: type[models.Model], pk: int) -> str:
