@@ -41,9 +41,10 @@ def parts(before: object, after: object) -> list[Part]:
         if op == "equal":
             found.append(Part("equal", tuple(old[a1:a2])))
             continue
-        if a2 > a1:
+        # A run of only empty words is a changed run of spaces: nothing a reader could see or hear.
+        if any(old[a1:a2]):
             found.append(Part("del", tuple(old[a1:a2])))
-        if b2 > b1:
+        if any(new[b1:b2]):
             found.append(Part("ins", tuple(new[b1:b2])))
     return found
 

@@ -39,3 +39,7 @@ def test_text_is_escaped_and_line_breaks_kept():
 def test_an_empty_side_gives_only_additions_or_removals():
     assert worddiff.html(None, "ny text") == f"{ADDED}ny text</ins>"
     assert worddiff.html("gammal", "") == f"{REMOVED}gammal</del>"
+
+
+def test_a_change_of_spaces_alone_marks_nothing():
+    assert worddiff.html("en  text", "en text") == "en text"
