@@ -27,8 +27,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 
-from catalog.editorial import drafts, history
+from catalog.editorial import drafts, history, naming
 from catalog.models import (
     Code,
     CodeList,
@@ -87,12 +88,6 @@ class FieldDiff:
     @property
     def changed_by_you(self) -> bool:
         return self.yours != self.base
-
-    def theirs_html(self):
-        return history.FieldChange(self.name, self.label, self.base, self.theirs).html()
-
-    def yours_html(self):
-        return history.FieldChange(self.name, self.label, self.base, self.yours).html()
 
 
 @dataclass
@@ -268,7 +263,7 @@ class Session:
         model = type(obj)
         current = model.objects.select_for_update().filter(pk=obj.pk).first()
         if current is None:
-            raise Refused(f"”{obj}” finns inte längre: någon har tagit bort det medan du arbetade.")
+            raise Refused(f"Någon har tagit bort {naming.name(obj)} medan du arbetade, så ändringen kunde inte sparas.")
         names = [model._meta.get_field(n).attname for n in (self._editable(model) if fields is None else fields)]
         names = [n for n in names if n != model._meta.pk.attname and n != "version"]
         stored = history.snapshot(current)
@@ -343,7 +338,7 @@ class Session:
             if confirmed_version != current.version:
                 start = state_at(model, current.pk, seen_version) or stored
                 raise Refused(
-                    f"”{current}” har ändrats sedan du öppnade sidan, så det togs inte bort. "
+                    f"{capfirst(naming.name(current))} togs inte bort: någon har ändrat det sedan du öppnade sidan. "
                     "Se ändringen nedan och ta bort igen om det ändå ska bort.",
                     [self._conflict(current, stored, start, {}, seen_version, deleted=True)],
                 )
@@ -368,7 +363,7 @@ class Session:
             root = root.outer
         if root._before is None or root._checked == len(root.written) + len(root.deleted):
             return  # nothing the checks look at was written since they last passed
-        new = [problem for problem in content_problems() if problem not in root._before]
+        new = [problem for problem in content_problems() if problem.key not in root._before]
         if new:
             raise Refused(said(new))
         root._checked = len(root.written) + len(root.deleted)
@@ -393,7 +388,8 @@ class Session:
         found = state_at(type(current), current.pk, seen_version)
         if found is None:
             raise Refused(
-                f"”{current}” har ändrats sedan du öppnade sidan, och läget du utgick från finns inte i historiken. "
+                f"{capfirst(naming.name(current))} har ändrats sedan du öppnade sidan, och läget du utgick från "
+                "finns inte i historiken. "
                 "Dina ändringar står kvar i formuläret: kopiera dem, öppna sidan på nytt och för in dem där."
             )
         return found
@@ -404,7 +400,7 @@ class Session:
         if isinstance(current, ContentTracked) and confirmed_version == current.version:
             return  # the user has seen what changed: their fields go on top of it
         raise Refused(
-            f"Någon annan har sparat ”{current}” medan du redigerade, så din ändring sparades inte. "
+            f"Någon annan har sparat {naming.name(current)} medan du redigerade, så din ändring sparades inte. "
             "Jämför nedan: det du skrev står kvar, och sparar du igen läggs bara dina ändringar ovanpå deras.",
             [self._conflict(current, stored, start, proposed, seen_version)],
         )
@@ -424,7 +420,8 @@ class Session:
             f"{r.user.get_username() if r.user else 'load_content'} {timezone.localtime(r.created_at):%Y-%m-%d %H:%M}"
             for r in revisions[:10]
         ]
-        return Conflict(model, current.pk, str(current), getattr(current, "version", None), diffs, by, deleted)
+        label = naming.name(current)
+        return Conflict(model, current.pk, label, getattr(current, "version", None), diffs, by, deleted)
 
     def _needs_review(self, obj, names) -> bool:
         if self.door in PUBLISHING_DOORS:
@@ -461,7 +458,7 @@ class Session:
                     setattr(trial, name, value)
                 problems = self._check_limits(trial, mine, raise_=False)
                 trial.save()
-                problems += said([p for p in content_problems() if p not in self._before])
+                problems += said([p for p in content_problems() if p.key not in self._before])
                 if problems:
                     raise Refused(["Utkastet sparades inte:", *problems])
                 raise _TriedOnly
@@ -472,7 +469,7 @@ class Session:
     def _check_limits(self, obj, names, raise_=True) -> list[str]:
         problems = limit_problems(obj, names)
         if problems and raise_:
-            raise Refused([f"”{obj}” sparades inte:", *problems])
+            raise Refused([f"{capfirst(naming.name(obj))} sparades inte:", *problems])
         return problems
 
     def _check_parents(self, obj, names) -> None:
@@ -483,8 +480,8 @@ class Session:
             value = getattr(obj, f.attname)
             if value is not None and not f.related_model._default_manager.filter(pk=value).exists():
                 raise Refused(
-                    f"”{obj}” kan inte återställas: det hör till {f.related_model._meta.verbose_name} "
-                    f"som är borttagen. Återställ först den (under ”Borttagna …” i dess lista)."
+                    f"{capfirst(naming.name(obj))} kan inte återställas, eftersom {naming.gone(f.related_model, value)} "
+                    "har tagits bort. Återställ det först (under ”Borttagna …” på dess sida)."
                 )
 
     def _before_relevant(self, model) -> None:
@@ -495,7 +492,7 @@ class Session:
             while root.outer is not None:
                 root = root.outer
             if root._before is None:
-                root._before = set(content_problems())
+                root._before = problem_keys()
 
     def _touch_cascade(self, obj) -> None:
         self.touched.add(type(obj))
@@ -521,62 +518,44 @@ class _TriedOnly(Exception):
 # --- What must hold after every change ---------------------------------------------------------
 
 
-ENTRY_TEXTS = {"title": "titeln", "beskrivning": "beskrivningen", "anvisning": "anvisningen"}
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong with the guidance: ``key`` names it by ids and kortnamn, so that a problem that
+    stood before a change is recognised after it even when the change renamed what it mentions;
+    ``text`` says it in the coordinator's words (catalog.editorial.naming)."""
+
+    key: str
+    text: str
 
 
-def describe_source(ref: str) -> str:
-    """A quote's source as a coordinator says it: ”anvisningen för AU118 i listan Baslista psykiatri”."""
-    kind, _, rest = ref.partition(":")
-    parts = rest.split("/")
-    if kind == "entry" and len(parts) == 3:
-        code_list = CodeList.objects.filter(slug=parts[0]).values_list("title", flat=True).first() or parts[0]
-        return f"{ENTRY_TEXTS.get(parts[2], parts[2])} för {parts[1]} i listan {code_list}"
-    if kind == "section" and len(parts) == 2:
-        section = Section.objects.filter(code_list__slug=parts[0], slug=parts[1]).select_related("code_list").first()
-        return f"anvisningen för avsnittet ”{section.title}” i listan {section.code_list}" if section else ref
-    if kind == "part" and len(parts) == 2:
-        part = DocumentPart.objects.filter(document__slug=parts[0], slug=parts[1]).select_related("document").first()
-        return f"avsnittet ”{part.heading}” i {part.document.title}" if part else ref
-    if kind == "contact" and len(parts) == 2:
-        row = ContactType.objects.filter(document__slug=parts[0], slug=parts[1]).first()
-        return f"kontakttypen ”{row.printed}”" if row else ref
-    if kind == "footnote" and len(parts) == 2:
-        document = SourceDocument.objects.filter(slug=parts[0]).first()
-        return f"fotnot {parts[1]} i {document.title if document else parts[0]}"
-    return ref or "(ingen källa angiven)"
+QUOTE_PROBLEM = "citat"  # how content_problems marks a broken quote, so said() can say them together
 
 
-QUOTE_PROBLEM = "citat"  # how content_problems marks a broken quote, so finish() can say them together
-
-
-def _quote_problems() -> list[str]:
+def _quote_problems() -> list[Problem]:
     """One problem per quote that no longer stands word for word in its source."""
     texts = wizard_store.quote_texts_from_db()
     quote_ok = wizard_store.quote_checker(texts)
     broken = []
     for row in WizardCode.objects.select_related("option__step", "code"):
         if not quote_ok(row.reason, row.quote_from):
-            broken.append(
-                f"svaret ”{row.option.label}” på frågan ”{row.option.step.question}” citerar "
-                f"{describe_source(row.quote_from)} som skäl för {row.code.code}"
-            )
+            text = f"{naming.name(row.option)} citerar {naming.source(row.quote_from)} som skäl för {row.code.code}"
+            broken.append(Problem(f"{QUOTE_PROBLEM}:wizardcode:{row.pk}", text))
     for row in WizardNote.objects.exclude(quote_from="").select_related("option__step"):
         if not quote_ok(row.text, row.quote_from):
-            broken.append(
-                f"svaret ”{row.option.label}” på frågan ”{row.option.step.question}” citerar "
-                f"{describe_source(row.quote_from)} i en anteckning"
-            )
+            text = f"{naming.name(row.option)} citerar {naming.source(row.quote_from)} i en anteckning"
+            broken.append(Problem(f"{QUOTE_PROBLEM}:wizardnote:{row.pk}", text))
     for row in PracticeQuote.objects.select_related("case"):
         if not quote_ok(row.quote, row.quote_from):
             about = f" om {row.code}" if row.code else ""
-            broken.append(f"övningen ”{row.case.title}” citerar {describe_source(row.quote_from)}{about}")
-    return [f"{QUOTE_PROBLEM}:{item}" for item in sorted(broken)]
+            text = f"{naming.name(row.case)} citerar {naming.source(row.quote_from)}{about}"
+            broken.append(Problem(f"{QUOTE_PROBLEM}:practicequote:{row.pk}", text))
+    return sorted(broken, key=lambda problem: problem.text)
 
 
-def said(problems: list[str]) -> list[str]:
+def said(problems: list[Problem]) -> list[str]:
     """Problems as sentences: broken quotes together in one, in the coordinator's words."""
-    quotes = [p.removeprefix(f"{QUOTE_PROBLEM}:") for p in problems if p.startswith(f"{QUOTE_PROBLEM}:")]
-    others = [p for p in problems if not p.startswith(f"{QUOTE_PROBLEM}:")]
+    quotes = [p.text for p in problems if p.key.startswith(f"{QUOTE_PROBLEM}:")]
+    others = [p.text for p in problems if not p.key.startswith(f"{QUOTE_PROBLEM}:")]
     if not quotes:
         return others
     listed = "; ".join(quotes)
@@ -589,39 +568,54 @@ def said(problems: list[str]) -> list[str]:
     ]
 
 
-def _condition_problems() -> list[str]:
+def _condition_problems() -> list[Problem]:
     known = {f"{step}/{option}" for step, option in WizardOption.objects.values_list("step__slug", "slug")}
     problems = []
     for option in WizardOption.objects.exclude(when=[], unless=[]).select_related("step"):
-        for kind, refs in (("visas bara efter", option.when), ("visas inte efter", option.unless)):
+        for field_name, kind, refs in (
+            ("when", "visas bara efter", option.when),
+            ("unless", "visas inte efter", option.unless),
+        ):
             for ref in refs or []:
                 if ref not in known:
-                    problems.append(
-                        f"Svaret ”{option.label}” på frågan ”{option.step.question}”: villkoret ”{kind} {ref}” "
-                        "pekar på ett svar som inte finns."
+                    text = (
+                        f"{capfirst(naming.name(option))} {kind} {naming.answer_ref(ref)}, som inte finns längre. "
+                        f"Ta först bort villkoret under ”{capfirst(field_label(WizardOption, field_name))}” på det svarets "
+                        "sida."
                     )
+                    problems.append(Problem(f"villkor:{option.pk}:{field_name}:{ref}", text))
     return problems
 
 
-def _practice_problems() -> list[str]:
+def _practice_problems() -> list[Problem]:
     known = set(Code.objects.values_list("code", flat=True))
     contacts = {f"{c.document.slug}/{c.slug}" for c in ContactType.objects.select_related("document")}
     problems = []
     cases = PracticeCase.objects.select_related("contact_type__document").prefetch_related("quotes")
     for case in cases:
+        where = capfirst(naming.name(case))
         # Quotes are checked with the wizard's in _quote_problems, in the coordinator's words.
-        for problem in feedback.validate(keys.key_from_model(case), known, quote_ok=None, contact_refs=contacts):
-            problems.append(f"Övningen ”{case.title}”: {problem}")
+        found = feedback.validate(keys.key_from_model(case), known, quote_ok=None, contact_refs=contacts, where=where)
+        problems += [Problem(f"övning:{case.pk}:{text.removeprefix(where)}", text) for text in found]
     return problems
 
 
-def content_problems() -> list[str]:
-    """Everything wrong with the guidance as the database holds it now, as Swedish sentences."""
+def _tree_problems() -> list[Problem]:
+    """The tree's problems in the coordinator's words, keyed as the content file would name them."""
     tree = wizard_store.tree_from_db()
-    problems = []
-    if tree.steps:
-        problems += wizard_store.tree_problems(tree, check_quotes=False)
-    problems += _condition_problems()
-    problems += _quote_problems()
-    problems += _practice_problems()
-    return problems
+    if not tree.steps:
+        return []
+    texts = wizard_store.tree_problems(tree, check_quotes=False, names=naming.CoordinatorNames(tree))
+    if not texts:
+        return []
+    keys_ = wizard_store.tree_problems(tree, check_quotes=False)
+    return [Problem(f"träd:{key}", text) for key, text in zip(keys_, texts, strict=True)]
+
+
+def content_problems() -> list[Problem]:
+    """Everything wrong with the guidance as the database holds it now."""
+    return [*_tree_problems(), *_condition_problems(), *_quote_problems(), *_practice_problems()]
+
+
+def problem_keys() -> set[str]:
+    return {problem.key for problem in content_problems()}

@@ -1,16 +1,15 @@
 """Every change to content, recorded: snapshots, readable differences, and undo."""
 
-import difflib
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, router
 from django.db.models.deletion import Collector
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from catalog.editorial import readable
 from catalog.models import CodeList, Entry, Revision, Section, plain_value
+from catalog.text import worddiff
 
 SKIPPED = {"loaded", "version", "id"}
 # Rows derived from other content (rebuilt on save) or history itself: never recorded.
@@ -137,22 +136,8 @@ class FieldChange:
     after: object
 
     def html(self) -> SafeString:
-        """A word-level difference: removed words struck through, added words underlined."""
-        before, after = (
-            str(self.before if self.before is not None else ""),
-            str(self.after if self.after is not None else ""),
-        )
-        old, new = before.split(" "), after.split(" ")
-        out = []
-        for op, a1, a2, b1, b2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
-            if op == "equal":
-                out.append(escape(" ".join(old[a1:a2])))
-                continue
-            if a2 > a1:
-                out.append(f"<del>{escape(' '.join(old[a1:a2]))}</del>")
-            if b2 > b1:
-                out.append(f"<ins>{escape(' '.join(new[b1:b2]))}</ins>")
-        return mark_safe(" ".join(out).replace("\n", "<br>"))
+        """The whole text as a word-level difference (catalog.text.worddiff)."""
+        return worddiff.html(self.before, self.after)
 
 
 def changes(

@@ -16,6 +16,7 @@ from catalog.models import ChangeSuggestion, Code, SuggestionReply
 from catalog.suggestions.forms import ReplyForm
 from catalog.suggestions.limits import prune
 from catalog.suggestions.replies import already_sent, send_reply
+from catalog.yes_no import yes_no_icon
 
 
 def _reply_message(reply: SuggestionReply, suggestion: ChangeSuggestion) -> tuple[int, str]:
@@ -60,13 +61,13 @@ class ChangeSuggestionAdmin(admin.ModelAdmin):
         # Plain text only: the list and the page escape it and never turn it into links.
         return Truncator(obj.text).chars(80)
 
-    @admin.display(description="vill ha svar", boolean=True)
-    def wants_reply(self, obj: ChangeSuggestion) -> bool:
-        return bool(obj.email)
+    @admin.display(description="vill ha svar")
+    def wants_reply(self, obj: ChangeSuggestion):
+        return yes_no_icon(bool(obj.email))
 
-    @admin.display(description="svar skickat", boolean=True, ordering="sent_replies")
-    def answered(self, obj: ChangeSuggestion) -> bool:
-        return obj.sent_replies > 0
+    @admin.display(description="svar skickat", ordering="sent_replies")
+    def answered(self, obj: ChangeSuggestion):
+        return yes_no_icon(obj.sent_replies > 0)
 
     def get_queryset(self, request):
         # One query for the whole page, however many suggestions it shows.

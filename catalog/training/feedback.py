@@ -128,9 +128,12 @@ def grade(key: Key, answered: list[str], contact: str | None = None) -> Feedback
     )
 
 
-def validate(key: Key, known_codes: set[str], quote_ok=None, contact_refs: set[str] | None = None) -> list[str]:
-    """Everything wrong with a case's key, as Swedish sentences a trainer can act on."""
-    where = f"Övningen ”{key.slug}”"
+def validate(
+    key: Key, known_codes: set[str], quote_ok=None, contact_refs: set[str] | None = None, where: str = ""
+) -> list[str]:
+    """Everything wrong with a case's key, as Swedish sentences a trainer can act on; each starts with
+    ``where`` (by default the case's kortnamn, as the content file names it)."""
+    where = where or f"Övningen ”{key.slug}”"
     errors = []
     if not wizard.SLUG_RE.match(key.slug or ""):
         errors.append(f"{where}: kortnamnet får bara ha små bokstäver a–z, siffror och bindestreck.")

@@ -242,15 +242,16 @@ def tree_from_db() -> Tree:
     return Tree(start=start, steps=tree_steps, contacts=contacts, retired=retired)
 
 
-def tree_problems(tree: Tree | None = None, check_quotes: bool = True) -> list[str]:
+def tree_problems(tree: Tree | None = None, check_quotes: bool = True, names: wizard.Names | None = None) -> list[str]:
     """What is wrong with the tree as the database holds it (or ``tree``, an edit tried on it).
-    catalog.editorial.gate checks quotes itself, naming them in a coordinator's words."""
+    catalog.editorial.gate checks quotes itself and passes ``names`` in a coordinator's words."""
     tree = tree if tree is not None else tree_from_db()
     return wizard.validate(
         tree,
         known_codes=set(Code.objects.values_list("code", flat=True)),
         quote_ok=quote_checker(quote_texts_from_db()) if check_quotes else None,
         contact_refs=set(tree.contacts),
+        names=names,
     )
 
 

@@ -384,31 +384,61 @@ def _dead_ends(tree: Tree, step_slug: str, gives: bool, memo: dict, limit: int =
     return memo[key]
 
 
-def validate(tree: Tree, known_codes: set[str], quote_ok=None, contact_refs: set[str] | None = None) -> list[str]:
-    """Everything wrong with a tree, as Swedish sentences a coordinator can act on."""
+class Names:
+    """How the checks name steps, answers and sources: by kortnamn and reference, as the content file
+    writes them. The write gate names them in a coordinator's words instead (catalog.editorial.naming)."""
+
+    def step(self, step: Step) -> str:
+        return f"Steget ”{step.slug}”"
+
+    def option(self, step: Step, option: Option) -> str:
+        return f"Steget ”{step.slug}”, svaret ”{option.slug}”"
+
+    def step_ref(self, slug: str) -> str:
+        return slug
+
+    def cycle(self, slugs: list[str]) -> str:
+        return " → ".join(slugs)
+
+    def missing_start(self, slug: str) -> str:
+        return f"Startsteget ”{slug}” finns inte."
+
+    def path_item(self, item: str) -> str:
+        return item
+
+    def source(self, ref: str) -> str:
+        return ref or "(ingen källa angiven)"
+
+
+def validate(
+    tree: Tree, known_codes: set[str], quote_ok=None, contact_refs: set[str] | None = None, names: Names | None = None
+) -> list[str]:
+    """Everything wrong with a tree, as Swedish sentences; ``names`` says how they name things."""
+    names = names or Names()
     if tree.start not in tree.steps:
-        return [f"Startsteget ”{tree.start}” finns inte."]
+        return [names.missing_start(tree.start)]
     errors: list[str] = []
     for step in tree.steps.values():
-        errors += _step_errors(tree, step)
+        errors += _step_errors(tree, step, names)
         seen: set[str] = set()
         for option in step.options:
-            errors += _option_errors(tree, step, option, seen, known_codes, quote_ok, contact_refs)
+            errors += _option_errors(tree, step, option, seen, known_codes, quote_ok, contact_refs, names)
             seen.add(option.slug)
     if errors:
         return errors
-    errors = _graph_errors(tree)
+    errors = _graph_errors(tree, names)
     if errors:
         return errors
     return [
-        f"En väg slutar utan kod, kontakttyp eller uttryckligt ”ingen kod”: {' → '.join(path)}."
+        "En väg slutar utan kod, kontakttyp eller uttryckligt ”ingen kod”: "
+        f"{' → '.join(names.path_item(item) for item in path)}."
         for path in _dead_ends(tree, tree.start, False, {})
     ]
 
 
-def _step_errors(tree: Tree, step: Step) -> list[str]:
+def _step_errors(tree: Tree, step: Step, names: Names) -> list[str]:
     errors = []
-    where = f"Steget ”{step.slug}”"
+    where = names.step(step)
     if not SLUG_RE.match(step.slug) or step.slug in RESERVED_SLUGS:
         errors.append(
             f"{where}: kortnamnet får bara ha små bokstäver a–z, siffror och bindestreck (och inte vara ”inga”)."
@@ -420,15 +450,22 @@ def _step_errors(tree: Tree, step: Step) -> list[str]:
     if not step.options:
         errors.append(f"{where}: har inga svar att välja.")
     if step.kind == "multiple" and step.next and step.next not in tree.steps:
-        errors.append(f"{where}: nästa steg ”{step.next}” finns inte.")
+        errors.append(f"{where}: nästa steg ”{names.step_ref(step.next)}” finns inte.")
     return errors
 
 
 def _option_errors(
-    tree: Tree, step: Step, option: Option, seen: set[str], known_codes: set[str], quote_ok, contact_refs
+    tree: Tree,
+    step: Step,
+    option: Option,
+    seen: set[str],
+    known_codes: set[str],
+    quote_ok,
+    contact_refs,
+    names: Names,
 ) -> list[str]:
     errors = []
-    o_where = f"Steget ”{step.slug}”, svaret ”{option.slug}”"
+    o_where = names.option(step, option)
     if option.slug in seen:
         errors.append(f"{o_where}: finns två gånger.")
     if not SLUG_RE.match(option.slug) or option.slug in RESERVED_SLUGS:
@@ -443,7 +480,7 @@ def _option_errors(
     if not option.label.strip():
         errors.append(f"{o_where}: texten saknas.")
     if step.kind == "single" and option.next and option.next not in tree.steps:
-        errors.append(f"{o_where}: nästa steg ”{option.next}” finns inte.")
+        errors.append(f"{o_where}: nästa steg ”{names.step_ref(option.next)}” finns inte.")
     if step.kind == "multiple" and option.next:
         errors.append(f"{o_where}: svar på en flervalsfråga kan inte ha eget nästa steg (stegets nästa steg gäller).")
     for code in option.codes:
@@ -454,18 +491,16 @@ def _option_errors(
         if not code.reason.strip():
             errors.append(f"{o_where}: {code.code} saknar skäl (citat ur regeln).")
         elif quote_ok and not quote_ok(code.reason, code.quote_from):
-            errors.append(
-                f"{o_where}: skälet för {code.code} står inte ordagrant i {code.quote_from or '(ingen källa angiven)'}."
-            )
+            errors.append(f"{o_where}: skälet för {code.code} står inte ordagrant i {names.source(code.quote_from)}.")
     for note in option.notes:
         if quote_ok and note.quote_from and not quote_ok(note.text, note.quote_from):
-            errors.append(f"{o_where}: anteckningen står inte ordagrant i {note.quote_from}.")
+            errors.append(f"{o_where}: anteckningen står inte ordagrant i {names.source(note.quote_from)}.")
     if option.contact and contact_refs is not None and option.contact not in contact_refs:
         errors.append(f"{o_where}: kontakttypen ”{option.contact}” finns inte.")
     return errors
 
 
-def _graph_errors(tree: Tree) -> list[str]:
+def _graph_errors(tree: Tree, names: Names) -> list[str]:
     """Cycles and reachability, over the graph of steps."""
     errors: list[str] = []
     edges = {
@@ -478,8 +513,8 @@ def _graph_errors(tree: Tree) -> list[str]:
         state[slug] = 1
         for following in sorted(edges[slug]):
             if state.get(following) == 1:
-                cycle = " → ".join([*trail[trail.index(following) :], following]) if following in trail else following
-                errors.append(f"Trädet går i cirkel: {cycle}.")
+                loop = [*trail[trail.index(following) :], following] if following in trail else [following]
+                errors.append(f"Trädet går i cirkel: {names.cycle(loop)}.")
             elif following not in state:
                 visit(following, [*trail, following])
         state[slug] = 2
@@ -487,7 +522,7 @@ def _graph_errors(tree: Tree) -> list[str]:
     visit(tree.start, [tree.start])
     for slug in tree.steps:
         if slug not in state:
-            errors.append(f"Steget ”{slug}” går inte att nå från starten.")
+            errors.append(f"{names.step(tree.steps[slug])} går inte att nå från starten.")
     return errors
 
 

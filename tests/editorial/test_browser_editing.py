@@ -81,7 +81,7 @@ def test_a_deleted_section_is_restored_with_its_entries_from_the_deleted_list(si
     assert axe_violations(page) == []
     page.get_by_role("button", name="Återställ med allt som togs bort med den").first.click()
     page.wait_for_url(f"{site}/admin/catalog/section/{section.pk}/change/")
-    assert "är återställd" in page.locator(".messagelist").inner_text()
+    assert "återställdes till läget" in page.locator(".messagelist").inner_text()
     assert sorted(Entry.objects.filter(section_id=section.pk).values_list("pk", "anvisning")) == entries
     page.context.close()
 

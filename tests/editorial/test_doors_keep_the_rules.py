@@ -77,7 +77,7 @@ def test_a_csv_import_that_would_break_a_wizard_quote_is_refused_in_the_preview(
     assert confirmed is None  # nothing to confirm
     said = page_text(preview)
     assert "citat som ska stå ordagrant i sin källa skulle inte längre göra det" in said
-    assert "anvisningen för AU118 i listan Baslista psykiatri" in said
+    assert "anvisningen till AU118 i listan ”Baslista psykiatri”" in said
     assert au118().anvisning == entry.anvisning
 
 
@@ -114,7 +114,7 @@ def test_a_same_field_conflict_shows_base_theirs_and_yours_and_the_second_save_i
     bertils["anvisning"] = entry.anvisning + " Bertils mening."
     refused = bertil.post(change_url(entry), bertils)
     html = unescape(refused.content.decode())
-    assert "<ins>Annas mening.</ins>" in html.replace("<ins>Annas</ins> <ins>mening.</ins>", "<ins>Annas mening.</ins>")
+    assert '<ins><span class="visually-hidden">tillagt: </span>Annas mening.</ins>' in html
     assert "Bertils" in html and 'class="konflikt"' in html
     assert au118().anvisning != entry.anvisning + " Bertils mening."
     bertil.post(change_url(entry), change_form_data(refused))
@@ -184,6 +184,8 @@ def test_a_restore_whose_parent_is_gone_says_so_in_swedish():
     response = client.post(button["action"], button["fields"], follow=True)
     said = page_text(response)
     assert "kan inte återställas" in said and "avsnitt" in said and "FOREIGN KEY" not in said
+    # Named as the coordinator knew it, from the history: the deleted section by its title and list.
+    assert f"eftersom avsnittet ”{section.title}” i listan ”{section.code_list.title}” har tagits bort" in said
     assert not Entry.objects.filter(pk=entry.pk).exists()
 
 
@@ -320,7 +322,7 @@ def test_an_entry_edit_that_would_break_a_practice_case_quote_is_refused_naming_
     data["beskrivning"] = entry.beskrivning.replace("SCID, MINI och Kiddie-SADS", "intervjuer")
     response = client.post(change_url(entry), data)
     assert response.status_code == 200
-    assert f"vningen ”{quote.case.title}” citerar beskrivningen för AU006" in page_text(response)
+    assert f"vningen ”{quote.case.title}” citerar beskrivningen till AU006" in page_text(response)
     assert "SCID, MINI och Kiddie-SADS" in Entry.objects.get(pk=entry.pk).beskrivning
 
 

@@ -189,7 +189,7 @@ def test_editing_a_text_the_wizard_quotes_is_refused_naming_the_answers_that_quo
     assert "citat som ska stå ordagrant i sin källa skulle inte längre göra det" in html
     # Named as a coordinator knows it: the answer and its question, the text by code and list.
     assert f"svaret ”{quote.option.label}” på frågan ”{quote.option.step.question}”" in html
-    assert f"för {code} i listan Baslista psykiatri" in html
+    assert f"till {code} i listan ”Baslista psykiatri”" in html
     entry.refresh_from_db()
     assert getattr(entry, field) != "Helt ny text utan citatet."
     # Keeping the quoted words and adding to them is fine.

@@ -89,7 +89,10 @@ def test_history_page_shows_a_readable_difference_and_revert_restores(client, co
         data["anvisning"] = text
         client.post(f"/admin/catalog/entry/{editable_entry().pk}/change/", data)
     html = client.get(f"/admin/catalog/entry/{editable_entry().pk}/history/").content.decode()
-    assert "<del>Första</del> <ins>Andra</ins> ändringen." in html
+    assert (
+        '<del><span class="visually-hidden">borttaget: </span>Första</del> '
+        '<ins><span class="visually-hidden">tillagt: </span>Andra</ins> ändringen.'
+    ) in html
     first = (
         Revision.objects.filter(object_id=editable_entry().pk, action=Revision.Action.CHANGED)
         .order_by("created_at", "id")

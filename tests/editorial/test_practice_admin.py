@@ -38,7 +38,10 @@ def test_a_trainer_edits_a_case_and_the_change_is_in_the_history_and_can_be_undo
     edits = Revision.objects.filter(object_id=case().pk, action=Revision.Action.CHANGED, user=trainer)
     assert edits.count() == 2
     history = client.get(f"/admin/catalog/practicecase/{case().pk}/history/").content.decode()
-    assert "<del>Första</del> <ins>Andra</ins> versionen." in history
+    assert (
+        '<del><span class="visually-hidden">borttaget: </span>Första</del> '
+        '<ins><span class="visually-hidden">tillagt: </span>Andra</ins> versionen.'
+    ) in history
     first = edits.order_by("created_at", "id").first()
     response = client.post(f"/admin/catalog/practicecase/{case().pk}/historik/{first.pk}/aterstall/")
     assert response.status_code == 302
@@ -52,7 +55,7 @@ def test_a_save_with_a_quote_that_is_not_word_for_word_is_refused(client, traine
     response = client.post(f"/admin/catalog/practicecase/{case().pk}/change/", data)
     assert response.status_code == 200
     html = unescape(response.content.decode())
-    assert f"vningen ”{case().title}” citerar titeln för ZV020 i listan Baslista psykiatri" in html
+    assert f"vningen ”{case().title}” citerar titeln till ZV020 i listan ”Baslista psykiatri”" in html
     assert case().quotes.filter(quote="Användande av tolk").exists()
 
 

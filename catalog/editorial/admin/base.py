@@ -16,13 +16,15 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 
-from catalog.editorial import gate, history, logbook, readable, restore
+from catalog.editorial import gate, history, logbook, naming, readable, restore
 from catalog.editorial.accounts import LoginForm
 from catalog.editorial.admin.drafts import DRAFT_BUTTON
+from catalog.editorial.admin.wording import DeletionSummary
 from catalog.models import (
     Draft,
     Revision,
 )
+from catalog.text import worddiff
 
 admin.site.login_form = LoginForm
 admin.site.site_header = "KVÅ-guiden – administration"
@@ -39,8 +41,8 @@ class VersionedForm(forms.ModelForm):
     renders the form again with the refusal (``refusal``) as its errors.
     """
 
-    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    confirmed_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    seen_version = forms.IntegerField(label="version du öppnade", widget=forms.HiddenInput, required=False)
+    confirmed_version = forms.IntegerField(label="version du har sett", widget=forms.HiddenInput, required=False)
     refusal: gate.Refused | None = None
     shows_messages = False  # the page's main form shows the refusal's messages; each row its own conflict
 
@@ -72,16 +74,32 @@ class VersionedForm(forms.ModelForm):
         return cleaned
 
 
+# Words kept on each side of a change in a conflict: enough to find the place, short enough to see it.
+CONFLICT_CONTEXT = 5
+
+
+def _diff_cell(base, value):
+    """A change with a little context; the whole text behind a <details> when words were left out."""
+    short = worddiff.html(base, value, CONFLICT_CONTEXT)
+    if not worddiff.is_trimmed(base, value, CONFLICT_CONTEXT):
+        return short
+    return format_html(
+        '{}<details class="konflikt__hela"><summary>Hela texten</summary><p>{}</p></details>',
+        short,
+        worddiff.html(base, value),
+    )
+
+
 def conflict_html(conflict: gate.Conflict):
-    """Per field: what the coordinator started from → what it is now, and → what they wrote."""
+    """Per field: what the coordinator started from → what it is now, and → what they wrote, as word diffs."""
     rows = format_html_join(
         "",
         '<tr><th scope="row">{}</th><td>{}</td><td>{}</td></tr>',
         (
             (
                 capfirst(diff.label),
-                diff.theirs_html() if diff.changed_by_them else "oförändrat",
-                diff.yours_html() if diff.changed_by_you else "oförändrat",
+                _diff_cell(diff.base, diff.theirs) if diff.changed_by_them else "oförändrat",
+                _diff_cell(diff.base, diff.yours) if diff.changed_by_you else "oförändrat",
             )
             for diff in conflict.fields
         ),
@@ -93,10 +111,10 @@ def conflict_html(conflict: gate.Conflict):
         else "Sparar du igen skrivs bara dina ändringar, ovanpå deras."
     )
     return format_html(
-        '<div class="konflikt"><p>”{}”: {}{}</p><table class="konflikt__tabell"><thead><tr><th scope="col">Fält</th>'
+        '<div class="konflikt"><p>{}: {}{}</p><table class="konflikt__tabell"><thead><tr><th scope="col">Fält</th>'
         '<th scope="col">Deras ändring (borttaget <del>så här</del>, tillagt <ins>så här</ins>)</th>'
         '<th scope="col">Din ändring</th></tr></thead><tbody>{}</tbody></table></div>',
-        conflict.label,
+        capfirst(conflict.label),
         by,
         then,
         rows,
@@ -146,7 +164,7 @@ class VersionedInline:
         return formset
 
 
-class HistoryAdmin(admin.ModelAdmin):
+class HistoryAdmin(DeletionSummary, admin.ModelAdmin):
     """Every save, deletion and restore through the gate (catalog.editorial.gate); each object's history with undo."""
 
     form = VersionedForm
@@ -228,7 +246,7 @@ class HistoryAdmin(admin.ModelAdmin):
             with gate.session(request.user, "admin"):
                 return super().delete_view(request, object_id, extra_context)
         except gate.Refused as refusal:
-            messages.error(request, f"”{obj}” kan inte tas bort: " + " ".join(refusal.messages))
+            messages.error(request, f"{capfirst(naming.name(obj))} kan inte tas bort: " + " ".join(refusal.messages))
             for conflict in refusal.conflicts:
                 messages.error(request, conflict_html(conflict))
             info = self.model._meta.app_label, self.model._meta.model_name
@@ -334,7 +352,7 @@ class HistoryAdmin(admin.ModelAdmin):
                 "och publiceras när en annan samordnare har godkänt den.",
             )
             return redirect(reverse("admin:catalog_draft_change", args=[obj.pk]))
-        messages.success(request, f"”{obj}” är återställd till läget {when:%Y-%m-%d %H:%M}.")
+        messages.success(request, f"{capfirst(naming.name(obj))} återställdes till läget {when:%Y-%m-%d %H:%M}.")
         parent = obj.pk if isinstance(obj, self.model) else object_id
         self.log_change(request, obj, f"{logbook.RESTORED} till läget {when:%Y-%m-%d %H:%M}.")
         return redirect(

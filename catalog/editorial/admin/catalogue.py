@@ -16,6 +16,7 @@ from catalog.editorial import decisions, exchange, gate, logbook
 from catalog.editorial.admin import code_entries
 from catalog.editorial.admin.base import EditedSinceFilter, HistoryAdmin
 from catalog.editorial.admin.drafts import DraftableAdmin
+from catalog.editorial.admin.wording import yes_no
 from catalog.models import (
     Code,
     CodeList,
@@ -31,7 +32,14 @@ from catalog.text import textlinks
 
 @admin.register(Code)
 class CodeAdmin(DraftableAdmin, HistoryAdmin):
-    list_display = ["code", "title", "is_tillaggskod", "is_regional", "outside_lists", "valid_to"]
+    list_display = [
+        "code",
+        "title",
+        yes_no(Code, "is_tillaggskod"),
+        yes_no(Code, "is_regional"),
+        yes_no(Code, "outside_lists"),
+        "valid_to",
+    ]
     search_fields = ["code", "title"]
     list_filter = ["is_tillaggskod", "is_regional", "outside_lists", "entries__code_list", EditedSinceFilter]
     fieldsets = [
@@ -121,7 +129,7 @@ class SectionAdmin(DraftableAdmin, HistoryAdmin):
 
 @admin.register(CodeList)
 class CodeListAdmin(HistoryAdmin):
-    list_display = ["title", "slug", "source", "order", "requires_review", "import_link"]
+    list_display = ["title", "slug", "source", "order", yes_no(CodeList, "requires_review"), "import_link"]
 
     @admin.display(description="Import/export")
     def import_link(self, obj):

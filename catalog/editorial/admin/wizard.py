@@ -11,6 +11,7 @@ from django.utils.text import capfirst
 
 from catalog.editorial.admin.base import HistoryAdmin, VersionedInline
 from catalog.editorial.admin.drafts import DraftableAdmin
+from catalog.editorial.admin.wording import yes_no
 from catalog.models import WizardCode, WizardNote, WizardOption, WizardStep
 from catalog.visits import wizard
 
@@ -83,7 +84,7 @@ class WizardOptionInline(ConditionFields, VersionedInline, admin.StackedInline):
 
 @admin.register(WizardStep)
 class WizardStepAdmin(DraftableAdmin, HistoryAdmin):
-    list_display = ["slug", "question", "kind", "is_start"]
+    list_display = ["slug", "question", "kind", yes_no(WizardStep, "is_start")]
     search_fields = ["slug", "question", "options__label"]
     list_filter = ["kind", "is_start"]
     inlines = [WizardOptionInline]
@@ -110,7 +111,7 @@ class WizardNoteInline(VersionedInline, admin.StackedInline):
 
 @admin.register(WizardOption)
 class WizardOptionAdmin(ConditionFields, DraftableAdmin, HistoryAdmin):
-    list_display = ["__str__", "next_step", "contact_type", "no_code"]
+    list_display = ["__str__", "next_step", "contact_type", yes_no(WizardOption, "no_code")]
     list_filter = ["step"]
     search_fields = ["slug", "label", "codes__code__code"]
     list_select_related = ["step", "next_step", "contact_type"]
