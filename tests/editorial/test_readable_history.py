@@ -195,9 +195,11 @@ def test_no_history_page_shows_true_false_filter_by_or_database_ids():
                             assert f"{field.verbose_name}: {value}" not in text, (url, field.name)
     # The edited entry: the flag in words, the list and section by name.
     text = text_of(anna.get(f"/admin/catalog/entry/{entry.pk}/history/").content.decode())
-    assert re.search(r"står i anvisningstabellen: (Ja Nej|Nej Ja)", text)
-    assert f"lista: {entry.code_list.title}" in text and f"avsnitt: {entry.section.title}" in text
-    assert f"kod: {entry.code.code}" in text
+    assert re.search(r"står i anvisningstabellen: (borttaget: Ja tillagt: Nej|borttaget: Nej tillagt: Ja)", text)
+    # The baseline row: every value added, named in words.
+    assert f"lista: tillagt: {entry.code_list.title}" in text
+    assert f"avsnitt: tillagt: {entry.section.title}" in text
+    assert f"kod: tillagt: {entry.code.code}" in text
 
 
 def test_the_public_change_log_names_what_an_edit_changed_without_ids():
@@ -205,9 +207,12 @@ def test_the_public_change_log_names_what_an_edit_changed_without_ids():
     entry = unquoted_entries(1, "psykiatri")[0]
     edit_in_form(anna, entry, in_table=None if entry.in_table else "on")
     page = Client().get("/lista/psykiatri/andringar/").content.decode()
-    assert re.search(
-        r"Står i anvisningstabellen:</span> (<del>Ja</del> <ins>Nej</ins>|<del>Nej</del> <ins>Ja</ins>)", page
-    )
+    hidden = '<span class="visually-hidden">{}: </span>'
+    flips = [
+        f"<del>{hidden.format('borttaget')}{old}</del> <ins>{hidden.format('tillagt')}{new}</ins>"
+        for old, new in [("Ja", "Nej"), ("Nej", "Ja")]
+    ]
+    assert any(f"Står i anvisningstabellen:</span> {flip}" in page for flip in flips)
 
 
 @pytest.mark.parametrize(
