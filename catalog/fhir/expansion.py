@@ -148,7 +148,9 @@ def _used(params, terms, page, active_only, with_designations, pinned) -> list[d
         used.append({"name": "valueSetVersion", "valueString": terms.version})
     for name, key in ECHOED.items():
         for value in params.get(name, []):
-            if name == "filter" and not value:
+            # An empty value controlled nothing, and FHIR has no empty strings: echoing it would make
+            # the expansion itself invalid.
+            if not value:
                 continue
             typed = int(value) if key == "valueInteger" else (value == "true" if key == "valueBoolean" else value)
             used.append({"name": name, key: typed})

@@ -290,6 +290,18 @@ def test_no_posted_body_gives_a_500(client, body):
     valid(response.json())
 
 
+def test_an_empty_parameter_is_not_echoed_into_the_expansion(client):
+    # Found by the test above on PostgreSQL: FHIR has no empty strings, so echoing one made the
+    # ValueSet itself invalid.
+    body = '{"resourceType": "Parameters", "parameter": [{"name": "designation", "valueString": ""}]}'
+    response = client.post("/fhir/ValueSet/psykiatri/$expand", body, content_type="application/fhir+json")
+    assert response.status_code == 200
+    echoed = response.json()["expansion"]["parameter"]
+    assert not [p for p in echoed if p["name"] == "designation"]
+    valid(response.json())
+    valid(client.get("/fhir/ValueSet/psykiatri/$expand?designation=&filter=").json())
+
+
 # --- the list page --------------------------------------------------------------------------
 
 
