@@ -9,31 +9,14 @@ import re
 
 import pytest
 from django.apps import apps
-from django.contrib.auth.models import User
-from django.test import Client
 
-from catalog.editorial.accounts import coordinator_group
 from catalog.models import CodeList, Draft, Entry
-from tests.support.browser import axe_violations, needs_chromium
+from tests.support.browser import axe_violations, coordinator_page, needs_chromium
 from tests.support.unquoted import unquoted_entries
 
 pytestmark = [needs_chromium]
 
 LAPTOP = {"width": 1366, "height": 768}
-
-
-def coordinator_page(browser, site: str, name: str):
-    """A laptop-sized browser logged in as a coordinator (the session cookie of a real login)."""
-    user = User.objects.create_user(name, password="x", is_staff=True)
-    user.groups.add(coordinator_group())
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(locale="sv-SE", viewport=LAPTOP)
-    host = site.split("://", 1)[1].split(":")[0]
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "domain": host, "path": "/"}]
-    )
-    return context.new_page()
 
 
 def in_view(page, locator) -> bool:
@@ -61,7 +44,7 @@ def contrast(foreground: str, background: str) -> float:
 
 def test_the_entry_form_opens_on_its_texts_with_a_save_button_in_view_on_a_laptop(site, browser):
     entry = unquoted_entries(1)[0]
-    page = coordinator_page(browser, site, "anna")
+    page = coordinator_page(browser, site, "anna", viewport=LAPTOP)
     page.goto(f"{site}/admin/catalog/entry/{entry.pk}/change/")
 
     beskrivning, save = page.locator("#id_beskrivning"), page.locator('input[name="_save"]')
@@ -79,7 +62,7 @@ def test_the_entry_form_opens_on_its_texts_with_a_save_button_in_view_on_a_lapto
 
 def test_history_shows_insertions_and_deletions_in_colour_with_enough_contrast(site, browser):
     entry = unquoted_entries(1)[0]
-    page = coordinator_page(browser, site, "anna")
+    page = coordinator_page(browser, site, "anna", viewport=LAPTOP)
     page.goto(f"{site}/admin/catalog/entry/{entry.pk}/change/")
     page.locator("#id_anvisning").fill("Helt nya ord i anvisningen.")
     page.locator('input[name="_save"]').click()
@@ -100,14 +83,14 @@ def test_history_shows_insertions_and_deletions_in_colour_with_enough_contrast(s
 
 def test_the_review_page_has_the_admins_breadcrumbs_and_buttons(site, browser):
     entry = Entry.objects.get(code__code="AU118", code_list__slug="psykiatri")
-    anna = coordinator_page(browser, site, "anna")
+    anna = coordinator_page(browser, site, "anna", viewport=LAPTOP)
     anna.goto(f"{site}/admin/catalog/entry/{entry.pk}/change/")
     anna.locator("#id_anvisning").fill(entry.anvisning + " Ny mening.")
     default_button = anna.locator('input[name="_save"]').evaluate("e => getComputedStyle(e).backgroundColor")
     anna.get_by_role("button", name="Spara som utkast").click()
     anna.wait_for_url(re.compile(r".*/admin/catalog/draft/\d+/change/"))
 
-    bengt = coordinator_page(browser, site, "bengt")
+    bengt = coordinator_page(browser, site, "bengt", viewport=LAPTOP)
     bengt.goto(f"{site}/admin/catalog/draft/{Draft.objects.get().pk}/change/")
     crumbs = bengt.locator(".breadcrumbs li")
     assert crumbs.first.inner_text() == "Hem"
@@ -121,7 +104,7 @@ def test_the_review_page_has_the_admins_breadcrumbs_and_buttons(site, browser):
 
 @pytest.mark.parametrize("path", ["/admin/catalog/entry/borttagna/", "/admin/catalog/codelist/{list}/import/"])
 def test_the_admins_own_pages_say_hem_in_their_breadcrumbs(site, browser, path):
-    page = coordinator_page(browser, site, "anna")
+    page = coordinator_page(browser, site, "anna", viewport=LAPTOP)
     page.goto(site + path.format(list=CodeList.objects.order_by("pk").first().pk))
     assert page.locator(".breadcrumbs li").first.inner_text() == "Hem"
 
@@ -132,7 +115,7 @@ def test_the_admins_own_pages_say_hem_in_their_breadcrumbs(site, browser, path):
 )
 def test_other_guidance_forms_open_on_their_texts_with_a_save_button_in_view(site, browser, model, text):
     pk = apps.get_model("catalog", model).objects.order_by("pk").values_list("pk", flat=True).first()
-    page = coordinator_page(browser, site, "anna")
+    page = coordinator_page(browser, site, "anna", viewport=LAPTOP)
     page.goto(f"{site}/admin/catalog/{model}/{pk}/change/")
     assert in_view(page, page.locator(f"#id_{text}"))
     assert in_view(page, page.locator('input[name="_save"]'))

@@ -6,29 +6,12 @@ Debian's Chromium through Playwright, as in tests/support/browser.py (`make test
 """
 
 import pytest
-from django.contrib.auth.models import User
-from django.test import Client
 
-from catalog.editorial.accounts import coordinator_group
 from catalog.models import Entry, Revision, WizardOption, WizardStep
-from tests.support.browser import axe_violations, needs_chromium
+from tests.support.browser import axe_violations, coordinator_page, needs_chromium
 from tests.support.unquoted import quoted_refs, unquoted_entries, unquoted_section
 
 pytestmark = [needs_chromium, pytest.mark.both_databases]
-
-
-def coordinator_page(browser, site: str, name: str):
-    """A browser context of its own, logged in as a coordinator (the session cookie of a real login)."""
-    user = User.objects.create_user(name, password="x", is_staff=True)
-    user.groups.add(coordinator_group())
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(locale="sv-SE")
-    host = site.split("://", 1)[1].split(":")[0]
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "domain": host, "path": "/"}]
-    )
-    return context.new_page()
 
 
 def test_second_coordinator_is_refused_keeps_her_text_sees_the_change_and_can_apply_hers(site, browser):

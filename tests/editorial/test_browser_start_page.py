@@ -6,29 +6,11 @@ Debian's Chromium through Playwright, as in tests/support/browser.py (`make test
 
 import re
 
-from django.contrib.auth.models import User
-from django.test import Client
-
-from catalog.editorial.accounts import coordinator_group
-from tests.support.browser import axe_violations, needs_chromium
+from tests.support.browser import axe_violations, coordinator_page, needs_chromium
 
 pytestmark = [needs_chromium]
 
 ADDED = "En mening som samordnaren lade till i webbläsaren."
-
-
-def coordinator_page(browser, site: str, name: str = "anna"):
-    """A browser context of its own, logged in as a coordinator (the session cookie of a real login)."""
-    user = User.objects.create_user(name, password="x", is_staff=True)
-    user.groups.add(coordinator_group())
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(locale="sv-SE")
-    host = site.split("://", 1)[1].split(":")[0]
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "domain": host, "path": "/"}]
-    )
-    return context.new_page()
 
 
 def test_a_coordinator_edits_from_the_code_page_and_a_visitor_then_sees_the_new_text(site, browser, page):

@@ -12,7 +12,7 @@ from django.test import Client
 from catalog.editorial.accounts import coordinator_group
 from catalog.models import Entry
 from tests.support.admin_forms import change_form_data
-from tests.support.browser import axe_violations, needs_chromium
+from tests.support.browser import axe_violations, coordinator_page, needs_chromium
 from tests.support.unquoted import unquoted_entries
 
 pytestmark = pytest.mark.django_db
@@ -27,17 +27,6 @@ def coordinator(name: str) -> Client:
     client = Client()
     client.force_login(user)
     return client
-
-
-def browser_coordinator(browser, site: str, name: str):
-    """A browser context of its own, logged in as a coordinator (the session cookie of a real login)."""
-    client = coordinator(name)
-    context = browser.new_context(locale="sv-SE")
-    host = site.split("://", 1)[1].split(":")[0]
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "domain": host, "path": "/"}]
-    )
-    return context.new_page()
 
 
 def long_entry() -> Entry:
@@ -104,7 +93,7 @@ def test_in_a_browser_the_conflict_shows_the_changed_word_and_opens_the_whole_te
     words = entry.anvisning.split(" ")
     middle = len(words) // 2
     url = f"{site}/admin/catalog/entry/{entry.pk}/change/"
-    anna, bertil = browser_coordinator(browser, site, "anna"), browser_coordinator(browser, site, "bertil")
+    anna, bertil = coordinator_page(browser, site, "anna"), coordinator_page(browser, site, "bertil")
     anna.goto(url)
     bertil.goto(url)
     anna.locator("#id_anvisning").fill(" ".join([*words[:middle], "ÄNDRATORD", *words[middle + 1 :]]))

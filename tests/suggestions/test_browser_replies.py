@@ -1,28 +1,10 @@
 """Answering a suggestion in a real browser: the form on the suggestion's page is Swedish, passes axe, and
 its answer reaches a real SMTP server (tests/support/smtp.py). Debian's Chromium through Playwright."""
 
-from django.contrib.auth.models import User
-from django.test import Client
-
-from catalog.editorial.accounts import coordinator_group
 from catalog.models import ChangeSuggestion, SuggestionReply
-from tests.support.browser import axe_violations, needs_chromium
+from tests.support.browser import axe_violations, coordinator_page, needs_chromium
 
 pytestmark = [needs_chromium]
-
-
-def coordinator_page(browser, site: str):
-    """A browser context logged in as a coordinator (the session cookie of a real login)."""
-    user = User.objects.create_user("anna", password="x", is_staff=True)
-    user.groups.add(coordinator_group())
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(locale="sv-SE")
-    host = site.split("://", 1)[1].split(":")[0]
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "domain": host, "path": "/"}]
-    )
-    return context.new_page()
 
 
 def test_a_coordinator_answers_from_the_suggestions_page_and_the_writer_gets_the_mail(site, browser, smtp_server):

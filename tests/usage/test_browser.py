@@ -4,27 +4,10 @@ anonymous visitor's browser, axe finds nothing, and a print leaves out the admin
 Debian's Chromium through Playwright, as in tests/support/browser.py (`make test` installs it).
 """
 
-from django.contrib.auth.models import User
-from django.test import Client
-
-from catalog.editorial.accounts import coordinator_group
-from tests.support.browser import axe_violations, needs_chromium
+from tests.support.browser import axe_violations, coordinator_page, needs_chromium
 
 pytestmark = [needs_chromium]
 URL = "/admin/catalog/searchmiss/vad-letar-klinikerna-efter/"
-
-
-def coordinator_page(browser, site: str, **options):
-    user = User.objects.create_user("anna", password="x", is_staff=True)
-    user.groups.add(coordinator_group())
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(locale="sv-SE", **options)
-    host = site.split("://", 1)[1].split(":")[0]
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "domain": host, "path": "/"}]
-    )
-    return context.new_page()
 
 
 def test_a_coordinator_reads_a_visitors_code_read_in_the_table_and_axe_finds_nothing(site, browser, page):
