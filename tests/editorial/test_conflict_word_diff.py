@@ -6,11 +6,9 @@ import re
 from html import unescape
 
 import pytest
-from django.contrib.auth.models import User
-from django.test import Client
 
-from catalog.editorial.accounts import coordinator_group
 from catalog.models import Entry
+from tests.support.accounts import coordinator_client
 from tests.support.admin_forms import change_form_data
 from tests.support.browser import axe_violations, coordinator_page, needs_chromium
 from tests.support.unquoted import unquoted_entries
@@ -19,14 +17,6 @@ pytestmark = pytest.mark.django_db
 
 REMOVED = '<del><span class="visually-hidden">borttaget: </span>'
 ADDED = '<ins><span class="visually-hidden">tillagt: </span>'
-
-
-def coordinator(name: str) -> Client:
-    user = User.objects.create_user(name, password="x", is_staff=True)
-    user.groups.add(coordinator_group())
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def long_entry() -> Entry:
@@ -45,7 +35,7 @@ def anvisning_row(conflict: str) -> str:
 
 
 def test_a_one_word_change_in_a_long_anvisning_is_shown_as_that_word_with_context_not_the_whole_text():
-    anna, bertil, entry = coordinator("anna"), coordinator("bertil"), long_entry()
+    anna, bertil, entry = coordinator_client("anna"), coordinator_client("bertil"), long_entry()
     url = f"/admin/catalog/entry/{entry.pk}/change/"
     annas, bertils = change_form_data(anna.get(url)), change_form_data(bertil.get(url))
     words = entry.anvisning.split(" ")
@@ -75,7 +65,7 @@ def test_a_one_word_change_in_a_long_anvisning_is_shown_as_that_word_with_contex
 
 
 def test_a_short_change_is_shown_whole_without_details():
-    anna, bertil, entry = coordinator("anna"), coordinator("bertil"), unquoted_entries(1, "psykiatri")[0]
+    anna, bertil, entry = coordinator_client("anna"), coordinator_client("bertil"), unquoted_entries(1, "psykiatri")[0]
     url = f"/admin/catalog/entry/{entry.pk}/change/"
     annas, bertils = change_form_data(anna.get(url)), change_form_data(bertil.get(url))
     annas["marker"] = "(i)"

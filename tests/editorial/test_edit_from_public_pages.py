@@ -8,21 +8,13 @@ import pytest
 from django.contrib.auth.models import Permission, User
 from django.test import Client
 
-from catalog.editorial.accounts import coordinator_group
 from catalog.models import CodeList, Draft, Entry
+from tests.support.accounts import coordinator_client
 from tests.support.html_forms import fill, post_form
 
 pytestmark = pytest.mark.django_db
 
 ADDED = "\n\nEn mening som samordnaren lade till."
-
-
-def coordinator(name: str = "anna") -> Client:
-    user = User.objects.create_user(name, password="x", is_staff=True)
-    user.groups.add(coordinator_group())
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def redigera_links(html: str) -> list[str]:
@@ -38,7 +30,7 @@ def save(client: Client, form_url: str, press: str = "_save", **values):
 
 
 def test_redigera_on_the_code_page_opens_that_entrys_form_and_saving_returns_there():
-    anna = coordinator()
+    anna = coordinator_client()
     entry = Entry.objects.get(code__code="AU118", code_list__slug="psykiatri")
     links = redigera_links(anna.get("/kod/AU118/").content.decode())
     assert links == [f"/admin/catalog/entry/{entry.pk}/change/?tillbaka=/kod/AU118/"]
@@ -53,13 +45,13 @@ def test_redigera_on_the_code_page_opens_that_entrys_form_and_saving_returns_the
 
 
 def test_a_code_in_two_lists_has_redigera_for_each_entry():
-    links = redigera_links(coordinator().get("/kod/DU011/").content.decode())
+    links = redigera_links(coordinator_client().get("/kod/DU011/").content.decode())
     pks = sorted(int(re.search(r"/entry/(\d+)/", link).group(1)) for link in links)
     assert pks == sorted(Entry.objects.filter(code__code="DU011").values_list("pk", flat=True))
 
 
 def test_redigera_on_the_list_page_opens_each_rows_form_and_returns_to_its_section():
-    anna = coordinator()
+    anna = coordinator_client()
     links = redigera_links(anna.get("/lista/psykiatri/").content.decode())
     entries = Entry.objects.filter(code_list__slug="psykiatri").select_related("section", "code")
     assert len(links) == entries.count()
@@ -71,7 +63,7 @@ def test_redigera_on_the_list_page_opens_each_rows_form_and_returns_to_its_secti
 
 
 def test_save_and_continue_stays_in_the_form():
-    anna = coordinator()
+    anna = coordinator_client()
     entry = Entry.objects.get(code__code="AU118", code_list__slug="psykiatri")
     link = redigera_links(anna.get("/kod/AU118/").content.decode())[0]
     saved = save(anna, link, press="_continue", anvisning=entry.anvisning + ADDED)
@@ -83,7 +75,7 @@ def test_save_and_continue_stays_in_the_form():
     ["https://example.com/", "//example.com/kod/AU118/", "/\\example.com/", "javascript:alert(1)", "/kod/" + "A" * 400],
 )
 def test_a_way_back_to_another_site_is_ignored(back):
-    anna = coordinator()
+    anna = coordinator_client()
     entry = Entry.objects.get(code__code="AU118", code_list__slug="psykiatri")
     url = f"/admin/catalog/entry/{entry.pk}/change/?tillbaka={back}"
     assert "Du kom hit från sidan" not in anna.get(url).content.decode()
@@ -93,7 +85,7 @@ def test_a_way_back_to_another_site_is_ignored(back):
 
 def test_on_a_list_that_requires_review_saving_from_redigera_still_makes_a_draft():
     CodeList.objects.filter(slug="psykiatri").update(requires_review=True)
-    anna = coordinator()
+    anna = coordinator_client()
     entry = Entry.objects.get(code__code="AU118", code_list__slug="psykiatri")
     link = redigera_links(anna.get("/kod/AU118/").content.decode())[0]
     saved = save(anna, link, anvisning=entry.anvisning + ADDED)

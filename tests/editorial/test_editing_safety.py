@@ -5,37 +5,27 @@ from html import unescape
 
 import pytest
 from django.contrib import admin
-from django.contrib.auth.models import User
-from django.test import Client
 from django.utils import timezone
 
-from catalog.editorial.accounts import coordinator_group
 from catalog.editorial.admin.base import HistoryAdmin
 from catalog.loading.load import load
 from catalog.loading.read import read_content
 from catalog.models import ContentTracked, Entry, Revision, Section, WizardCode, WizardNote, WizardOption
+from tests.support.accounts import coordinator_client
 from tests.support.admin_forms import change_form_data, rendered_form
 from tests.support.unquoted import unquoted_entries, unquoted_section
 
 pytestmark = pytest.mark.django_db
 
 
-def coordinator(name: str) -> Client:
-    user = User.objects.create_user(name, password="x", is_staff=True)
-    user.groups.add(coordinator_group())
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 @pytest.fixture
 def anna():
-    return coordinator("anna")
+    return coordinator_client("anna")
 
 
 @pytest.fixture
 def bertil():
-    return coordinator("bertil")
+    return coordinator_client("bertil")
 
 
 def change_url(obj) -> str:

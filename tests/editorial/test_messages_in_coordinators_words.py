@@ -9,11 +9,9 @@ import re
 from html import unescape
 
 import pytest
-from django.contrib.auth.models import User
-from django.test import Client
 
-from catalog.editorial.accounts import coordinator_group
 from catalog.models import Entry, PracticeCase, WizardCode, WizardOption, WizardStep
+from tests.support.accounts import coordinator_client
 from tests.support.admin_forms import change_form_data, rendered_form
 from tests.support.html_forms import as_post_data, forms_in
 
@@ -21,14 +19,6 @@ pytestmark = pytest.mark.django_db
 
 # What the messages used to show: a quote reference, or an answer as "step/option: label".
 REFERENCE = re.compile(r"\b(?:entry|section|part|contact|footnote):[\w-]+/|\b[a-z0-9-]+/[a-z0-9-]+: ")
-
-
-def coordinator(name: str = "anna") -> Client:
-    user = User.objects.create_user(name, password="x", is_staff=True)
-    user.groups.add(coordinator_group())
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def change_url(obj) -> str:
@@ -48,7 +38,7 @@ def answer_words(option: WizardOption) -> str:
 
 
 def test_deleting_an_answer_a_condition_needs_names_both_answers_by_label_and_question():
-    client = coordinator()
+    client = coordinator_client()
     conditioned = WizardOption.objects.exclude(when=[]).select_related("step").order_by("pk").first()
     step_slug, option_slug = conditioned.when[0].split("/")
     needed = WizardOption.objects.select_related("step").get(step__slug=step_slug, slug=option_slug)
@@ -62,7 +52,7 @@ def test_deleting_an_answer_a_condition_needs_names_both_answers_by_label_and_qu
 
 
 def test_a_cycle_made_in_the_admin_is_refused_naming_the_questions():
-    client = coordinator()
+    client = coordinator_client()
     start = WizardStep.objects.get(is_start=True)
     option = (
         WizardOption.objects.filter(step__kind="single", next_step__isnull=False)
@@ -85,7 +75,7 @@ def test_a_cycle_made_in_the_admin_is_refused_naming_the_questions():
 
 
 def test_editing_a_quoted_text_names_the_text_by_field_code_and_list_never_by_reference():
-    client = coordinator()
+    client = coordinator_client()
     quote = WizardCode.objects.filter(quote_from__startswith="entry:psykiatri/").select_related("option__step").first()
     _list, code, field = quote.quote_from.removeprefix("entry:").split("/")
     entry = Entry.objects.get(code_list__slug="psykiatri", code__code=code)
@@ -98,7 +88,7 @@ def test_editing_a_quoted_text_names_the_text_by_field_code_and_list_never_by_re
 
 
 def test_a_practice_case_left_without_a_reason_is_named_once_by_its_title():
-    client = coordinator()
+    client = coordinator_client()
     case = PracticeCase.objects.exclude(required_codes=[]).order_by("pk").first()
     required = case.required[0]
     data = change_form_data(client.get(change_url(case)))
@@ -118,7 +108,7 @@ def test_a_practice_case_left_without_a_reason_is_named_once_by_its_title():
 def test_an_old_problem_does_not_block_retitling_the_case_it_names():
     """Problems are compared before and after a change by ids, not by their words: a case that already
     lacked a reason stays an old problem when its title, which the message names, is changed."""
-    client = coordinator()
+    client = coordinator_client()
     case = PracticeCase.objects.exclude(required_codes="").order_by("pk").first()
     case.quotes.filter(about="kravs", code=case.required[0]).delete()  # broken before today
     data = change_form_data(client.get(change_url(case)))
@@ -132,7 +122,7 @@ def test_a_refused_restore_names_the_answers_and_the_text_in_words():
     from catalog.editorial import history
     from catalog.models import Revision
 
-    client = coordinator()
+    client = coordinator_client()
     quote = WizardCode.objects.filter(quote_from__startswith="entry:psykiatri/").select_related("option__step").first()
     _list, code, field = quote.quote_from.removeprefix("entry:").split("/")
     entry = Entry.objects.get(code_list__slug="psykiatri", code__code=code)

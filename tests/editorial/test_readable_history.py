@@ -13,24 +13,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from catalog.editorial import exchange
-from catalog.editorial.accounts import coordinator_group
 from catalog.editorial.admin.base import HistoryAdmin
 from catalog.editorial.history import snapshot
 from catalog.models import CodeList, Draft, Entry, Revision, Synonym
+from tests.support.accounts import coordinator_client
 from tests.support.admin_forms import change_form_data
 from tests.support.html_forms import fill, post_form
 from tests.support.rendered_forms import rendered_form
 from tests.support.unquoted import unquoted_entries
 
 pytestmark = pytest.mark.django_db
-
-
-def coordinator(name: str) -> Client:
-    user = User.objects.create_user(name, password="x", is_staff=True)
-    user.groups.add(coordinator_group())
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def text_of(html: str) -> str:
@@ -88,7 +80,7 @@ def import_csv(client: Client, code_list: CodeList, entry: Entry, added: str) ->
 
 
 def test_an_edit_and_its_undo_are_told_apart_in_the_history_and_in_recent_actions():
-    anna = coordinator("anna")
+    anna = coordinator_client("anna")
     entry = unquoted_entries(1)[0]
     edit_in_form(anna, entry, anvisning="En ny anvisning.")
     restore_previous(anna, entry)
@@ -101,7 +93,7 @@ def test_an_edit_and_its_undo_are_told_apart_in_the_history_and_in_recent_action
 
 
 def test_a_csv_import_is_named_importerad_in_the_history_and_in_recent_actions():
-    anna = coordinator("anna")
+    anna = coordinator_client("anna")
     skrs = CodeList.objects.get(slug="psykologer-skrs")
     entry = Entry.objects.filter(code_list=skrs).exclude(anvisning=None).order_by("pk").first()
     import_csv(anna, skrs, entry, " (importerad rad)")
@@ -112,7 +104,7 @@ def test_a_csv_import_is_named_importerad_in_the_history_and_in_recent_actions()
 
 
 def test_an_approved_draft_is_named_godkant_utkast_in_the_history_and_in_recent_actions():
-    anna, bengt = coordinator("anna"), coordinator("bengt")
+    anna, bengt = coordinator_client("anna"), coordinator_client("bengt")
     entry = Entry.objects.get(code__code="AU118", code_list__slug="psykiatri")
     url = f"/admin/catalog/entry/{entry.pk}/change/"
     form = post_form(anna.get(url).content.decode(), form_id="entry_form")
@@ -160,7 +152,7 @@ def _relation_labels(model) -> list[str]:
 
 
 def test_no_history_page_shows_true_false_filter_by_or_database_ids():
-    anna = coordinator("anna")
+    anna = coordinator_client("anna")
     # A flag changed in the form: its diff must say Ja/Nej.
     entry = unquoted_entries(1)[0]
     edit_in_form(anna, entry, in_table=None if entry.in_table else "on", note="Ändrad anmärkning.")
@@ -203,7 +195,7 @@ def test_no_history_page_shows_true_false_filter_by_or_database_ids():
 
 
 def test_the_public_change_log_names_what_an_edit_changed_without_ids():
-    anna = coordinator("anna")
+    anna = coordinator_client("anna")
     entry = unquoted_entries(1, "psykiatri")[0]
     edit_in_form(anna, entry, in_table=None if entry.in_table else "on")
     page = Client().get("/lista/psykiatri/andringar/").content.decode()
@@ -231,7 +223,7 @@ def test_the_public_change_log_names_what_an_edit_changed_without_ids():
 def test_forms_put_their_texts_before_where_the_object_stands(model, text, place):
     model_class = apps.get_model("catalog", model)
     pk = model_class.objects.order_by("pk").values_list("pk", flat=True).first()
-    page = coordinator("anna").get(f"/admin/catalog/{model}/{pk}/change/").content.decode()
+    page = coordinator_client("anna").get(f"/admin/catalog/{model}/{pk}/change/").content.decode()
     # Every field's row carries its name (a read-only field has no input, only the row).
     position = {name: page.find(f"field-{name}") for name in (text, place)}
     assert -1 not in position.values(), (model, position)
@@ -240,7 +232,7 @@ def test_forms_put_their_texts_before_where_the_object_stands(model, text, place
 
 
 def test_an_addition_and_a_deletion_are_named_skapad_and_borttagen_in_recent_actions():
-    anna = coordinator("anna")
+    anna = coordinator_client("anna")
     add = change_form_data(anna.get("/admin/catalog/synonym/add/"))
     add.update(term="xyzord", expansion="kognitiv-beteendeterapeutisk DU011")
     assert anna.post("/admin/catalog/synonym/add/", add).status_code == 302

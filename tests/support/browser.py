@@ -9,12 +9,10 @@ import os
 import shutil
 
 import pytest
-from django.contrib.auth.models import User
-from django.test import Client
 
-from catalog.editorial.accounts import coordinator_group
 from catalog.loading.load import load
 from catalog.loading.read import read_content
+from tests.support.accounts import coordinator_client
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 FLAGS = [
@@ -78,10 +76,7 @@ def axe_violations(page) -> list[str]:
 def coordinator_page(browser, site: str, name: str = "anna", **context_options):
     """A browser context of its own, logged in as a new coordinator ``name`` (the session cookie of a
     real login); ``context_options`` go to Playwright's new_context (a viewport, JavaScript off …)."""
-    user = User.objects.create_user(name, password="x", is_staff=True)
-    user.groups.add(coordinator_group())
-    client = Client()
-    client.force_login(user)
+    client = coordinator_client(name)
     context = browser.new_context(locale="sv-SE", **context_options)
     host = site.split("://", 1)[1].split(":")[0]
     context.add_cookies(

@@ -12,6 +12,7 @@ from fhir.resources.R4B import get_fhir_model_class
 from fhirclient.models.fhirelementfactory import FHIRElementFactory
 
 from catalog.models import Code, Entry
+from tests.support import accounts
 from tests.support.html_forms import fill, post_form
 
 KVA = "urn:oid:1.2.752.116.1.3.2.3.4"
@@ -78,15 +79,7 @@ def retire(code: str, days_ago: int) -> datetime.date:
 
 
 def coordinator_client(name: str = "samordnare") -> Client:
-    from django.contrib.auth.models import User
-
-    from catalog.editorial.accounts import coordinator_group
-
-    user = User.objects.create_user(name, password="x", is_staff=True)
-    user.groups.add(coordinator_group())
-    client = Client()
-    client.force_login(user)
-    return client
+    return accounts.coordinator_client(name)
 
 
 def edit_entry(client: Client, entry: Entry, **values) -> None:
