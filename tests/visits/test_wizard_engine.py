@@ -144,6 +144,12 @@ def test_unknown_code_dangling_step_and_cycle_are_reported():
     assert any("cirkel" in e for e in validate(tree, {"ZV051", "DU011", "DU009", "ZV504", "ZV509"}))
 
 
+def test_a_start_step_that_does_not_exist_is_named_and_nothing_else_is_checked():
+    tree = tiny_tree()
+    tree.start = "borta"
+    assert validate(tree, {"ZV051", "DU011", "DU009", "ZV504", "ZV509"}) == ["Startsteget ”borta” finns inte."]
+
+
 def test_a_walk_that_ends_without_any_code_is_reported():
     tree = tiny_tree()
     tree.steps["metod"].options[1].codes = []
