@@ -100,4 +100,4 @@ def test_a_user_who_may_not_change_entries_sees_no_redigera():
     client = Client()
     client.force_login(reader)
     assert redigera_links(client.get("/kod/AU118/").content.decode()) == []
-    assert redigera_links(Client().get("/lista/psykiatri/").content.decode()) == []
+    assert redigera_links(client.get("/lista/psykiatri/").content.decode()) == []
