@@ -10,6 +10,7 @@ from django.db import transaction
 from catalog.caching.signals import one_change
 from catalog.editorial import gate
 from catalog.models import CodeList, Draft, Entry, Revision
+from catalog.numbers import whole_number
 
 COLUMNS = ["kod", "avsnitt", "titel", "markering", "beskrivning", "anvisning", "gäller_till", "version"]
 EDITABLE = {
@@ -199,13 +200,13 @@ def _plan_rows(code_list: CodeList, text: str) -> ImportPlan:
             row.errors.append("Samma kod och avsnitt står två gånger i filen.")
             continue
         seen.add((section, code))
-        version = (record.get("version") or "").strip()
-        if version and version.isdigit() and int(version) != entry.version:
+        version = whole_number((record.get("version") or "").strip())
+        if version is not None and version != entry.version:
             row.errors.append(
                 f"Posten har ändrats sedan filen exporterades (version {version}, nu {entry.version}). Exportera på nytt."
             )
             continue
-        row.version = int(version) if version.isdigit() else None
+        row.version = version
         for column, attribute in EDITABLE.items():
             if column not in record:
                 continue

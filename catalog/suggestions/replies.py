@@ -69,7 +69,8 @@ def send_reply(suggestion: ChangeSuggestion, text: str, user: User, then: str) -
         )
         try:
             message.send()
-        except (smtplib.SMTPException, OSError) as error:
+        # ValueError: a header Django refuses (a line break): the reply is kept, as not sent.
+        except (smtplib.SMTPException, OSError, ValueError) as error:
             log.warning("reply %s to suggestion %s not sent: %s", reply.pk, suggestion.pk, _reason(error))
             return reply
         reply.sent = True

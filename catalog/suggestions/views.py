@@ -28,7 +28,7 @@ def _subject(request: HttpRequest) -> tuple[dict, str | None]:
             return subject, f"”{raw_code[:20]}” är ingen kod i guiden. Du kan ändå skriva ett förslag utan kod."
         subject.update(code=found.code, title=found.title)
     elif raw_path:
-        if not VISIT_PATH_RE.match(raw_path):
+        if not VISIT_PATH_RE.fullmatch(raw_path):
             return subject, "Länken till besöksguiden är trasig. Du kan ändå skriva ett förslag."
         subject["visit_path"] = raw_path
     params = {k: v for k, v in (("kod", subject["code"]), ("besok", subject["visit_path"])) if v}

@@ -97,3 +97,17 @@ def test_recent_actions_include_imports_and_restores(client, logged_in_coordinat
     recent = index[index.index('id="recent-actions-module"') :]
     assert "<h2>Senaste händelser</h2>" in recent
     assert str(skrs) in recent and entry.title in recent
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/admin/catalog/entry/%C2%B2/history/",
+        "/admin/catalog/entry/%C2%B2/delete/",
+        "/admin/catalog/entry/%C2%B2/change/",
+        "/admin/catalog/draft/%C2%B2/change/",
+    ],
+)
+def test_an_id_of_digits_python_reads_but_int_refuses_is_no_server_error(client, logged_in_coordinator, address):
+    # "²".isdigit() is true and int("²") raises: such an id is simply not found.
+    assert client.get(address).status_code in (200, 302, 404)

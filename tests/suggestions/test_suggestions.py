@@ -128,6 +128,8 @@ def test_a_post_without_the_csrf_token_is_refused():
 def test_an_unknown_code_or_a_broken_wizard_link_still_lets_you_write(client):
     assert "”XX999” är ingen kod i guiden" in client.get("/forslag/?kod=XX999").content.decode()
     assert "Länken till besöksguiden är trasig" in client.get("/forslag/?besok=<script>").content.decode()
+    # A line break after a well-formed path would reach the e-mail subject of a reply.
+    assert "Länken till besöksguiden är trasig" in client.get("/forslag/?besok=psykiatri%0A%2F").content.decode()
     assert client.put("/forslag/").status_code == 405
 
 

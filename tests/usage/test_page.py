@@ -6,7 +6,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Permission, User
 from django.test import Client
 from django.utils import timezone
 
@@ -172,3 +172,15 @@ def test_the_page_runs_the_same_number_of_queries_however_much_was_counted(clien
     assert "psy-bedomning" in html and "DA024" in html
     # session, user, permissions, the counts, and a name for each kind of key (steps, codes, cases)
     assert len(more) == len(few) <= 10
+
+
+def test_someone_who_may_read_the_search_misses_but_not_the_counts_is_not_led_to_a_refusal():
+    reader = User.objects.create_user("lasare", password="x", is_staff=True)
+    reader.user_permissions.add(Permission.objects.get(codename="view_searchmiss"))
+    client = Client()
+    client.force_login(reader)
+    assert client.get(URL).status_code == 403
+    for page in ("/admin/", "/admin/catalog/searchmiss/"):
+        html = client.get(page).content.decode()
+        assert "Sökningarna utan träff" in html or "utan träff" in html
+        assert URL not in html, page

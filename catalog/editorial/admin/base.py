@@ -24,6 +24,7 @@ from catalog.models import (
     Draft,
     Revision,
 )
+from catalog.numbers import whole_number
 from catalog.text import worddiff
 
 admin.site.login_form = LoginForm
@@ -238,7 +239,8 @@ class HistoryAdmin(DeletionSummary, admin.ModelAdmin):
 
     def delete_view(self, request, object_id, extra_context=None):
         """A deletion through the gate: refused, saying why, if it would leave the guidance wrong or was stale."""
-        obj = self.model.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
+        pk = whole_number(object_id)
+        obj = self.model.objects.filter(pk=pk).first() if pk is not None else None
         if request.method != "POST" or obj is None:
             extra = {**(extra_context or {}), "seen_version": getattr(obj, "version", "")}
             return super().delete_view(request, object_id, extra)
@@ -274,7 +276,8 @@ class HistoryAdmin(DeletionSummary, admin.ModelAdmin):
         return Revision.objects.filter(wanted).select_related("user", "content_type")
 
     def history_view(self, request, object_id, extra_context=None):
-        revisions = list(self._revisions(int(object_id))) if str(object_id).isdigit() else []
+        pk = whole_number(object_id)
+        revisions = list(self._revisions(pk)) if pk is not None else []
         names = readable.Names(revisions)
         rows, seen = [], set()
         for revision in revisions:
@@ -384,4 +387,4 @@ class EditedSinceFilter(admin.SimpleListFilter):
 
 
 def _posted_version(value) -> int | None:
-    return int(value) if isinstance(value, str) and value.isdigit() else None
+    return whole_number(value) if isinstance(value, str) else None

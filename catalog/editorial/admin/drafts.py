@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from catalog.editorial import drafts, gate, logbook, review
 from catalog.editorial.drafts import DraftConflict
 from catalog.models import Code, Draft
+from catalog.numbers import whole_number
 from catalog.text import textlinks
 
 DRAFT_BUTTON = "_utkast"
@@ -34,7 +35,7 @@ class DraftableAdmin:
         return self.always_draft or super().as_draft(request)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        obj = self.get_object(request, object_id) if str(object_id).isdigit() else None
+        obj = self.get_object(request, object_id) if whole_number(object_id) is not None else None
         extra = dict(extra_context or {})
         if obj is not None:
             waiting = [(d, _review_url(d)) for d in drafts.pending(obj).select_related("author")]
@@ -123,7 +124,7 @@ class DraftAdmin(admin.ModelAdmin):
         target_admin.log_change(request, obj, message)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        if not str(object_id).isdigit():
+        if whole_number(object_id) is None:
             raise Http404("Det finns inget sådant utkast.")
         draft = get_object_or_404(
             self.get_queryset(request).select_related("author", "reviewer", "content_type"), pk=object_id
