@@ -221,6 +221,18 @@ def limit_problems(obj, names) -> list[str]:
     return []
 
 
+def placement_problems(obj, names) -> list[str]:
+    """A post stands in a section of its own list: the list pages read it by section, search by list."""
+    names = set(names)
+    if not isinstance(obj, Entry) or not names & {"section", "section_id", "code_list", "code_list_id"}:
+        return []
+    if obj.section_id is None or obj.code_list_id is None or obj.section.code_list_id == obj.code_list_id:
+        return []
+    return [
+        f"Avsnittet ”{obj.section.title}” hör till listan ”{obj.section.code_list.title}”, inte till ”{obj.code_list.title}”."
+    ]
+
+
 class Session:
     def __init__(self, user, door: str, comment: str, as_draft: bool, outer: "Session | None"):
         self.user = user if getattr(user, "is_authenticated", False) else None
@@ -467,7 +479,7 @@ class Session:
         return draft
 
     def _check_limits(self, obj, names, raise_=True) -> list[str]:
-        problems = limit_problems(obj, names)
+        problems = limit_problems(obj, names) + placement_problems(obj, names)
         if problems and raise_:
             raise Refused([f"{capfirst(naming.name(obj))} sparades inte:", *problems])
         return problems

@@ -4,8 +4,8 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from catalog.editorial import exchange
-from catalog.models import Code, CodeList, Entry
+from catalog.editorial import exchange, gate
+from catalog.models import Code, CodeList, Entry, Section
 from tests.support.rendered_forms import rendered_form, submit
 
 pytestmark = pytest.mark.django_db
@@ -111,3 +111,18 @@ def test_recent_actions_include_imports_and_restores(client, logged_in_coordinat
 def test_an_id_of_digits_python_reads_but_int_refuses_is_no_server_error(client, logged_in_coordinator, address):
     # "²".isdigit() is true and int("²") raises: such an id is simply not found.
     assert client.get(address).status_code in (200, 302, 404)
+
+
+def test_a_post_cannot_be_put_in_a_section_of_another_list(client, logged_in_coordinator):
+    entry = Entry.objects.filter(code_list__slug="psykiatri").select_related("section").first()
+    elsewhere = Section.objects.exclude(code_list=entry.code_list).first()
+    url = f"/admin/catalog/entry/{entry.pk}/change/"
+    response = submit(client, url, {"section": str(elsewhere.pk)}, form_id="entry_form")
+    assert response.status_code == 200
+    assert f"Avsnittet ”{elsewhere.title}” hör till listan" in response.content.decode()
+    assert Entry.objects.get(pk=entry.pk).section_id == entry.section_id
+    # The same rule for every door: the gate itself refuses it.
+    entry.section = elsewhere
+    with pytest.raises(gate.Refused):
+        with gate.session(None, "test") as changes:
+            changes.save(entry, ["section"])

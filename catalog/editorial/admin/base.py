@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -319,10 +319,9 @@ class HistoryAdmin(DeletionSummary, admin.ModelAdmin):
             action=Revision.Action.DELETED,
             cascade_of__isnull=True,
         ).select_related("user")
-        existing = set(self.model.objects.filter(pk__in=deletions.values("object_id")).values_list("pk", flat=True))
-        rows = [
-            (deletion, deletion.cascaded.count()) for deletion in deletions[:200] if deletion.object_id not in existing
-        ]
+        # Those still gone, newest first, each counted with what went with it in one query.
+        gone = deletions.exclude(object_id__in=self.model.objects.values("pk")).annotate(children=Count("cascaded"))
+        rows = [(deletion, deletion.children) for deletion in gone[:200]]
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
