@@ -5,6 +5,7 @@ and three learners is in test_classroom_browser.py, the simultaneous bursts in t
 """
 
 import datetime
+import io
 import re
 
 import pytest
@@ -510,3 +511,13 @@ def test_a_flood_from_one_phone_is_throttled_with_a_swedish_429(trainer, setting
     assert classroom.answered(live_class, 0) == 1  # one phone, one answer: its latest accepted one
     assert counts(live_class) == {"AU003": 1}
     assert send(join(live_class.code), live_class.code, "AU100").status_code == 302  # another phone is not held up
+
+
+@pytest.mark.django_db
+def test_prune_classes_deletes_throttle_counts_a_day_after_their_minute_as_the_readme_says():
+    now = int(timezone.now().timestamp())
+    day = 24 * 3600
+    RateBucket.objects.create(key="klass-adress:gammal", window=now - day - 120, count=1)
+    RateBucket.objects.create(key="klass-adress:i-dag", window=now - day + 600, count=1)
+    call_command("prune_classes", stdout=io.StringIO())
+    assert list(RateBucket.objects.values_list("key", flat=True)) == ["klass-adress:i-dag"]
